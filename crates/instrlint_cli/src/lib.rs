@@ -1,0 +1,1 @@
+//! The instrlint pipeline and commands, as a library for the binary and the tests.

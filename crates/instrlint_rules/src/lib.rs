@@ -1,0 +1,8 @@
+//! instrlint's rules. Each rule is its metadata plus one function over facts;
+//! this crate never sees a syntax tree.
+
+pub mod registry;
+pub mod rule;
+
+pub use registry::{find_rule, RULES};
+pub use rule::{Check, Group, PackageCtx, Rule, RuleMeta, Sink, TreeCtx};

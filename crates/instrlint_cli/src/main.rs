@@ -1,3 +1,8 @@
 fn main() {
-    std::process::exit(0);
+    let code = instrlint_cli::run_cli(
+        std::env::args_os(),
+        &mut std::io::stdout(),
+        &mut std::io::stderr(),
+    );
+    std::process::exit(code);
 }

@@ -1,0 +1,405 @@
+//! discover → read → group into packages → (parallel) extract facts and run
+//! package rules → tree rules → levels → suppressions → sort.
+
+use crate::selection::{enabled_rules, unknown_selectors, Enabled};
+use instrlint_core::config::{self, Config, ConfigError};
+use instrlint_core::discover::{self, Candidate, DiscoverOptions, IoProblem, SkipReason};
+use instrlint_core::extract;
+use instrlint_core::facts::{PackageFacts, TreeFacts};
+use instrlint_core::suppress;
+use instrlint_core::{Diagnostic, FileId, Level, LineIndex, SourceFile, Span};
+use instrlint_rules::{Check, PackageCtx, Sink, TreeCtx};
+use rayon::prelude::*;
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+/// Tool code for a suppression that silences nothing.
+pub const UNUSED_IGNORE: (&str, &str) = ("I001", "unused-ignore");
+/// Tool code for a file that does not parse cleanly.
+pub const PARSE_ERROR: (&str, &str) = ("I002", "parse-error");
+
+#[derive(Clone, Debug)]
+pub struct LintOptions {
+    /// Files and directories; empty means `.`.
+    pub paths: Vec<PathBuf>,
+    /// `--config`; otherwise `instrlint.toml` is searched from the first path upwards.
+    pub config_path: Option<PathBuf>,
+    pub select: Vec<String>,
+    pub ignore: Vec<String>,
+    pub include_tests: bool,
+    /// Worker threads; `None` lets rayon decide.
+    pub jobs: Option<usize>,
+    pub max_file_size: u64,
+    pub report_unused_ignores: bool,
+}
+
+impl Default for LintOptions {
+    fn default() -> Self {
+        LintOptions {
+            paths: Vec::new(),
+            config_path: None,
+            select: Vec::new(),
+            ignore: Vec::new(),
+            include_tests: false,
+            jobs: None,
+            max_file_size: 1 << 20,
+            report_unused_ignores: false,
+        }
+    }
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Stats {
+    /// Go files linted (read).
+    pub files_checked: usize,
+    /// Files that passed the prefilter and were parsed.
+    pub files_parsed: usize,
+    pub packages: usize,
+    pub skipped: BTreeMap<&'static str, usize>,
+    pub elapsed: Duration,
+}
+
+/// What a run produced.
+pub struct LintOutcome {
+    /// Indexed by `FileId`.
+    pub files: Vec<SourceFile>,
+    /// Sorted by (path, position, code); suppressed findings removed; levels applied.
+    pub diagnostics: Vec<Diagnostic>,
+    pub enabled: Vec<Enabled>,
+    pub stats: Stats,
+    /// Paths that could not be walked or read.
+    pub problems: Vec<IoProblem>,
+    pub config: Config,
+}
+
+impl LintOutcome {
+    pub fn file(&self, id: FileId) -> &SourceFile {
+        &self.files[id.0 as usize]
+    }
+}
+
+#[derive(Debug)]
+pub enum LintError {
+    Config(Box<ConfigError>),
+    UnknownSelector(Vec<String>),
+    ThreadPool(String),
+}
+
+impl std::fmt::Display for LintError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            LintError::Config(e) => write!(f, "{e}"),
+            LintError::UnknownSelector(s) => {
+                write!(f, "unknown rule code or group: {}", s.join(", "))
+            }
+            LintError::ThreadPool(e) => write!(f, "cannot start worker threads: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for LintError {}
+
+/// Lint what `opts` names.
+pub fn lint(opts: &LintOptions) -> Result<LintOutcome, LintError> {
+    let started = Instant::now();
+    let paths = if opts.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        opts.paths.clone()
+    };
+
+    let config = load_config(opts, &paths)?;
+    let unknown: Vec<String> = unknown_selectors(
+        opts.select
+            .iter()
+            .chain(&opts.ignore)
+            .chain(&config.rules.select)
+            .chain(&config.rules.ignore),
+    );
+    if !unknown.is_empty() {
+        return Err(LintError::UnknownSelector(unknown));
+    }
+    let enabled = enabled_rules(&config.rules, &opts.select, &opts.ignore);
+
+    let mut builder = rayon::ThreadPoolBuilder::new();
+    if let Some(n) = opts.jobs {
+        builder = builder.num_threads(n.max(1));
+    }
+    let pool = builder
+        .build()
+        .map_err(|e| LintError::ThreadPool(e.to_string()))?;
+
+    let discover_opts = DiscoverOptions {
+        include_tests: opts.include_tests,
+        max_file_size: opts.max_file_size,
+        exclude: config.exclude.clone(),
+        exclude_root: config
+            .path
+            .as_ref()
+            .and_then(|p| p.parent())
+            .map(|p| p.to_path_buf()),
+    };
+    let outcome = pool.install(|| {
+        run(
+            &paths,
+            &discover_opts,
+            &config,
+            &enabled,
+            opts.report_unused_ignores,
+        )
+    });
+    let (files, diagnostics, mut stats, problems) = outcome;
+    stats.elapsed = started.elapsed();
+    Ok(LintOutcome {
+        files,
+        diagnostics,
+        enabled,
+        stats,
+        problems,
+        config,
+    })
+}
+
+fn load_config(opts: &LintOptions, paths: &[PathBuf]) -> Result<Config, LintError> {
+    let found = match &opts.config_path {
+        Some(p) => Some(p.clone()),
+        None => config::find(&paths[0]),
+    };
+    match found {
+        Some(p) => config::load(&p).map_err(|e| LintError::Config(Box::new(e))),
+        None => Ok(Config::default()),
+    }
+}
+
+type RunResult = (Vec<SourceFile>, Vec<Diagnostic>, Stats, Vec<IoProblem>);
+
+fn run(
+    paths: &[PathBuf],
+    discover_opts: &DiscoverOptions,
+    config: &Config,
+    enabled: &[Enabled],
+    report_unused: bool,
+) -> RunResult {
+    let found = discover::discover(paths, discover_opts);
+    let mut stats = Stats::default();
+    let mut problems = found.problems;
+    for (_, reason) in &found.skipped {
+        *stats.skipped.entry(skip_name(*reason)).or_default() += 1;
+    }
+
+    let read: Vec<Result<Option<SourceFile>, IoProblem>> =
+        found.files.par_iter().map(read_candidate).collect();
+    let mut files = Vec::new();
+    for r in read {
+        match r {
+            Ok(Some(mut f)) => {
+                f.id = FileId(files.len() as u32);
+                files.push(f);
+            }
+            Ok(None) => {
+                *stats
+                    .skipped
+                    .entry(skip_name(SkipReason::Generated))
+                    .or_default() += 1
+            }
+            Err(p) => problems.push(p),
+        }
+    }
+    stats.files_checked = files.len();
+    stats.files_parsed = files
+        .par_iter()
+        .filter(|f| extract::mentions_instrumentation(&f.text))
+        .count();
+
+    let packages = group_packages(&files);
+    stats.packages = packages.len();
+    let per_package: Vec<(PackageFacts, Vec<Diagnostic>)> = packages
+        .par_iter()
+        .map(|((dir, name), ids)| {
+            let members: Vec<&SourceFile> = ids.iter().map(|id| &files[id.0 as usize]).collect();
+            let facts = extract::extract_package(dir, name, &members);
+            let mut sink = Sink::new();
+            let ctx = PackageCtx {
+                package: &facts,
+                settings: &config.settings,
+            };
+            for e in enabled {
+                if let Check::Package(check) = e.rule.check {
+                    check(&ctx, &mut sink);
+                }
+            }
+            let mut diags = sink.into_diagnostics();
+            diags.extend(facts.syntax_errors.iter().map(|s| parse_error(*s)));
+            (facts, diags)
+        })
+        .collect();
+
+    let mut diagnostics = Vec::new();
+    let mut tree = TreeFacts::default();
+    for (facts, diags) in per_package {
+        diagnostics.extend(diags);
+        tree.packages.push(facts);
+    }
+    let mut sink = Sink::new();
+    let tctx = TreeCtx {
+        tree: &tree,
+        settings: &config.settings,
+    };
+    for e in enabled {
+        if let Check::Tree(check) = e.rule.check {
+            check(&tctx, &mut sink);
+        }
+    }
+    diagnostics.extend(sink.into_diagnostics());
+    apply_levels(&mut diagnostics, enabled);
+
+    let diagnostics = apply_suppressions(&files, &tree, diagnostics, report_unused);
+    let mut diagnostics = diagnostics;
+    sort_diagnostics(&mut diagnostics, &files);
+    (files, diagnostics, stats, problems)
+}
+
+fn skip_name(reason: SkipReason) -> &'static str {
+    match reason {
+        SkipReason::TooLarge => "too large",
+        SkipReason::Generated => "generated",
+        SkipReason::Test => "tests",
+        SkipReason::Excluded => "excluded",
+    }
+}
+
+/// Read one candidate; `Ok(None)` for a generated file that was not named explicitly.
+fn read_candidate(c: &Candidate) -> Result<Option<SourceFile>, IoProblem> {
+    let bytes = std::fs::read(&c.abs).map_err(|e| IoProblem {
+        path: c.display.clone(),
+        message: io_message(&e),
+    })?;
+    let (text, lossy) = match String::from_utf8(bytes) {
+        Ok(s) => (s, false),
+        Err(e) => (String::from_utf8_lossy(e.as_bytes()).into_owned(), true),
+    };
+    if !c.explicit && discover::is_generated(&text) {
+        return Ok(None);
+    }
+    Ok(Some(SourceFile {
+        id: FileId(0),
+        is_test: c.display.ends_with("_test.go"),
+        path: c.display.clone(),
+        abs_path: c.abs.clone(),
+        text,
+        lossy,
+    }))
+}
+
+fn io_message(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file or directory".to_string(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+        _ => e.to_string(),
+    }
+}
+
+/// Files of one directory with the same package clause, keyed by (dir, package).
+fn group_packages(files: &[SourceFile]) -> BTreeMap<(String, String), Vec<FileId>> {
+    let clauses: Vec<String> = files
+        .par_iter()
+        .map(|f| extract::package_clause(&f.text).unwrap_or_default())
+        .collect();
+    let mut packages: BTreeMap<(String, String), Vec<FileId>> = BTreeMap::new();
+    for (f, clause) in files.iter().zip(clauses) {
+        let dir = match f.path.rfind('/') {
+            Some(i) => f.path[..i].to_string(),
+            None => ".".to_string(),
+        };
+        packages.entry((dir, clause)).or_default().push(f.id);
+    }
+    packages
+}
+
+fn parse_error(span: Span) -> Diagnostic {
+    Diagnostic {
+        code: PARSE_ERROR.0,
+        name: PARSE_ERROR.1,
+        level: Level::Note,
+        message:
+            "parse error: the file does not parse as Go; findings after this point may be missing"
+                .to_string(),
+        primary: span,
+        related: Vec::new(),
+        help: Some("fix the syntax error; instrlint linted the parts it could read".to_string()),
+    }
+}
+
+fn apply_levels(diagnostics: &mut [Diagnostic], enabled: &[Enabled]) {
+    for d in diagnostics.iter_mut() {
+        if let Some(level) = enabled
+            .iter()
+            .find(|e| e.rule.meta.code == d.code)
+            .and_then(|e| e.level_override)
+        {
+            d.level = level;
+        }
+    }
+}
+
+fn apply_suppressions(
+    files: &[SourceFile],
+    tree: &TreeFacts,
+    diagnostics: Vec<Diagnostic>,
+    report_unused: bool,
+) -> Vec<Diagnostic> {
+    let with_findings_or_comments: Vec<(FileId, LineIndex, Vec<suppress::Suppression>)> = files
+        .par_iter()
+        .filter(|f| f.text.contains("nolint") || f.text.contains("instrlint:ignore"))
+        .map(|f| (f.id, LineIndex::new(&f.text), suppress::scan(f)))
+        .filter(|(_, _, s)| !s.is_empty())
+        .collect();
+    if with_findings_or_comments.is_empty() {
+        return diagnostics;
+    }
+    let suppressions: Vec<suppress::Suppression> = with_findings_or_comments
+        .iter()
+        .flat_map(|(_, _, s)| s.iter().cloned())
+        .collect();
+    let scopes: Vec<Span> = tree
+        .packages
+        .iter()
+        .flat_map(|p| p.suppression_scopes.iter().copied())
+        .collect();
+    let line_of = |file: FileId, offset: u32| -> u32 {
+        match with_findings_or_comments
+            .iter()
+            .find(|(id, _, _)| *id == file)
+        {
+            Some((_, idx, _)) => idx.line_of(offset) as u32 + 1,
+            None => 0,
+        }
+    };
+    let applied = suppress::apply(diagnostics, &suppressions, &scopes, &line_of);
+    let mut kept = applied.kept;
+    if report_unused {
+        kept.extend(applied.unused.into_iter().map(|s| Diagnostic {
+            code: UNUSED_IGNORE.0,
+            name: UNUSED_IGNORE.1,
+            level: Level::Warning,
+            message: format!("suppression on line {} silences nothing", s.line),
+            primary: s.span,
+            related: Vec::new(),
+            help: Some("remove the comment, or fix the codes it names".to_string()),
+        }));
+    }
+    kept
+}
+
+fn sort_diagnostics(diagnostics: &mut [Diagnostic], files: &[SourceFile]) {
+    diagnostics.sort_by(|a, b| {
+        let pa = &files[a.primary.file.0 as usize].path;
+        let pb = &files[b.primary.file.0 as usize].path;
+        pa.cmp(pb)
+            .then(a.primary.start.cmp(&b.primary.start))
+            .then(a.code.cmp(b.code))
+            .then(a.primary.end.cmp(&b.primary.end))
+            .then(a.message.cmp(&b.message))
+    });
+}

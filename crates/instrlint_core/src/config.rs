@@ -176,7 +176,13 @@ pub fn parse(text: &str, path: &std::path::Path) -> Result<Config, ConfigError> 
         help,
     };
     let raw: RawConfig = toml::from_str(text).map_err(|e| {
-        let (message, help) = tidy_toml_message(e.message());
+        let (mut message, help) = tidy_toml_message(e.message());
+        if let (Some(key), true) = (
+            e.span().and_then(|r| text.get(r)),
+            message == "duplicate key",
+        ) {
+            message = format!("duplicate key `{key}`");
+        }
         err(e.span().map(|r| (r.start, r.end)), message, help)
     })?;
     let mut config = raw
@@ -384,20 +390,22 @@ fn tidy_toml_message(raw: &str) -> (String, Option<String>) {
     let mut message = raw.trim().to_string();
     for (from, to) in [
         ("unknown field", "unknown key"),
-        ("unknown variant", "unknown value"),
+        ("unknown variant", "unknown level"),
         ("expected i64", "expected an integer"),
         ("expected a sequence", "expected an array"),
+        ("invalid type: sequence", "invalid type: array"),
+        ("invalid type: map", "invalid type: table"),
         ("expected struct RawRules", "expected a table"),
         ("expected a map", "expected a table"),
         (
-            "expected one of `error`, `warning`, `note`, `off`",
-            "expected one of `error`, `warning`, `note`, `off` (a level)",
+            "wanted string or table",
+            "invalid type: expected a level (`error`, `warning`, `note` or `off`)",
         ),
     ] {
         message = message.replace(from, to);
     }
     let mut help = None;
-    if message.starts_with("unknown key") || message.starts_with("unknown value") {
+    if message.starts_with("unknown key") || message.starts_with("unknown level") {
         let quoted: Vec<&str> = message.split('`').skip(1).step_by(2).collect();
         if let Some((given, expected)) = quoted.split_first() {
             let best = expected
@@ -577,9 +585,27 @@ L201 = "note"
     fn bad_level_points_at_value() {
         let e = parse_err("[rules.level]\nM109 = \"warning\"\nM105 = \"warn\"\n");
         assert_eq!(pointed(&e), (3, "\"warn\""));
-        assert!(e.message.contains("`warn`"), "{}", e.message);
+        assert!(
+            e.message.starts_with("unknown level `warn`"),
+            "{}",
+            e.message
+        );
         assert!(e.message.contains("`off`"), "{}", e.message);
         assert_eq!(e.help.as_deref(), Some("did you mean `warning`?"));
+    }
+
+    #[test]
+    fn level_of_wrong_type_points_at_value() {
+        let e = parse_err("[rules.level]\nM105 = 3\n");
+        assert_eq!(pointed(&e), (2, "3"));
+        assert!(e.message.contains("expected a level"), "{}", e.message);
+    }
+
+    #[test]
+    fn duplicate_key_is_named() {
+        let e = parse_err("min_name_parts = 3\nmin_name_parts = 4\n");
+        assert_eq!(pointed(&e), (2, "min_name_parts"));
+        assert_eq!(e.message, "duplicate key `min_name_parts`");
     }
 
     #[test]

@@ -58,6 +58,8 @@ pub struct Candidate {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum SkipReason {
     TooLarge,
+    /// Recorded by the caller after reading the file ([`is_generated`]):
+    /// discovery itself never reads file contents.
     Generated,
     Test,
     Excluded,
@@ -370,8 +372,18 @@ pub fn is_generated(text: &str) -> bool {
     const PREFIX: &str = "// Code generated ";
     const SUFFIX: &str = " DO NOT EDIT.";
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut in_block = false;
     for line in text.lines() {
         let line = line.strip_suffix('\r').unwrap_or(line);
+        // Lines inside a `/* */` comment are not `//` comments.
+        if in_block {
+            in_block = !line.contains("*/");
+            continue;
+        }
+        if let Some(rest) = line.trim_start().strip_prefix("/*") {
+            in_block = !rest.contains("*/");
+            continue;
+        }
         if line
             .strip_prefix(PREFIX)
             .is_some_and(|rest| rest.ends_with(SUFFIX))

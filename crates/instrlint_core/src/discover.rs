@@ -1,7 +1,26 @@
 //! Finding the Go files to lint: gitignore-aware walking with the `ignore`
 //! crate, default skips, size limit, generated-file detection.
+//!
+//! Walking a directory honours `.gitignore` (also outside a git repository,
+//! and in the directory's parents), `.ignore` and `.git/info/exclude`, but
+//! not the user's global gitignore (runs must not depend on the machine).
+//! Hidden entries and directories named `vendor` or `testdata` are skipped at
+//! any depth, symlinks are never followed, and only `*.go` files are kept.
+//! Silent skips (ignored, hidden, vendored) are not recorded; skips a user may
+//! want to know about (tests, size, `exclude`) are.
+//!
+//! A path named explicitly is always linted when it is a `.go` file (even a
+//! test file, a large one, an excluded one or one under `vendor/`). An
+//! explicit directory is walked even if it is hidden or named `vendor` or
+//! `testdata`; its own such subdirectories are still skipped. An explicit
+//! file that is not `.go` is left to the caller (it may be a Prometheus rule
+//! file), so it is neither a candidate nor a problem.
 
-use std::path::PathBuf;
+use crate::config::io_message;
+use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
+use std::collections::BTreeMap;
+use std::path::{Component, Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 #[derive(Clone, Debug)]
 pub struct DiscoverOptions {
@@ -39,6 +58,8 @@ pub struct Candidate {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum SkipReason {
     TooLarge,
+    /// Recorded by the caller after reading the file ([`is_generated`]):
+    /// discovery itself never reads file contents.
     Generated,
     Test,
     Excluded,
@@ -61,13 +82,669 @@ pub struct Discovery {
 
 /// Walk `paths` (files and directories).
 pub fn discover(paths: &[PathBuf], opts: &DiscoverOptions) -> Discovery {
-    let _ = (paths, opts);
-    Discovery::default()
+    let cwd = std::env::current_dir().unwrap_or_default();
+    discover_in(paths, opts, &cwd)
+}
+
+/// [`discover`] with relative paths resolved against, and display paths made
+/// relative to, `cwd` instead of the process's working directory.
+pub fn discover_in(paths: &[PathBuf], opts: &DiscoverOptions, cwd: &Path) -> Discovery {
+    let cwd = normalize(cwd);
+    let mut w = Walker {
+        cwd: cwd.clone(),
+        files: BTreeMap::new(),
+        skipped: BTreeMap::new(),
+        problems: Vec::new(),
+    };
+    let exclude = Arc::new(Exclude::new(opts, &cwd, &mut w.problems));
+    let pruned = Arc::new(Mutex::new(Vec::new()));
+
+    for given in paths {
+        let meta = match std::fs::metadata(w.cwd.join(given)) {
+            Ok(m) => m,
+            Err(e) => {
+                w.problem(given, io_message(&e));
+                continue;
+            }
+        };
+        if meta.is_dir() {
+            w.walk_dir(given, opts, &exclude, &pruned);
+        } else if is_go_file(given) {
+            w.add_file(given, true);
+        }
+    }
+
+    for dir in pruned
+        .lock()
+        .map(|mut v| std::mem::take(&mut *v))
+        .unwrap_or_default()
+    {
+        let (_, display) = w.names(&dir);
+        w.skipped.insert(display, SkipReason::Excluded);
+    }
+
+    let mut files: Vec<Candidate> = w.files.into_values().collect();
+    files.sort();
+    for f in &files {
+        w.skipped.remove(&f.display);
+    }
+    let mut problems = w.problems;
+    problems.sort_by(|a, b| (&a.path, &a.message).cmp(&(&b.path, &b.message)));
+    problems.dedup();
+    Discovery {
+        files,
+        skipped: w.skipped.into_iter().collect(),
+        problems,
+    }
+}
+
+struct Walker {
+    cwd: PathBuf,
+    /// Keyed by normalized absolute path, so a file named twice is kept once.
+    files: BTreeMap<PathBuf, Candidate>,
+    /// Keyed by display path.
+    skipped: BTreeMap<String, SkipReason>,
+    problems: Vec<IoProblem>,
+}
+
+impl Walker {
+    /// Normalized absolute path and display path of `path` (as given or as
+    /// produced by walking a given path).
+    fn names(&self, path: &Path) -> (PathBuf, String) {
+        let abs = normalize(&self.cwd.join(path));
+        let display = match abs.strip_prefix(&self.cwd) {
+            Ok(rel) if !rel.as_os_str().is_empty() => slashes(rel),
+            Ok(_) => ".".to_string(),
+            Err(_) if path.is_absolute() => slashes(&abs),
+            Err(_) => slashes(&normalize(path)),
+        };
+        (abs, display)
+    }
+
+    fn add_file(&mut self, path: &Path, explicit: bool) {
+        let (abs, display) = self.names(path);
+        let entry = self.files.entry(abs.clone()).or_insert(Candidate {
+            display,
+            abs,
+            explicit,
+        });
+        entry.explicit |= explicit;
+    }
+
+    fn problem(&mut self, path: &Path, message: String) {
+        let (_, display) = self.names(path);
+        self.problems.push(IoProblem {
+            path: display,
+            message,
+        });
+    }
+
+    fn walk_dir(
+        &mut self,
+        root: &Path,
+        opts: &DiscoverOptions,
+        exclude: &Arc<Exclude>,
+        pruned: &Arc<Mutex<Vec<PathBuf>>>,
+    ) {
+        let filter_exclude = Arc::clone(exclude);
+        let filter_pruned = Arc::clone(pruned);
+        let root_fs = self.cwd.join(root);
+        // The path as the user would write it: `root` followed by the part
+        // below the walked directory.
+        let shown = |p: &Path| root.join(p.strip_prefix(&root_fs).unwrap_or(p));
+        let walk = ignore::WalkBuilder::new(&root_fs)
+            .standard_filters(true)
+            .hidden(true)
+            .parents(true)
+            .ignore(true)
+            .git_ignore(true)
+            .git_exclude(true)
+            .git_global(false)
+            .require_git(false)
+            .follow_links(false)
+            .filter_entry(move |e| {
+                // Only directories are pruned here (depth 0 is never filtered).
+                if !e.file_type().is_some_and(|t| t.is_dir()) {
+                    return true;
+                }
+                if matches!(e.file_name().to_str(), Some("vendor" | "testdata" | ".git")) {
+                    return false;
+                }
+                let abs = normalize(e.path());
+                if filter_exclude.is_excluded(&abs) {
+                    if let Ok(mut v) = filter_pruned.lock() {
+                        v.push(abs);
+                    }
+                    return false;
+                }
+                true
+            })
+            .build();
+        for entry in walk {
+            let entry = match entry {
+                Ok(e) => e,
+                Err(err) => {
+                    let mut found = Vec::new();
+                    flatten_error(&err, None, &mut found);
+                    for (path, message) in found {
+                        let path = path.map(|p| shown(&p));
+                        self.problem(path.as_deref().unwrap_or(root), message);
+                    }
+                    continue;
+                }
+            };
+            // Symlinks (to files or directories) are not followed: their
+            // file type is "symlink", neither file nor dir.
+            let Some(ft) = entry.file_type() else {
+                continue;
+            };
+            if !ft.is_file() || !is_go_file(entry.path()) {
+                continue;
+            }
+            let path = &shown(entry.path());
+            let (abs, display) = self.names(path);
+            if !opts.include_tests && is_test_file(path) {
+                self.skipped.insert(display, SkipReason::Test);
+                continue;
+            }
+            if exclude.is_excluded(&abs) {
+                self.skipped.insert(display, SkipReason::Excluded);
+                continue;
+            }
+            match entry.metadata() {
+                Ok(m) if m.len() > opts.max_file_size => {
+                    self.skipped.insert(display, SkipReason::TooLarge);
+                    continue;
+                }
+                Ok(_) => {}
+                Err(err) => {
+                    let mut found = Vec::new();
+                    flatten_error(&err, None, &mut found);
+                    for (p, message) in found {
+                        self.problem(p.as_deref().unwrap_or(path), message);
+                    }
+                    continue;
+                }
+            }
+            self.add_file(path, false);
+        }
+    }
+}
+
+/// The `exclude` globs, matched against paths relative to `exclude_root`.
+struct Exclude {
+    root: PathBuf,
+    set: GlobSet,
+}
+
+impl Exclude {
+    fn new(opts: &DiscoverOptions, cwd: &Path, problems: &mut Vec<IoProblem>) -> Exclude {
+        let root = normalize(&cwd.join(opts.exclude_root.as_deref().unwrap_or(cwd)));
+        let mut b = GlobSetBuilder::new();
+        for g in &opts.exclude {
+            match GlobBuilder::new(g).literal_separator(true).build() {
+                Ok(glob) => {
+                    b.add(glob);
+                }
+                Err(e) => problems.push(IoProblem {
+                    path: g.clone(),
+                    message: format!("invalid exclude glob: {}", e.kind()),
+                }),
+            }
+        }
+        let set = b.build().unwrap_or_else(|_| GlobSet::empty());
+        Exclude { root, set }
+    }
+
+    /// `abs` is normalized and absolute. Paths outside the root never match.
+    fn is_excluded(&self, abs: &Path) -> bool {
+        !self.set.is_empty()
+            && abs
+                .strip_prefix(&self.root)
+                .is_ok_and(|rel| !rel.as_os_str().is_empty() && self.set.is_match(rel))
+    }
+}
+
+/// Every (path, message) an `ignore` error holds.
+fn flatten_error(
+    err: &ignore::Error,
+    path: Option<&Path>,
+    out: &mut Vec<(Option<PathBuf>, String)>,
+) {
+    use ignore::Error as E;
+    match err {
+        E::Partial(errs) => errs.iter().for_each(|e| flatten_error(e, path, out)),
+        E::WithLineNumber { err, .. } | E::WithDepth { err, .. } => flatten_error(err, path, out),
+        E::WithPath { path, err } => flatten_error(err, Some(path), out),
+        E::Io(io) => out.push((path.map(Path::to_path_buf), io_message(io))),
+        E::Loop { child, .. } => out.push((Some(child.clone()), "symlink loop".to_string())),
+        other => out.push((path.map(Path::to_path_buf), other.to_string())),
+    }
+}
+
+fn is_go_file(path: &Path) -> bool {
+    path.extension().is_some_and(|e| e == "go")
+}
+
+fn is_test_file(path: &Path) -> bool {
+    path.file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| n.ends_with("_test.go"))
+}
+
+/// Lexical normalization: drop `.`, resolve `..` against a preceding normal
+/// component (kept when there is none, as in `../x`). Symlinks are not resolved.
+fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => match out.components().next_back() {
+                Some(Component::Normal(_)) => {
+                    out.pop();
+                }
+                Some(Component::RootDir | Component::Prefix(_)) => {}
+                _ => out.push(".."),
+            },
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// `/`-separated string form of a path.
+fn slashes(path: &Path) -> String {
+    let s = path.to_string_lossy();
+    if std::path::MAIN_SEPARATOR == '/' {
+        s.into_owned()
+    } else {
+        s.replace(std::path::MAIN_SEPARATOR, "/")
+    }
 }
 
 /// True when the file's header (before the package clause) has a line matching
 /// `^// Code generated .* DO NOT EDIT\.$`.
+///
+/// Go's rule allows the line anywhere before the first non-comment, non-blank
+/// text; scanning stops at the `package` clause, which is cheaper and
+/// equivalent for real files.
 pub fn is_generated(text: &str) -> bool {
-    let _ = text;
+    const PREFIX: &str = "// Code generated ";
+    const SUFFIX: &str = " DO NOT EDIT.";
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut in_block = false;
+    for line in text.lines() {
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        // Lines inside a `/* */` comment are not `//` comments.
+        if in_block {
+            in_block = !line.contains("*/");
+            continue;
+        }
+        if let Some(rest) = line.trim_start().strip_prefix("/*") {
+            in_block = !rest.contains("*/");
+            continue;
+        }
+        if line
+            .strip_prefix(PREFIX)
+            .is_some_and(|rest| rest.ends_with(SUFFIX))
+        {
+            return true;
+        }
+        if is_package_clause(line) {
+            return false;
+        }
+    }
     false
+}
+
+fn is_package_clause(line: &str) -> bool {
+    line.strip_prefix("package")
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with([' ', '\t', '/']))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::fs;
+
+    /// Create `files` (relative paths) under `root`, each a tiny Go file.
+    fn tree(root: &Path, files: &[&str]) {
+        for f in files {
+            let p = root.join(f);
+            fs::create_dir_all(p.parent().unwrap()).unwrap();
+            fs::write(&p, "package p\n").unwrap();
+        }
+    }
+
+    fn run(root: &Path, paths: &[&str], opts: &DiscoverOptions) -> Discovery {
+        let paths: Vec<PathBuf> = paths.iter().map(PathBuf::from).collect();
+        discover_in(&paths, opts, root)
+    }
+
+    fn displays(d: &Discovery) -> Vec<&str> {
+        d.files.iter().map(|c| c.display.as_str()).collect()
+    }
+
+    #[test]
+    fn default_skips_and_sorting() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        tree(
+            root,
+            &[
+                "main.go",
+                "b/z.go",
+                "a/y.go",
+                "a/notes.txt",
+                "vendor/dep/dep.go",
+                "a/vendor/dep.go",
+                "internal/testdata/fixture.go",
+                ".hidden/h.go",
+                "a/.h.go",
+                "ignored/i.go",
+                "a/gen.go",
+                "a/keep.go",
+                "by_ignore_file/x.go",
+            ],
+        );
+        fs::write(root.join(".gitignore"), "ignored/\na/gen.go\n").unwrap();
+        fs::write(root.join(".ignore"), "by_ignore_file/\n").unwrap();
+        let d = run(root, &["."], &DiscoverOptions::default());
+        assert_eq!(displays(&d), ["a/keep.go", "a/y.go", "b/z.go", "main.go"]);
+        assert!(d.files.iter().all(|c| !c.explicit));
+        assert!(d.problems.is_empty(), "{:?}", d.problems);
+        assert!(d.skipped.is_empty(), "{:?}", d.skipped);
+        assert_eq!(d.files[0].abs, root.join("a/keep.go"));
+    }
+
+    #[test]
+    fn gitignore_honoured_inside_git_repo_and_in_parents() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        fs::create_dir_all(root.join(".git")).unwrap();
+        tree(root, &["pkg/a.go", "pkg/b.go"]);
+        fs::write(root.join(".gitignore"), "b.go\n").unwrap();
+        // Walking a subdirectory still applies the parent's .gitignore.
+        let d = run(root, &["pkg"], &DiscoverOptions::default());
+        assert_eq!(displays(&d), ["pkg/a.go"]);
+    }
+
+    #[test]
+    fn explicit_files_are_always_linted() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        tree(
+            root,
+            &[
+                "vendor/dep/dep.go",
+                "x_test.go",
+                "big.go",
+                "gen/g.go",
+                "ignored.go",
+            ],
+        );
+        fs::write(root.join("big.go"), "package p\n".repeat(100)).unwrap();
+        fs::write(root.join(".gitignore"), "ignored.go\n").unwrap();
+        fs::write(root.join("notes.txt"), "").unwrap();
+        let opts = DiscoverOptions {
+            max_file_size: 10,
+            exclude: vec!["gen/**".into()],
+            exclude_root: Some(root.to_path_buf()),
+            ..DiscoverOptions::default()
+        };
+        let d = run(
+            root,
+            &[
+                "vendor/dep/dep.go",
+                "x_test.go",
+                "big.go",
+                "gen/g.go",
+                "ignored.go",
+                "notes.txt",
+            ],
+            &opts,
+        );
+        assert_eq!(
+            displays(&d),
+            [
+                "big.go",
+                "gen/g.go",
+                "ignored.go",
+                "vendor/dep/dep.go",
+                "x_test.go"
+            ]
+        );
+        assert!(d.files.iter().all(|c| c.explicit));
+        assert!(d.skipped.is_empty());
+        assert!(d.problems.is_empty());
+    }
+
+    #[test]
+    fn explicit_directory_named_like_a_skip_is_walked() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        tree(
+            root,
+            &[
+                "testdata/a.go",
+                "testdata/vendor/v.go",
+                "testdata/.hid/h.go",
+            ],
+        );
+        let d = run(root, &["testdata"], &DiscoverOptions::default());
+        assert_eq!(displays(&d), ["testdata/a.go"]);
+    }
+
+    #[test]
+    fn test_files_skipped_unless_included() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        tree(root, &["a.go", "a_test.go"]);
+        let d = run(root, &["."], &DiscoverOptions::default());
+        assert_eq!(displays(&d), ["a.go"]);
+        assert_eq!(d.skipped, [("a_test.go".to_string(), SkipReason::Test)]);
+        let opts = DiscoverOptions {
+            include_tests: true,
+            ..DiscoverOptions::default()
+        };
+        let d = run(root, &["."], &opts);
+        assert_eq!(displays(&d), ["a.go", "a_test.go"]);
+        assert!(d.skipped.is_empty());
+    }
+
+    #[test]
+    fn size_limit_skips_and_counts() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        tree(root, &["small.go"]);
+        fs::write(root.join("large.go"), "x".repeat(101)).unwrap();
+        fs::write(root.join("edge.go"), "x".repeat(100)).unwrap();
+        let opts = DiscoverOptions {
+            max_file_size: 100,
+            ..DiscoverOptions::default()
+        };
+        let d = run(root, &["."], &opts);
+        assert_eq!(displays(&d), ["edge.go", "small.go"]);
+        assert_eq!(d.skipped, [("large.go".to_string(), SkipReason::TooLarge)]);
+    }
+
+    #[test]
+    fn exclude_globs_relative_to_root() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        tree(
+            root,
+            &[
+                "internal/gen/deep/g.go",
+                "internal/keep.go",
+                "api/x.pb.go",
+                "api/x.go",
+                "sub/internal/gen/s.go",
+            ],
+        );
+        let opts = DiscoverOptions {
+            exclude: vec!["internal/gen/**".into(), "**/*.pb.go".into(), "sub".into()],
+            exclude_root: Some(root.to_path_buf()),
+            ..DiscoverOptions::default()
+        };
+        let d = run(root, &["."], &opts);
+        assert_eq!(displays(&d), ["api/x.go", "internal/keep.go"]);
+        let skipped: Vec<_> = d.skipped.iter().map(|(p, r)| (p.as_str(), *r)).collect();
+        assert_eq!(
+            skipped,
+            [
+                ("api/x.pb.go", SkipReason::Excluded),
+                // A matching directory is pruned and recorded once.
+                ("internal/gen/deep", SkipReason::Excluded),
+                ("sub", SkipReason::Excluded),
+            ]
+        );
+    }
+
+    #[test]
+    fn duplicates_are_merged() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        tree(root, &["pkg/a.go", "pkg/b.go"]);
+        let d = run(
+            root,
+            &["pkg/a.go", "./pkg/a.go", "pkg", "pkg/../pkg/b.go"],
+            &DiscoverOptions::default(),
+        );
+        assert_eq!(displays(&d), ["pkg/a.go", "pkg/b.go"]);
+        assert!(d.files.iter().all(|c| c.explicit));
+    }
+
+    #[test]
+    fn display_outside_cwd() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        tree(root, &["work/w.go", "other/o.go"]);
+        let d = run(
+            &root.join("work"),
+            &["../other", "."],
+            &DiscoverOptions::default(),
+        );
+        assert_eq!(displays(&d), ["../other/o.go", "w.go"]);
+        let abs = root.join("other/o.go");
+        let d = run(
+            &root.join("work"),
+            &[abs.to_str().unwrap()],
+            &DiscoverOptions::default(),
+        );
+        assert_eq!(d.files[0].display, slashes(&abs));
+    }
+
+    #[test]
+    fn missing_explicit_path_is_a_problem_and_walk_goes_on() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        tree(root, &["a.go"]);
+        let d = run(root, &["nope.go", "a.go"], &DiscoverOptions::default());
+        assert_eq!(displays(&d), ["a.go"]);
+        assert_eq!(
+            d.problems,
+            [IoProblem {
+                path: "nope.go".into(),
+                message: "no such file or directory".into()
+            }]
+        );
+    }
+
+    #[test]
+    fn invalid_exclude_glob_is_a_problem() {
+        let dir = tempfile::tempdir().unwrap();
+        tree(dir.path(), &["a.go"]);
+        let opts = DiscoverOptions {
+            exclude: vec!["[a-".into()],
+            ..DiscoverOptions::default()
+        };
+        let d = run(dir.path(), &["."], &opts);
+        assert_eq!(displays(&d), ["a.go"]);
+        assert_eq!(d.problems.len(), 1);
+        assert!(d.problems[0].message.starts_with("invalid exclude glob"));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn symlinks_are_not_followed_and_loops_terminate() {
+        use std::os::unix::fs::symlink;
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        tree(root, &["real/r.go", "elsewhere/e.go"]);
+        symlink(root.join("real"), root.join("real/loop")).unwrap();
+        symlink(root.join("elsewhere/e.go"), root.join("real/link.go")).unwrap();
+        symlink(root.join("elsewhere"), root.join("real/linkdir")).unwrap();
+        let d = run(root, &["real"], &DiscoverOptions::default());
+        assert_eq!(displays(&d), ["real/r.go"]);
+        assert!(d.problems.is_empty(), "{:?}", d.problems);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn unreadable_directory_is_a_problem() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        tree(root, &["a.go", "locked/l.go"]);
+        let locked = root.join("locked");
+        fs::set_permissions(&locked, fs::Permissions::from_mode(0o000)).unwrap();
+        let readable_anyway = fs::read_dir(&locked).is_ok(); // running as root
+        let d = run(root, &["."], &DiscoverOptions::default());
+        fs::set_permissions(&locked, fs::Permissions::from_mode(0o755)).unwrap();
+        if readable_anyway {
+            eprintln!("skipped: directory permissions are not enforced (root?)");
+            return;
+        }
+        assert_eq!(displays(&d), ["a.go"]);
+        assert!(
+            d.problems
+                .iter()
+                .any(|p| p.path == "locked" && p.message == "permission denied"),
+            "{:?}",
+            d.problems
+        );
+    }
+
+    #[test]
+    fn discover_uses_process_cwd() {
+        let dir = tempfile::tempdir().unwrap();
+        tree(dir.path(), &["a.go"]);
+        let d = discover(&[dir.path().join("a.go")], &DiscoverOptions::default());
+        assert_eq!(d.files.len(), 1);
+        assert!(d.files[0].explicit);
+        assert!(d.files[0].display.ends_with("/a.go"));
+    }
+
+    #[test]
+    fn generated_header() {
+        assert!(is_generated(
+            "// Code generated by protoc-gen-go. DO NOT EDIT.\n// source: x.proto\n\npackage pb\n"
+        ));
+        assert!(is_generated(
+            "//go:build linux\r\n\r\n// Code generated by x DO NOT EDIT.\r\npackage p\r\n"
+        ));
+        assert!(is_generated(
+            "\u{feff}// Code generated  DO NOT EDIT.\npackage p\n"
+        ));
+        // After the package clause it does not count.
+        assert!(!is_generated(
+            "package p\n\n// Code generated by x. DO NOT EDIT.\n"
+        ));
+        // Near misses.
+        assert!(!is_generated(
+            "// Code generated by x. DO NOT EDIT\npackage p\n"
+        ));
+        assert!(!is_generated("// Code generated DO NOT EDIT.\npackage p\n"));
+        assert!(!is_generated(
+            " // Code generated by x. DO NOT EDIT.\npackage p\n"
+        ));
+        assert!(!is_generated(
+            "// Code generated by x. DO NOT EDIT. really\npackage p\n"
+        ));
+        assert!(!is_generated(
+            "/*\n// Code generated later\n*/\npackage p\n"
+        ));
+        assert!(!is_generated(""));
+    }
 }

@@ -1,7 +1,35 @@
 //! `//instrlint:ignore CODE[,CODE] -- reason`, `//nolint:instrlint` and `//nolint`.
+//!
+//! Forms recognised (the directive must follow `//` directly, without a space,
+//! as golangci-lint requires):
+//!
+//! - `//instrlint:ignore M105,M106 -- reason`: those codes or group letters
+//!   (`M`); codes may be separated by commas and/or spaces. Without codes it
+//!   covers every code. The reason follows `--`.
+//! - `//nolint:instrlint` or `//nolint:errcheck,instrlint`: every code.
+//! - `//nolint` and `//nolint:all`: every code (these belong to golangci-lint
+//!   as much as to us; see [`SuppressionKind::Nolint`]).
+//! - `//nolint:errcheck` (a list without `instrlint`) is not ours.
+//!
+//! Only real comments count: the scanner skips string, raw-string and rune
+//! literals and `/* */` block comments in one linear pass.
 
+use crate::config::parse_selector;
 use crate::diagnostic::Diagnostic;
 use crate::source::{FileId, SourceFile, Span};
+use std::collections::HashMap;
+
+/// Which spelling a suppression uses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum SuppressionKind {
+    /// `//instrlint:ignore …`
+    Ignore,
+    /// `//nolint:…,instrlint,…`
+    NolintInstrlint,
+    /// `//nolint` or `//nolint:all`. Never reported as unused: such a comment
+    /// usually silences golangci-lint linters, not us.
+    Nolint,
+}
 
 /// One suppression comment.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -15,12 +43,181 @@ pub struct Suppression {
     /// Codes or group letters it names; empty means every code (`//nolint`).
     pub codes: Vec<String>,
     pub reason: Option<String>,
+    pub kind: SuppressionKind,
+}
+
+impl Suppression {
+    /// Whether this suppression names `code` (or names no code at all).
+    pub fn covers_code(&self, code: &str) -> bool {
+        self.codes.is_empty()
+            || self.codes.iter().any(|c| match parse_selector(c) {
+                Ok(sel) => sel.matches(code),
+                Err(_) => c == code,
+            })
+    }
+
+    /// The lines whose findings it covers: its own and, when it stands alone,
+    /// the next one.
+    pub fn covers_line(&self, line: u32) -> bool {
+        line == self.line || (self.standalone && line == self.line + 1)
+    }
+
+    /// Whether an unused suppression of this kind should be reported.
+    pub fn reportable_when_unused(&self) -> bool {
+        self.kind != SuppressionKind::Nolint
+    }
 }
 
 /// Suppression comments of one file.
 pub fn scan(file: &SourceFile) -> Vec<Suppression> {
-    let _ = file;
-    Vec::new()
+    let mut out = Vec::new();
+    for c in line_comments(&file.text) {
+        let body = &file.text[c.start + 2..c.end];
+        if let Some((codes, reason, kind)) = parse_directive(body) {
+            out.push(Suppression {
+                span: Span::new(file.id, c.start as u32, c.end as u32),
+                line: c.line,
+                standalone: c.standalone,
+                codes,
+                reason,
+                kind,
+            });
+        }
+    }
+    out
+}
+
+/// A `//` comment: byte range (from `//` to the end of the line, without the
+/// line terminator), 1-based line, and whether only blanks precede it.
+#[derive(Debug, PartialEq, Eq)]
+struct LineComment {
+    start: usize,
+    end: usize,
+    line: u32,
+    standalone: bool,
+}
+
+/// All `//` comments of Go source, skipping literals and block comments.
+/// One pass over the bytes; unterminated literals end at the end of the line
+/// (interpreted strings, runes) or of the file (raw strings, block comments).
+fn line_comments(text: &str) -> Vec<LineComment> {
+    let b = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    let mut line = 1u32;
+    let mut line_start = 0usize;
+    while i < b.len() {
+        match b[i] {
+            b'\n' => {
+                line += 1;
+                i += 1;
+                line_start = i;
+            }
+            b'/' if b.get(i + 1) == Some(&b'/') => {
+                let start = i;
+                while i < b.len() && b[i] != b'\n' {
+                    i += 1;
+                }
+                let mut end = i;
+                if end > start && b[end - 1] == b'\r' {
+                    end -= 1;
+                }
+                let standalone = b[line_start..start]
+                    .iter()
+                    .all(|&c| c == b' ' || c == b'\t');
+                out.push(LineComment {
+                    start,
+                    end,
+                    line,
+                    standalone,
+                });
+            }
+            b'/' if b.get(i + 1) == Some(&b'*') => {
+                i += 2;
+                while i < b.len() && !(b[i] == b'*' && b.get(i + 1) == Some(&b'/')) {
+                    if b[i] == b'\n' {
+                        line += 1;
+                        line_start = i + 1;
+                    }
+                    i += 1;
+                }
+                i = (i + 2).min(b.len());
+            }
+            b'`' => {
+                i += 1;
+                while i < b.len() && b[i] != b'`' {
+                    if b[i] == b'\n' {
+                        line += 1;
+                        line_start = i + 1;
+                    }
+                    i += 1;
+                }
+                i = (i + 1).min(b.len());
+            }
+            q @ (b'"' | b'\'') => {
+                i += 1;
+                while i < b.len() && b[i] != q && b[i] != b'\n' {
+                    if b[i] == b'\\' && i + 1 < b.len() && b[i + 1] != b'\n' {
+                        i += 1;
+                    }
+                    i += 1;
+                }
+                if i < b.len() && b[i] == q {
+                    i += 1;
+                }
+            }
+            _ => i += 1,
+        }
+    }
+    out
+}
+
+/// Parse the text after `//`. `None` when it is not one of our directives.
+fn parse_directive(body: &str) -> Option<(Vec<String>, Option<String>, SuppressionKind)> {
+    if let Some(rest) = body.strip_prefix("instrlint:ignore") {
+        if !(rest.is_empty() || rest.starts_with([' ', '\t'])) {
+            return None; // `//instrlint:ignored`, `//instrlint:ignore:x`
+        }
+        let (codes_part, reason) = match rest.find("--") {
+            Some(i) => (&rest[..i], non_empty(&rest[i + 2..])),
+            None => (rest, None),
+        };
+        let codes = codes_part
+            .split([',', ' ', '\t'])
+            .filter(|c| !c.is_empty())
+            .map(str::to_string)
+            .collect();
+        return Some((codes, reason, SuppressionKind::Ignore));
+    }
+    let rest = body.strip_prefix("nolint")?;
+    if rest.is_empty() || rest.starts_with([' ', '\t']) {
+        return Some((Vec::new(), reason_after(rest), SuppressionKind::Nolint));
+    }
+    let rest = rest.strip_prefix(':')?;
+    let list_end = rest.find([' ', '\t']).unwrap_or(rest.len());
+    let (list, tail) = rest.split_at(list_end);
+    let mut ours = None;
+    for name in list.split(',') {
+        if name.eq_ignore_ascii_case("all") {
+            ours = Some(SuppressionKind::Nolint);
+            break;
+        }
+        if name.eq_ignore_ascii_case("instrlint") {
+            ours = Some(SuppressionKind::NolintInstrlint);
+        }
+    }
+    ours.map(|kind| (Vec::new(), reason_after(tail), kind))
+}
+
+/// golangci-lint's explanation form: `//nolint:x // reason`.
+fn reason_after(tail: &str) -> Option<String> {
+    let t = tail.trim();
+    non_empty(t.strip_prefix("//").unwrap_or(t))
+}
+
+fn non_empty(s: &str) -> Option<String> {
+    let s = s.trim();
+    (!s.is_empty()).then(|| s.to_string())
 }
 
 /// The result of applying suppressions.
@@ -35,15 +232,362 @@ pub struct Applied {
 /// finding whose primary span starts on the comment's line, on the line below
 /// a standalone comment, or inside one of `scopes` (multi-line statements)
 /// that starts on one of those lines. `line_of(file, offset)` gives 1-based lines.
+///
+/// `unused` lists, in input order, the `//instrlint:ignore` and
+/// `//nolint:instrlint` comments that silenced nothing. A plain `//nolint`
+/// (or `//nolint:all`) is never reported: it usually exists for golangci-lint.
 pub fn apply(
     diagnostics: Vec<Diagnostic>,
     suppressions: &[Suppression],
     scopes: &[Span],
     line_of: &dyn Fn(FileId, u32) -> u32,
 ) -> Applied {
-    let _ = (suppressions, scopes, line_of);
-    Applied {
-        kept: diagnostics,
-        unused: Vec::new(),
+    // (file, covered line) → suppressions covering that line.
+    let mut by_line: HashMap<(FileId, u32), Vec<usize>> = HashMap::new();
+    for (i, s) in suppressions.iter().enumerate() {
+        by_line.entry((s.span.file, s.line)).or_default().push(i);
+        if s.standalone {
+            by_line
+                .entry((s.span.file, s.line + 1))
+                .or_default()
+                .push(i);
+        }
+    }
+    // Only the scopes that start on a covered line matter.
+    let mut scoped: HashMap<FileId, Vec<(Span, &[usize])>> = HashMap::new();
+    for scope in scopes {
+        let start_line = line_of(scope.file, scope.start);
+        if let Some(sups) = by_line.get(&(scope.file, start_line)) {
+            scoped
+                .entry(scope.file)
+                .or_default()
+                .push((*scope, sups.as_slice()));
+        }
+    }
+
+    let mut used = vec![false; suppressions.len()];
+    let mut kept = Vec::with_capacity(diagnostics.len());
+    for d in diagnostics {
+        let file = d.primary.file;
+        let at = d.primary.start;
+        let line = line_of(file, at);
+        let on_line = by_line.get(&(file, line)).map(Vec::as_slice).unwrap_or(&[]);
+        let in_scopes = scoped
+            .get(&file)
+            .into_iter()
+            .flatten()
+            .filter(|(scope, _)| scope.start <= at && at < scope.end)
+            .flat_map(|(_, sups)| sups.iter());
+        let mut suppressed = false;
+        for &i in on_line.iter().chain(in_scopes) {
+            if suppressions[i].covers_code(d.code) {
+                used[i] = true;
+                suppressed = true;
+            }
+        }
+        if !suppressed {
+            kept.push(d);
+        }
+    }
+    let unused = suppressions
+        .iter()
+        .zip(&used)
+        .filter(|(s, used)| !**used && s.reportable_when_unused())
+        .map(|(s, _)| s.clone())
+        .collect();
+    Applied { kept, unused }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostic::Level;
+    use crate::source::LineIndex;
+
+    fn file(text: &str) -> SourceFile {
+        file_id(0, text)
+    }
+
+    fn file_id(id: u32, text: &str) -> SourceFile {
+        SourceFile {
+            id: FileId(id),
+            path: format!("f{id}.go"),
+            abs_path: format!("/f{id}.go").into(),
+            text: text.to_string(),
+            lossy: false,
+            is_test: false,
+        }
+    }
+
+    fn diag(code: &'static str, file: &SourceFile, needle: &str) -> Diagnostic {
+        let start = file.text.find(needle).expect("needle") as u32;
+        Diagnostic {
+            code,
+            name: "test-rule",
+            level: Level::Warning,
+            message: format!("{code} at {needle}"),
+            primary: Span::new(file.id, start, start + needle.len() as u32),
+            related: Vec::new(),
+            help: None,
+        }
+    }
+
+    /// Scan and apply over one or more files.
+    fn run(files: &[&SourceFile], diags: Vec<Diagnostic>, scopes: &[Span]) -> Applied {
+        let sups: Vec<Suppression> = files.iter().flat_map(|f| scan(f)).collect();
+        let idx: Vec<(FileId, LineIndex)> = files
+            .iter()
+            .map(|f| (f.id, LineIndex::new(&f.text)))
+            .collect();
+        let line_of = |id: FileId, off: u32| {
+            let (_, li) = idx.iter().find(|(i, _)| *i == id).unwrap();
+            li.line_of(off) as u32 + 1
+        };
+        apply(diags, &sups, scopes, &line_of)
+    }
+
+    fn kept_messages(a: &Applied) -> Vec<&str> {
+        a.kept.iter().map(|d| d.message.as_str()).collect()
+    }
+
+    #[test]
+    fn scan_forms() {
+        let f = file(concat!(
+            "package p\n",
+            "//instrlint:ignore M105,M106 -- legacy name\n",
+            "x := 1 //instrlint:ignore M105, L -- two\n",
+            "//instrlint:ignore\n",
+            "//nolint:instrlint // because\n",
+            "//nolint:errcheck,instrlint,gosec\n",
+            "//nolint\n",
+            "//nolint:errcheck\n",
+            "// nolint\n",
+            "// instrlint:ignore M105\n",
+            "//instrlint:ignored M105\n",
+            "//nolintx\n",
+            "//nolint:all\n",
+        ));
+        let s = scan(&f);
+        let summary: Vec<_> = s
+            .iter()
+            .map(|s| {
+                (
+                    s.line,
+                    s.standalone,
+                    s.codes.join(","),
+                    s.reason.clone(),
+                    s.kind,
+                )
+            })
+            .collect();
+        use SuppressionKind::*;
+        assert_eq!(
+            summary,
+            vec![
+                (
+                    2,
+                    true,
+                    "M105,M106".into(),
+                    Some("legacy name".into()),
+                    Ignore
+                ),
+                (3, false, "M105,L".into(), Some("two".into()), Ignore),
+                (4, true, "".into(), None, Ignore),
+                (5, true, "".into(), Some("because".into()), NolintInstrlint),
+                (6, true, "".into(), None, NolintInstrlint),
+                (7, true, "".into(), None, Nolint),
+                (13, true, "".into(), None, Nolint),
+            ]
+        );
+        // The span is the comment, without the line terminator.
+        let t = &f.text[s[1].span.start as usize..s[1].span.end as usize];
+        assert_eq!(t, "//instrlint:ignore M105, L -- two");
+    }
+
+    #[test]
+    fn crlf_and_span() {
+        let f = file("package p\r\nx := 1 //nolint:instrlint\r\n");
+        let s = scan(&f);
+        assert_eq!(s.len(), 1);
+        assert_eq!(
+            &f.text[s[0].span.start as usize..s[0].span.end as usize],
+            "//nolint:instrlint"
+        );
+        assert_eq!(s[0].line, 2);
+        assert!(!s[0].standalone);
+    }
+
+    #[test]
+    fn markers_inside_literals_and_block_comments_are_ignored() {
+        let f = file(concat!(
+            "package p\n",
+            "var a = \"//nolint:instrlint\"\n",
+            "var b = \"esc \\\" //instrlint:ignore M105\"\n",
+            "var c = `raw\n",
+            "//instrlint:ignore M105\n",
+            "still raw`\n",
+            "var d = '\"' //instrlint:ignore M106\n",
+            "/* block\n",
+            "//nolint\n",
+            "*/ var e = 1\n",
+            "var f = '\\'' // plain comment\n",
+            "var g = \"/* not a comment\" //nolint:instrlint\n",
+        ));
+        let s = scan(&f);
+        let got: Vec<_> = s.iter().map(|s| (s.line, s.codes.join(","))).collect();
+        assert_eq!(got, vec![(7, "M106".to_string()), (12, String::new())]);
+    }
+
+    #[test]
+    fn same_line_and_standalone_line_above() {
+        let f = file(concat!(
+            "package p\n",
+            "var a = x(\"a\") //instrlint:ignore M105\n",
+            "//instrlint:ignore M105 -- reason\n",
+            "var b = x(\"b\")\n",
+            "var c = x(\"c\")\n",
+        ));
+        let a = run(
+            &[&f],
+            vec![
+                diag("M105", &f, "\"a\""),
+                diag("M105", &f, "\"b\""),
+                diag("M105", &f, "\"c\""),
+            ],
+            &[],
+        );
+        assert_eq!(kept_messages(&a), ["M105 at \"c\""]);
+        assert!(a.unused.is_empty());
+    }
+
+    #[test]
+    fn trailing_comment_does_not_cover_next_line() {
+        let f = file(concat!(
+            "package p\n",
+            "var a = x(\"a\") //instrlint:ignore M105\n",
+            "var b = x(\"b\")\n",
+        ));
+        let a = run(&[&f], vec![diag("M105", &f, "\"b\"")], &[]);
+        assert_eq!(kept_messages(&a), ["M105 at \"b\""]);
+        assert_eq!(a.unused.len(), 1);
+        assert_eq!(a.unused[0].line, 2);
+    }
+
+    #[test]
+    fn codes_and_groups_must_match() {
+        let f = file(concat!(
+            "package p\n",
+            "var a = x(\"a\") //instrlint:ignore M105\n",
+            "var b = x(\"b\") //instrlint:ignore M\n",
+            "var c = x(\"c\") //instrlint:ignore L201,M106\n",
+        ));
+        let a = run(
+            &[&f],
+            vec![
+                diag("M106", &f, "\"a\""),
+                diag("M106", &f, "\"b\""),
+                diag("M106", &f, "\"c\""),
+            ],
+            &[],
+        );
+        assert_eq!(kept_messages(&a), ["M106 at \"a\""]);
+        assert_eq!(a.unused.iter().map(|s| s.line).collect::<Vec<_>>(), [2]);
+    }
+
+    #[test]
+    fn statement_scope() {
+        let f = file(concat!(
+            "package p\n",
+            "//instrlint:ignore M105\n",
+            "var reqs = promauto.NewCounter(prometheus.CounterOpts{\n",
+            "\tName: \"reqs\",\n",
+            "})\n",
+            "var other = promauto.NewCounter(prometheus.CounterOpts{\n",
+            "\tName: \"other\",\n",
+            "})\n",
+        ));
+        let scope = |from: &str, to: &str| {
+            let s = f.text.find(from).unwrap() as u32;
+            let e = (f.text[s as usize..].find(to).unwrap() + to.len()) as u32 + s;
+            Span::new(f.id, s, e)
+        };
+        let scopes = [scope("var reqs", "})"), scope("var other", "})")];
+        let a = run(
+            &[&f],
+            vec![diag("M105", &f, "\"reqs\""), diag("M105", &f, "\"other\"")],
+            &scopes,
+        );
+        assert_eq!(kept_messages(&a), ["M105 at \"other\""]);
+        assert!(a.unused.is_empty());
+
+        // Without the scope, the finding on line 4 is not covered.
+        let a = run(&[&f], vec![diag("M105", &f, "\"reqs\"")], &[]);
+        assert_eq!(a.kept.len(), 1);
+        assert_eq!(a.unused.len(), 1);
+    }
+
+    #[test]
+    fn nolint_forms() {
+        let f = file(concat!(
+            "package p\n",
+            "var a = x(\"a\") //nolint:errcheck\n",
+            "var b = x(\"b\") //nolint:errcheck,instrlint\n",
+            "var c = x(\"c\") //nolint\n",
+            "var d = x(\"d\") // nolint\n",
+        ));
+        let a = run(
+            &[&f],
+            vec![
+                diag("M105", &f, "\"a\""),
+                diag("L201", &f, "\"b\""),
+                diag("Q701", &f, "\"c\""),
+                diag("M105", &f, "\"d\""),
+            ],
+            &[],
+        );
+        assert_eq!(kept_messages(&a), ["M105 at \"a\"", "M105 at \"d\""]);
+    }
+
+    #[test]
+    fn unused_reporting() {
+        let f = file(concat!(
+            "package p\n",
+            "//instrlint:ignore M105 -- unused\n",
+            "var a = 1\n",
+            "var b = 1 //nolint:instrlint\n",
+            "var c = 1 //nolint\n",
+            "var d = 1 //nolint:all\n",
+            "var e = x(\"e\") //instrlint:ignore M105\n",
+        ));
+        let a = run(&[&f], vec![diag("M105", &f, "\"e\"")], &[]);
+        assert!(a.kept.is_empty());
+        let unused: Vec<_> = a.unused.iter().map(|s| (s.line, s.kind)).collect();
+        assert_eq!(
+            unused,
+            [
+                (2, SuppressionKind::Ignore),
+                (4, SuppressionKind::NolintInstrlint)
+            ]
+        );
+    }
+
+    #[test]
+    fn files_do_not_interact() {
+        let f0 = file_id(0, "package p\nvar a = x(\"a\") //instrlint:ignore M105\n");
+        let f1 = file_id(1, "package p\nvar a = x(\"a\")\n");
+        let a = run(&[&f0, &f1], vec![diag("M105", &f1, "\"a\"")], &[]);
+        assert_eq!(a.kept.len(), 1);
+        assert_eq!(a.kept[0].primary.file, FileId(1));
+        assert_eq!(a.unused.len(), 1);
+        assert_eq!(a.unused[0].span.file, FileId(0));
+    }
+
+    #[test]
+    fn scan_is_linear_on_pathological_input() {
+        // Many unterminated quotes and comment openers: must stay fast.
+        let text = format!("package p\n{}", "\"/*`'\\".repeat(200_000));
+        let start = std::time::Instant::now();
+        let _ = scan(&file(&text));
+        assert!(start.elapsed() < std::time::Duration::from_secs(5));
     }
 }

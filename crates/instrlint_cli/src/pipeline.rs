@@ -1,7 +1,7 @@
 //! discover → read → group into packages → (parallel) extract facts and run
 //! package rules → tree rules → levels → suppressions → sort.
 
-use crate::selection::{enabled_rules, unknown_selectors, Enabled};
+use crate::selection::{enabled_rules, invalid_selectors, normalize_cli_selectors, Enabled};
 use instrlint_core::config::{self, Config, ConfigError};
 use instrlint_core::discover::{self, Candidate, DiscoverOptions, IoProblem, SkipReason};
 use instrlint_core::extract;
@@ -91,7 +91,7 @@ impl std::fmt::Display for LintError {
         match self {
             LintError::Config(e) => write!(f, "{e}"),
             LintError::UnknownSelector(s) => {
-                write!(f, "unknown rule code or group: {}", s.join(", "))
+                write!(f, "{}", s.join("; "))
             }
             LintError::ThreadPool(e) => write!(f, "cannot start worker threads: {e}"),
         }
@@ -110,17 +110,19 @@ pub fn lint(opts: &LintOptions) -> Result<LintOutcome, LintError> {
     };
 
     let config = load_config(opts, &paths)?;
-    let unknown: Vec<String> = unknown_selectors(
-        opts.select
+    let select = normalize_cli_selectors(&opts.select);
+    let ignore = normalize_cli_selectors(&opts.ignore);
+    let invalid = invalid_selectors(
+        select
             .iter()
-            .chain(&opts.ignore)
+            .chain(&ignore)
             .chain(&config.rules.select)
             .chain(&config.rules.ignore),
     );
-    if !unknown.is_empty() {
-        return Err(LintError::UnknownSelector(unknown));
+    if !invalid.is_empty() {
+        return Err(LintError::UnknownSelector(invalid));
     }
-    let enabled = enabled_rules(&config.rules, &opts.select, &opts.ignore);
+    let enabled = enabled_rules(&config.rules, &select, &ignore);
 
     let mut builder = rayon::ThreadPoolBuilder::new();
     if let Some(n) = opts.jobs {

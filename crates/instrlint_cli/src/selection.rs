@@ -1,6 +1,6 @@
 //! Which rules run, and at what level: registry × config × command line.
 
-use instrlint_core::config::RulesConfig;
+use instrlint_core::config::{parse_selector, RulesConfig, Selector};
 use instrlint_core::Level;
 use instrlint_rules::{Rule, RULES};
 
@@ -8,55 +8,54 @@ use instrlint_rules::{Rule, RULES};
 #[derive(Clone, Copy)]
 pub struct Enabled {
     pub rule: &'static Rule,
-    /// The level findings of this rule are reported at when it was overridden
-    /// in the config (`None`: the level the rule reported).
+    /// The level set for this code in `[rules.level]` (`None`: the level the
+    /// rule reported).
     pub level_override: Option<Level>,
 }
 
-fn matches(selector: &str, code: &str) -> bool {
-    let s = selector.trim();
-    if s.len() == 1 {
-        return code.starts_with(&s.to_ascii_uppercase());
-    }
-    s.eq_ignore_ascii_case(code)
-}
-
-/// A selector the registry does not know (`--select X999`).
-pub fn unknown_selectors<'a>(selectors: impl IntoIterator<Item = &'a String>) -> Vec<String> {
+/// Selectors that are malformed or name no registered rule, each with why.
+pub fn invalid_selectors<'a>(selectors: impl IntoIterator<Item = &'a String>) -> Vec<String> {
     selectors
         .into_iter()
-        .filter(|s| !RULES.iter().any(|r| matches(s, r.meta.code)) && !is_known_group(s))
-        .cloned()
+        .filter_map(|s| match parse_selector(s) {
+            Err(why) => Some(why),
+            Ok(Selector::Code(c)) if !RULES.iter().any(|r| r.meta.code == c) => {
+                Some(format!("`{c}` is not a rule code (see `instrlint rules`)"))
+            }
+            Ok(_) => None,
+        })
         .collect()
 }
 
-fn is_known_group(s: &str) -> bool {
-    s.len() == 1 && "MLTRSCQO".contains(&s.to_ascii_uppercase())
+/// Command-line selectors are case-insensitive and comma-separated.
+pub fn normalize_cli_selectors(raw: &[String]) -> Vec<String> {
+    raw.iter()
+        .flat_map(|s| s.split(','))
+        .map(|s| s.trim().to_ascii_uppercase())
+        .filter(|s| !s.is_empty())
+        .collect()
 }
 
-/// The rules to run: config `[rules]` first, then the command line's
-/// `--select` (replaces the config's select when given) and `--ignore` (adds).
+/// The rules to run. `--select` replaces the config's `select` when given;
+/// `--ignore` adds to the config's `ignore`.
 pub fn enabled_rules(
     config: &RulesConfig,
     cli_select: &[String],
     cli_ignore: &[String],
 ) -> Vec<Enabled> {
-    let select: &[String] = if cli_select.is_empty() {
-        &config.select
-    } else {
-        cli_select
+    let effective = RulesConfig {
+        select: if cli_select.is_empty() {
+            config.select.clone()
+        } else {
+            cli_select.to_vec()
+        },
+        ignore: config.ignore.iter().chain(cli_ignore).cloned().collect(),
+        levels: config.levels.clone(),
     };
     RULES
         .iter()
-        .filter(|r| select.is_empty() || select.iter().any(|s| matches(s, r.meta.code)))
-        .filter(|r| {
-            !config
-                .ignore
-                .iter()
-                .chain(cli_ignore)
-                .any(|s| matches(s, r.meta.code))
-        })
-        .filter_map(|r| match config.levels.get(r.meta.code) {
+        .filter(|r| effective.is_selected(r.meta.code))
+        .filter_map(|r| match effective.levels.get(r.meta.code) {
             Some(None) => None,
             Some(Some(level)) => Some(Enabled {
                 rule: r,

@@ -89,3 +89,116 @@ pub fn find_rule(code_or_name: &str) -> Option<&'static Rule> {
         .iter()
         .find(|r| r.meta.code.eq_ignore_ascii_case(code_or_name) || r.meta.name == code_or_name)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SECTIONS: &[&str] = &[
+        "## What it does",
+        "## Why is this bad?",
+        "## Example",
+        "## Use instead",
+        "## Options",
+        "## References",
+    ];
+
+    #[test]
+    fn codes_are_unique_and_in_catalog_order() {
+        for pair in RULES.windows(2) {
+            let (a, b) = (&pair[0].meta, &pair[1].meta);
+            assert!(
+                (a.group, a.code[1..].parse::<u32>().unwrap())
+                    < (b.group, b.code[1..].parse::<u32>().unwrap()),
+                "{} must come before {}",
+                a.code,
+                b.code
+            );
+        }
+        for rule in RULES {
+            let m = &rule.meta;
+            assert!(m.code.starts_with(m.group.letter()), "{}", m.code);
+            assert_eq!(m.code.len(), 4, "{}", m.code);
+        }
+    }
+
+    #[test]
+    fn names_are_kebab_case_and_summaries_in_house_style() {
+        for m in RULES.iter().map(|r| &r.meta) {
+            assert!(
+                m.name.split('-').all(|w| !w.is_empty()
+                    && w.chars()
+                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())),
+                "{}: name `{}` is not kebab-case",
+                m.code,
+                m.name
+            );
+            assert!(
+                !m.summary.starts_with(|c: char| c.is_uppercase()),
+                "{}: summary starts upper-case",
+                m.code
+            );
+            assert!(
+                !m.summary.ends_with('.'),
+                "{}: summary ends with a period",
+                m.code
+            );
+        }
+    }
+
+    #[test]
+    fn docs_have_the_header_and_sections_in_order() {
+        for rule in RULES {
+            let m = &rule.meta;
+            let mut lines = rule.doc.lines();
+            assert_eq!(
+                lines.next(),
+                Some(format!("# {} {}", m.code, m.name).as_str())
+            );
+            let header = format!(
+                "Level: {} · Group: {} · Since: {}",
+                m.level,
+                m.group.title(),
+                m.since
+            );
+            assert_eq!(lines.next(), Some(header.as_str()), "{}", m.code);
+            let found: Vec<&str> = rule.doc.lines().filter(|l| l.starts_with("## ")).collect();
+            let expected: Vec<&str> = SECTIONS
+                .iter()
+                .copied()
+                .filter(|s| *s != "## Options" || found.contains(s))
+                .collect();
+            assert_eq!(found, expected, "{}: sections", m.code);
+        }
+    }
+
+    #[test]
+    fn docs_have_marked_bad_and_good_examples() {
+        for rule in RULES {
+            let code = rule.meta.code;
+            let (example, rest) = rule.doc.split_once("## Use instead").unwrap();
+            assert!(example.contains("```go bad"), "{code}: no bad example");
+            assert!(
+                example
+                    .lines()
+                    .any(|l| l.contains("// want ") && l.split_whitespace().any(|w| w == code)),
+                "{code}: no `// want {code}` marker"
+            );
+            assert!(rest.contains("```go good"), "{code}: no good example");
+            assert!(
+                !rest.contains("// want"),
+                "{code}: marker in a good example"
+            );
+        }
+    }
+
+    #[test]
+    fn find_rule_by_code_or_name() {
+        assert_eq!(
+            find_rule("m105").unwrap().meta.name,
+            "counter-missing-total"
+        );
+        assert_eq!(find_rule("duplicate-metric").unwrap().meta.code, "M113");
+        assert!(find_rule("M999").is_none());
+    }
+}

@@ -1,6 +1,6 @@
 use crate::rule::{Group, PackageCtx, RuleMeta, Sink};
 use crate::util::defs::declared_here;
-use crate::util::names::{describe_char, first_outside_classic, is_classic};
+use crate::util::names::{describe_char, first_outside_classic, is_classic, sanitised};
 use instrlint_core::Level;
 
 pub const META: RuleMeta = RuleMeta {
@@ -53,29 +53,6 @@ pub fn check(ctx: &PackageCtx, out: &mut Sink) {
             declared_here(report, def, |s| !is_classic(&s.text) && !s.text.is_empty());
         }
     }
-}
-
-/// Characters outside the charset become `_`; `None` when the result still
-/// cannot be a classic name (it would start with a digit, or is empty).
-fn sanitised(name: &str) -> Option<String> {
-    let replaced: String = name
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == ':' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    let mut out = String::new();
-    for part in replaced.split('_').filter(|p| !p.is_empty()) {
-        if !out.is_empty() {
-            out.push('_');
-        }
-        out.push_str(part);
-    }
-    is_classic(&out).then_some(out)
 }
 
 #[cfg(test)]

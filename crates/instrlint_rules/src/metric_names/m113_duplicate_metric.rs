@@ -50,13 +50,10 @@ pub fn check(ctx: &TreeCtx, out: &mut Sink) {
             }
             seen.push(owner);
             if seen.len() > 1 {
-                out.report(
-                    &META,
-                    def.name_span,
-                    format!("metric `{name}` is already defined"),
-                )
-                .help("define it once and share it: registering the name twice panics or fails")
-                .related(first, "first defined here");
+                let message = format!("metric `{name}` is already defined");
+                out.report(&META, def.name_span, message)
+                    .help("define it once and share it: registering the name twice panics or fails")
+                    .related(first, "first defined here");
             }
         }
     }

@@ -121,6 +121,29 @@ pub fn describe_char(c: char) -> String {
     }
 }
 
+/// Characters outside the charset become `_`; `None` when the result still
+/// cannot be a classic name (it would start with a digit, or is empty).
+pub fn sanitised(name: &str) -> Option<String> {
+    let replaced: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == ':' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let mut out = String::new();
+    for part in replaced.split('_').filter(|p| !p.is_empty()) {
+        if !out.is_empty() {
+            out.push('_');
+        }
+        out.push_str(part);
+    }
+    is_classic(&out).then_some(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -150,6 +173,11 @@ mod tests {
         assert_eq!(first_outside_classic("9rooms"), Some((0, '9')));
         assert_eq!(first_outside_classic("room-joins"), Some((4, '-')));
         assert_eq!(first_outside_classic("gifts.sent"), Some((5, '.')));
+        assert_eq!(
+            sanitised("room-joins. total").as_deref(),
+            Some("room_joins_total")
+        );
+        assert_eq!(sanitised("5xx"), None);
     }
 
     #[test]

@@ -143,6 +143,88 @@ mod tests {
                 "{}: summary ends with a period",
                 m.code
             );
+            for prefix in ["avoid-", "prefer-", "use-", "do-not-", "no-"] {
+                assert!(!m.name.starts_with(prefix), "{}: name says the fix", m.code);
+            }
+        }
+    }
+
+    #[test]
+    fn every_rule_fires_and_messages_follow_house_style() {
+        use crate::rule::{PackageCtx, Sink, TreeCtx};
+        use crate::testutil::*;
+        use instrlint_core::config::Settings;
+        use instrlint_core::facts::{PackageFacts, TreeFacts};
+
+        let defs = [
+            counter("livestream_room-joins_total"),
+            counter(""),
+            counter("livestream_roomJoins_total").at(0, 300),
+            gauge("livestream:room_viewers_current").at(0, 600),
+            counter("viewers_total").at(0, 900),
+            counter("livestream_rooms_joined").at(0, 1200),
+            gauge("livestream_room_viewers_total").at(0, 1500),
+            gauge("livestream_gift_coins_sum").at(0, 1800),
+            histogram("livestream_join_latency_ms").at(0, 2100),
+            histogram("livestream_chunk_size").at(0, 2400),
+            gauge("livestream_room_viewers_gauge").at(0, 2700),
+            gauge("livestream_room_viewers").help(None).at(0, 3000),
+            counter("x").dynamic("kind").at(0, 3300),
+            gauge("livestream_room_viewers").at(1, 0),
+        ];
+        let package = PackageFacts {
+            metrics: defs.into_iter().map(Def::build).collect(),
+            ..PackageFacts::default()
+        };
+        let tree = TreeFacts {
+            packages: vec![package.clone()],
+        };
+        let settings = Settings::default();
+        let mut sink = Sink::new();
+        for rule in RULES {
+            match rule.check {
+                Check::Package(f) => f(
+                    &PackageCtx {
+                        package: &package,
+                        settings: &settings,
+                    },
+                    &mut sink,
+                ),
+                Check::Tree(f) => f(
+                    &TreeCtx {
+                        tree: &tree,
+                        settings: &settings,
+                    },
+                    &mut sink,
+                ),
+            }
+        }
+        let diagnostics = sink.into_diagnostics();
+        for rule in RULES {
+            assert!(
+                diagnostics.iter().any(|d| d.code == rule.meta.code),
+                "{} never fired",
+                rule.meta.code
+            );
+        }
+        for d in &diagnostics {
+            let help = d
+                .help
+                .as_deref()
+                .unwrap_or_else(|| panic!("{}: no help", d.code));
+            for text in [d.message.as_str(), help] {
+                assert!(
+                    !text.starts_with(|c: char| c.is_uppercase()),
+                    "{}: `{text}`",
+                    d.code
+                );
+                assert!(
+                    !text.ends_with('.'),
+                    "{}: `{text}` ends with a period",
+                    d.code
+                );
+                assert!(!text.contains("bad name"), "{}: `{text}`", d.code);
+            }
         }
     }
 

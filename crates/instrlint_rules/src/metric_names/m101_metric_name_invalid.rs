@@ -33,7 +33,7 @@ pub fn check(ctx: &PackageCtx, out: &mut Sink) {
                     format!("metric name `{text}` is not valid UTF-8"),
                 )
                 .help("registration fails on invalid UTF-8; use ASCII letters, digits and `_`");
-            declared_here(report, def, |s| !s.valid_utf8);
+            declared_here(report, def, |_, s| !s.valid_utf8);
         } else if let Some((at, c)) = first_outside_classic(text) {
             let message = if at == 0 && c.is_ascii_digit() {
                 format!("metric name `{text}` starts with a digit")
@@ -50,7 +50,9 @@ pub fn check(ctx: &PackageCtx, out: &mut Sink) {
                 .report(&META, def.name_span, message)
                 .level(Level::Warning)
                 .help(help);
-            declared_here(report, def, |s| !is_classic(&s.text) && !s.text.is_empty());
+            declared_here(report, def, |_, s| {
+                !is_classic(&s.text) && !s.text.is_empty()
+            });
         }
     }
 }

@@ -25,7 +25,7 @@ pub fn check(ctx: &PackageCtx, out: &mut Sink) {
         let report = out
             .report(&META, def.name_span, message)
             .help(format!("rename it to `{}`", to_snake(name)));
-        declared_here(report, def, |s| snake_problem(&s.text).is_some());
+        declared_here(report, def, |_, s| snake_problem(&s.text).is_some());
     }
 }
 

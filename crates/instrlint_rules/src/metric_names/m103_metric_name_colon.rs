@@ -27,7 +27,7 @@ pub fn check(ctx: &PackageCtx, out: &mut Sink) {
                 "rename it to `{}`: colons are reserved for recording rules",
                 renamed.join("_")
             ));
-        declared_here(report, def, |s| s.text.contains(':'));
+        declared_here(report, def, |_, s| s.text.contains(':'));
     }
 }
 

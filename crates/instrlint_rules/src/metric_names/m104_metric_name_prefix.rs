@@ -44,7 +44,7 @@ pub fn check(ctx: &PackageCtx, out: &mut Sink) {
             continue;
         };
         let report = out.report(&META, def.name_span, message).help(help);
-        declared_here(report, def, |_| true);
+        declared_here(report, def, |_, _| true);
     }
 }
 

@@ -1,7 +1,7 @@
 use crate::rule::{Group, PackageCtx, RuleMeta, Sink};
-use crate::util::defs::{declared_here, named};
+use crate::util::defs::{declared_here, is_last_part, named};
 use crate::util::names::counter_name;
-use instrlint_core::facts::{MetricKind, NameRole};
+use instrlint_core::facts::MetricKind;
 use instrlint_core::Level;
 
 pub const META: RuleMeta = RuleMeta {
@@ -30,14 +30,7 @@ pub fn check(ctx: &PackageCtx, out: &mut Sink) {
                 format!("counter `{name}` does not end in `_total`"),
             )
             .help(format!("rename it to `{}`", counter_name(name)));
-        let last = def.name_parts.iter().rev().find(|p| {
-            p.value.resolved().is_some_and(|v| !v.text.is_empty())
-                && matches!(p.role, NameRole::Name | NameRole::FqName)
-        });
-        let last = last
-            .and_then(|p| p.value.resolved())
-            .map(|v| v.text.as_str());
-        declared_here(report, def, |s| Some(s.text.as_str()) == last);
+        declared_here(report, def, |role, _| is_last_part(role));
     }
 }
 

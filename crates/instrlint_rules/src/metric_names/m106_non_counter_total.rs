@@ -1,5 +1,5 @@
 use crate::rule::{Group, PackageCtx, RuleMeta, Sink};
-use crate::util::defs::{declared_here, named};
+use crate::util::defs::{declared_here, is_last_part, named};
 use instrlint_core::facts::MetricKind;
 use instrlint_core::Level;
 
@@ -31,7 +31,7 @@ pub fn check(ctx: &PackageCtx, out: &mut Sink) {
                 format!("{kind} `{name}` ends in `_total`"),
             )
             .help(format!("rename it to `{base}`: `_total` marks a counter"));
-        declared_here(report, def, |s| s.text.ends_with("_total"));
+        declared_here(report, def, |role, _| is_last_part(role));
     }
 }
 

@@ -1,5 +1,5 @@
 use crate::rule::{Group, PackageCtx, RuleMeta, Sink};
-use crate::util::defs::{declared_here, named};
+use crate::util::defs::{declared_here, is_last_part, named};
 use crate::util::names::{counter_name, reserved_suffix};
 use instrlint_core::facts::MetricKind;
 use instrlint_core::Level;
@@ -26,7 +26,7 @@ pub fn check(ctx: &PackageCtx, out: &mut Sink) {
         let help =
             format!("rename it to `{renamed}`: the exposition format appends `{suffix}` itself");
         let report = out.report(&META, def.name_span, message).help(help);
-        declared_here(report, def, |s| s.text.ends_with(suffix));
+        declared_here(report, def, |role, _| is_last_part(role));
     }
 }
 

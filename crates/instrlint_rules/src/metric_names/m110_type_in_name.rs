@@ -24,7 +24,9 @@ pub fn check(ctx: &PackageCtx, out: &mut Sink) {
             None => "name what is measured: the type is in the metadata".to_string(),
         };
         let report = out.report(&META, def.name_span, message).help(help);
-        declared_here(report, def, |s| words(&s.text).iter().any(|w| w == token));
+        declared_here(report, def, |_, s| {
+            words(&s.text).iter().any(|w| w == token)
+        });
     }
 }
 

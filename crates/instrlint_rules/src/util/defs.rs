@@ -1,7 +1,7 @@
 //! Which metric definitions a name rule looks at, and related locations.
 
 use crate::rule::Report;
-use instrlint_core::facts::MetricDef;
+use instrlint_core::facts::{MetricDef, NameRole};
 use instrlint_core::StrConst;
 
 /// A name client_golang can register at all: M101 at error level is the
@@ -22,17 +22,17 @@ pub fn named<'a>(
 }
 
 /// Adds "`value` is declared here" for every name part that is declared
-/// elsewhere and whose resolved value `offends`.
+/// elsewhere and whose role and resolved value `offend`.
 pub fn declared_here<'s>(
     mut report: Report<'s>,
     def: &MetricDef,
-    offends: impl Fn(&StrConst) -> bool,
+    offends: impl Fn(NameRole, &StrConst) -> bool,
 ) -> Report<'s> {
     for part in &def.name_parts {
         let (Some(decl), Some(value)) = (part.decl, part.value.resolved()) else {
             continue;
         };
-        if offends(value) {
+        if offends(part.role, value) {
             report = report.related(decl, format!("`{}` is declared here", value.text));
         }
     }
@@ -45,4 +45,9 @@ pub fn one_line(text: &str) -> String {
         Some((first, _)) => format!("{}…", first.trim_end()),
         None => text.to_string(),
     }
+}
+
+/// The part that carries the suffix of the name (`Name`, or `NewDesc`'s fqName).
+pub fn is_last_part(role: NameRole) -> bool {
+    matches!(role, NameRole::Name | NameRole::FqName)
 }

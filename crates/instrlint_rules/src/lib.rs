@@ -1,8 +1,13 @@
 //! instrlint's rules. Each rule is its metadata plus one function over facts;
 //! this crate never sees a syntax tree.
 
+pub mod metric_names;
 pub mod registry;
 pub mod rule;
+pub mod util;
+
+#[cfg(test)]
+mod testutil;
 
 pub use registry::{find_rule, RULES};
 pub use rule::{Check, Group, PackageCtx, Rule, RuleMeta, Sink, TreeCtx};

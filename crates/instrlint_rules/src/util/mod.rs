@@ -1,0 +1,5 @@
+//! Helpers shared by rules: name tokenising, unit tables, definition filters.
+
+pub mod defs;
+pub mod names;
+pub mod units;

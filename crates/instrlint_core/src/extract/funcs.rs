@@ -179,7 +179,11 @@ impl<'t> Pkg<'t> {
                 continue;
             };
             let mut cursor = p.walk();
-            let names = p.children_by_field_name("name", &mut cursor).count().max(1);
+            let names = p
+                .children_by_field_name("name", &mut cursor)
+                .filter(|x| x.kind() == "identifier")
+                .count()
+                .max(1);
             out.extend(std::iter::repeat_n(ty, names));
         }
         out

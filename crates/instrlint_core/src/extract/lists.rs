@@ -30,7 +30,7 @@ impl<'t> Pkg<'t> {
         let n = unparen(n);
         match n.kind() {
             "composite_literal" => (self.slice_elems(site, n), None),
-            "identifier" if self.is_nil(site, n) => (Some(Vec::new()), None),
+            "nil" => (Some(Vec::new()), None),
             "identifier" => match self.follow(site, n) {
                 Some(t) => {
                     let v = unparen(t.value);
@@ -43,12 +43,6 @@ impl<'t> Pkg<'t> {
             },
             _ => (None, None),
         }
-    }
-
-    fn is_nil(&self, site: Site<'_, 't>, n: Node<'t>) -> bool {
-        self.text(site.unit, n) == "nil"
-            && self.lookup_local(site, "nil", n.start_byte()).is_none()
-            && !self.decls.contains_key("nil")
     }
 
     fn slice_elems(&self, site: Site<'_, 't>, lit: Node<'t>) -> Option<Vec<LabelName>> {
@@ -81,7 +75,7 @@ impl<'t> Pkg<'t> {
         let n = unparen(n);
         match n.kind() {
             "composite_literal" => self.map_keys(site, n),
-            "identifier" if self.is_nil(site, n) => Some(Vec::new()),
+            "nil" => Some(Vec::new()),
             "identifier" => {
                 let t = self.follow(site, n)?;
                 let v = unparen(t.value);

@@ -38,7 +38,8 @@ impl<'t> FuncScope<'t> {
             }
             for p in named_children(list) {
                 let mut cursor = p.walk();
-                for name in p.children_by_field_name("name", &mut cursor) {
+                let names = p.children_by_field_name("name", &mut cursor);
+                for name in names.filter(|x| x.kind() == "identifier") {
                     scope.params.push(t(name));
                 }
             }
@@ -61,8 +62,10 @@ impl<'t> FuncScope<'t> {
                 }
                 "var_spec" | "const_spec" if !nested => {
                     let mut cursor = n.walk();
-                    let names: Vec<Node<'t>> =
-                        n.children_by_field_name("name", &mut cursor).collect();
+                    let names: Vec<Node<'t>> = n
+                        .children_by_field_name("name", &mut cursor)
+                        .filter(|x| x.kind() == "identifier")
+                        .collect();
                     let values = n
                         .child_by_field_name("value")
                         .map(expressions)

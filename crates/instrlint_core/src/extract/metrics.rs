@@ -48,6 +48,16 @@ struct OptsSrc<'a, 't> {
 }
 
 impl<'t> Pkg<'t> {
+    /// Cheap test on the callee's last name, before any lookup.
+    pub fn may_be_constructor(&self, unit: usize, call: Node<'t>) -> bool {
+        let name = match call.child_by_field_name("function") {
+            Some(f) if f.kind() == "selector_expression" => f.child_by_field_name("field"),
+            Some(f) if f.kind() == "identifier" => Some(f),
+            _ => None,
+        };
+        name.is_some_and(|n| constructor_info(self.text(unit, n)).is_some())
+    }
+
     /// The API and constructor name when `call` defines a metric.
     pub fn constructor(&self, site: Site<'_, 't>, call: Node<'t>) -> Option<(MetricApi, &'t str)> {
         let func = call.child_by_field_name("function")?;
@@ -310,7 +320,7 @@ impl<'t> Pkg<'t> {
             }
             "unary_expression" => {
                 let op = self.text(site.unit, n.child_by_field_name("operator")?);
-                if op != "&" {
+                if op != "&" && op != "*" {
                     return None;
                 }
                 self.opts_source(site, n.child_by_field_name("operand")?, depth + 1, decl)

@@ -203,7 +203,10 @@ impl<'t> Pkg<'t> {
 
     fn index_spec(&mut self, u: usize, spec: Node<'t>, kind: DeclKind) {
         let mut cursor = spec.walk();
-        let names: Vec<Node<'t>> = spec.children_by_field_name("name", &mut cursor).collect();
+        let names: Vec<Node<'t>> = spec
+            .children_by_field_name("name", &mut cursor)
+            .filter(|n| n.kind() == "identifier")
+            .collect();
         let values: Vec<Node<'t>> = spec
             .child_by_field_name("value")
             .map(expressions)

@@ -75,6 +75,9 @@ impl<'t> Pkg<'t> {
     }
 
     fn visit_call(&self, u: usize, call: Node<'t>, path: &[Node<'t>], out: &mut Vec<MetricDef>) {
+        if !self.may_be_constructor(u, call) {
+            return;
+        }
         let chain: Vec<Node<'t>> = path
             .iter()
             .copied()

@@ -31,6 +31,7 @@ impl<'t> Pkg<'t> {
                         .then(|| self.receiver_type(unit, *n))
                         .flatten();
                     in_middleware = shape == Shape::Middleware;
+                    returned_or_wrapped = false;
                 }
                 "func_literal" => {
                     let shape = self.shape(unit, *n);

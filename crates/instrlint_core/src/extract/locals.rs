@@ -13,6 +13,8 @@ pub(crate) struct Binding<'t> {
     pub assigns: u32,
     /// The initial value when the declaration pairs one name with one value.
     pub value: Option<Node<'t>>,
+    /// The one call whose results several names share (`a, err := f(x)`).
+    pub multi: Option<Node<'t>>,
     /// The declaring statement or spec.
     pub decl: Node<'t>,
     pub is_const: bool,
@@ -155,11 +157,8 @@ impl<'t> FuncScope<'t> {
             if text == "_" {
                 continue;
             }
-            let value = if values.len() == names.len() {
-                Some(values[i])
-            } else {
-                None
-            };
+            let value = (values.len() == names.len()).then(|| values[i]);
+            let multi = (values.len() == 1 && names.len() > 1).then(|| values[0]);
             self.locals
                 .entry(text)
                 .and_modify(|b| b.decls += 1)
@@ -167,6 +166,7 @@ impl<'t> FuncScope<'t> {
                     decls: 1,
                     assigns: 0,
                     value,
+                    multi,
                     decl,
                     is_const,
                 });

@@ -25,7 +25,8 @@ fn files(srcs: &[(&str, &str)]) -> Vec<SourceFile> {
 fn run(srcs: &[(&str, &str)]) -> (Vec<SourceFile>, PackageFacts) {
     let fs = files(srcs);
     let refs: Vec<&SourceFile> = fs.iter().collect();
-    let facts = extract_package("pkg", "pkg", &refs);
+    let package = super::package_clause(&fs[0].text).unwrap();
+    let facts = extract_package("pkg", &package, &refs);
     (fs, facts)
 }
 
@@ -443,4 +444,74 @@ fn deep_nesting_does_not_overflow() {
         })
         .unwrap();
     assert_eq!(handle.join().unwrap(), 1);
+}
+
+#[test]
+fn framework_handlers_interceptors_and_main() {
+    let (_, facts) = run(&[(
+        "main.go",
+        "package main\nimport (\n\tgg \"github.com/gin-gonic/gin\"\n\t\"github.com/labstack/echo/v4\"\n\t\"google.golang.org/grpc\"\n\t\"context\"\n\tPROM\n)\n\
+         func g(c *gg.Context) { prometheus.NewCounter(prometheus.CounterOpts{Name: \"gin\"}) }\n\
+         func e(c echo.Context) error { prometheus.NewCounter(prometheus.CounterOpts{Name: \"echo\"}); return nil }\n\
+         func i(ctx context.Context, req any, info *grpc.UnaryServerInfo, h grpc.UnaryHandler) (any, error) { prometheus.NewCounter(prometheus.CounterOpts{Name: \"grpc\"}); return nil, nil }\n\
+         func main() { prometheus.NewCounter(prometheus.CounterOpts{Name: \"main\"}) }\n",
+    )]);
+    let kind = |n: &str| {
+        facts
+            .metrics
+            .iter()
+            .find(|m| name(m) == n)
+            .unwrap()
+            .func
+            .kind
+    };
+    assert_eq!(kind("gin"), FuncKind::HttpHandler);
+    assert_eq!(kind("echo"), FuncKind::HttpHandler);
+    assert_eq!(kind("grpc"), FuncKind::GrpcInterceptor);
+    let (_, facts) = run(&[("m.go", "package pkg\nimport PROM\nfunc main() { prometheus.NewCounter(prometheus.CounterOpts{Name: \"m\"}) }\n")]);
+    assert_eq!(facts.metrics[0].func.kind, FuncKind::Other);
+    assert_eq!(kind("main"), FuncKind::Main);
+}
+
+#[test]
+fn missing_and_positional_names() {
+    let (fs, facts) = run(&[(
+        "a.go",
+        "package pkg\nimport PROM\nvar a = prometheus.NewGauge(prometheus.GaugeOpts{Help: \"no name\"})\n\
+         var b = prometheus.NewGauge(prometheus.GaugeOpts{\"ns\", \"sub\", \"n\", \"h\", nil})\n\
+         var c = prometheus.NewGauge(makeOpts())\n",
+    )]);
+    let (a, b, c) = (&facts.metrics[0], &facts.metrics[1], &facts.metrics[2]);
+    assert_eq!(a.fq_name, Value::Resolved(StrConst::new("")));
+    assert_eq!(
+        at(&fs, a.name_span),
+        "prometheus.GaugeOpts{Help: \"no name\"}"
+    );
+    assert!(b.fq_name.is_unknown());
+    assert!(c.fq_name.is_unknown() && c.opts.is_none());
+    assert_eq!(c.help, Some(Value::Unknown));
+    assert_eq!(at(&fs, c.name_span), "makeOpts()");
+}
+
+#[test]
+fn multi_value_call_local_is_dynamic() {
+    let (_, m) = one(&[(
+        "a.go",
+        "package pkg\nimport PROM\nfunc f(t string) {\n\tn, err := build(t)\n\t_ = err\n\tprometheus.NewCounter(prometheus.CounterOpts{Name: n})\n}\n",
+    )]);
+    assert!(matches!(m.fq_name, Value::Dynamic(ref d) if d.text == "n"));
+}
+
+#[test]
+fn lossy_source_marks_names_invalid() {
+    let f = SourceFile {
+        id: FileId(0),
+        path: "a.go".into(),
+        abs_path: "a.go".into(),
+        text: format!("package pkg\nimport {PROM}\nvar c = prometheus.NewCounter(prometheus.CounterOpts{{Name: \"a\u{fffd}b\"}})\n"),
+        lossy: true,
+        is_test: false,
+    };
+    let facts = extract_package("pkg", "pkg", &[&f]);
+    assert!(matches!(&facts.metrics[0].fq_name, Value::Resolved(s) if !s.valid_utf8));
 }

@@ -257,7 +257,10 @@ impl<'t> Pkg<'t> {
         match self.lookup_local(site, name, n.start_byte()) {
             Some(Local::Param) => self.dynamic(site.unit, n),
             Some(Local::Bound(i, b)) => {
-                let Some(value) = b.value.filter(|_| b.decls == 1 && b.assigns == 0) else {
+                if b.decls != 1 || b.assigns != 0 {
+                    return SVal::Unknown;
+                }
+                let Some(value) = b.value.or(b.multi) else {
                     return SVal::Unknown;
                 };
                 let inner = Site {
@@ -266,6 +269,7 @@ impl<'t> Pkg<'t> {
                 };
                 let mut inner_decl = None;
                 match self.fold_str(inner, value, depth + 1, &mut inner_decl) {
+                    SVal::Str(_, _) if b.value.is_none() => SVal::Unknown,
                     SVal::Str(bytes, lossy) => {
                         if decl.is_none() {
                             *decl = if b.is_const {

@@ -1,5 +1,5 @@
 //! Classifies where a node runs: the enclosing named function, closures,
-//! loops and goroutines, read off the ancestor path of the walk.
+//! loops and goroutines, read off the marked ancestors of the walk.
 
 use super::pkg::{named_children, Api, Pkg};
 use crate::facts::{FuncContext, FuncKind};
@@ -14,27 +14,89 @@ enum Shape {
     Plain,
 }
 
+/// An ancestor that matters for [`FuncContext`], recorded when the walk
+/// enters it so that classifying a node never rescans the whole path.
+#[derive(Clone, Copy)]
+pub(crate) enum Mark<'t> {
+    Func(Node<'t>),
+    Closure {
+        node: Node<'t>,
+        by_go: bool,
+    },
+    LoopBody,
+    Return,
+    /// A `…HandlerFunc(…)` call.
+    Wrap,
+}
+
+impl<'t> Mark<'t> {
+    /// The function node a mark opens, if any.
+    pub fn function(&self) -> Option<Node<'t>> {
+        match self {
+            Mark::Func(n) | Mark::Closure { node: n, .. } => Some(*n),
+            _ => None,
+        }
+    }
+
+    /// The mark for the last node of `path` (root first), if it is one.
+    pub fn of(text: &str, path: &[Node<'t>]) -> Option<Mark<'t>> {
+        let (&n, up) = path.split_last()?;
+        let parent = up.last();
+        match n.kind() {
+            "function_declaration" | "method_declaration" => Some(Mark::Func(n)),
+            "func_literal" => {
+                let by_go = up.len() >= 2
+                    && up[up.len() - 2].kind() == "go_statement"
+                    && parent.is_some_and(|p| {
+                        p.kind() == "call_expression"
+                            && p.child_by_field_name("function").map(|f| f.id()) == Some(n.id())
+                    });
+                Some(Mark::Closure { node: n, by_go })
+            }
+            "block" => parent
+                .filter(|p| p.kind() == "for_statement")
+                .and_then(|p| p.child_by_field_name("body"))
+                .filter(|b| b.id() == n.id())
+                .map(|_| Mark::LoopBody),
+            "return_statement" => Some(Mark::Return),
+            "call_expression" => n
+                .child_by_field_name("function")
+                .and_then(|f| text.get(f.byte_range()))
+                .filter(|t| t.ends_with("HandlerFunc"))
+                .map(|_| Mark::Wrap),
+            _ => None,
+        }
+    }
+}
+
 impl<'t> Pkg<'t> {
-    /// Context of the node at the end of `path` (root first).
-    pub fn func_context(&self, unit: usize, path: &[Node<'t>]) -> FuncContext {
+    /// Context of a node whose marked ancestors are `marks` (root first).
+    pub fn func_context<'m>(
+        &self,
+        unit: usize,
+        marks: impl Iterator<Item = &'m Mark<'t>>,
+    ) -> FuncContext
+    where
+        't: 'm,
+    {
         let mut ctx = FuncContext::package_level();
         let mut in_middleware = false;
         let mut returned_or_wrapped = false;
-        for (i, n) in path.iter().enumerate() {
-            match n.kind() {
-                "function_declaration" | "method_declaration" => {
+        for mark in marks {
+            match *mark {
+                Mark::Func(n) => {
                     let name = n.child_by_field_name("name").map(|x| self.text(unit, x));
-                    let shape = self.shape(unit, *n);
+                    let shape = self.shape(unit, n);
                     ctx.kind = self.classify(n.kind(), name.unwrap_or(""), shape);
                     ctx.name = name.map(str::to_string);
                     ctx.receiver = (n.kind() == "method_declaration")
-                        .then(|| self.receiver_type(unit, *n))
+                        .then(|| self.receiver_type(unit, n))
                         .flatten();
                     in_middleware = shape == Shape::Middleware;
                     returned_or_wrapped = false;
                 }
-                "func_literal" => {
-                    let shape = self.shape(unit, *n);
+                Mark::Closure { node, by_go } => {
+                    let shape = self.shape(unit, node);
                     ctx.in_closure = true;
                     ctx.in_loop = false;
                     if matches!(shape, Shape::Handler | Shape::Interceptor) {
@@ -47,31 +109,10 @@ impl<'t> Pkg<'t> {
                         in_middleware = true;
                         returned_or_wrapped = false;
                     }
-                    let started_by_go = i >= 2
-                        && path[i - 2].kind() == "go_statement"
-                        && path[i - 1].kind() == "call_expression"
-                        && path[i - 1].child_by_field_name("function").map(|f| f.id())
-                            == Some(n.id());
-                    if started_by_go {
-                        ctx.in_go = true;
-                    }
+                    ctx.in_go |= by_go;
                 }
-                "for_statement" => {
-                    let body = n.child_by_field_name("body").map(|b| b.id());
-                    if path.get(i + 1).map(|c| c.id()) == body && body.is_some() {
-                        ctx.in_loop = true;
-                    }
-                }
-                "return_statement" => returned_or_wrapped = true,
-                "call_expression" if in_middleware => {
-                    let wraps = n
-                        .child_by_field_name("function")
-                        .is_some_and(|f| self.text(unit, f).ends_with("HandlerFunc"));
-                    if wraps {
-                        returned_or_wrapped = true;
-                    }
-                }
-                _ => {}
+                Mark::LoopBody => ctx.in_loop = true,
+                Mark::Return | Mark::Wrap => returned_or_wrapped = true,
             }
         }
         ctx

@@ -515,3 +515,24 @@ fn lossy_source_marks_names_invalid() {
     let facts = extract_package("pkg", "pkg", &[&f]);
     assert!(matches!(&facts.metrics[0].fq_name, Value::Resolved(s) if !s.valid_utf8));
 }
+
+#[test]
+fn deeply_nested_constructor_calls_stay_linear() {
+    let handle = std::thread::Builder::new()
+        .stack_size(2 * 1024 * 1024)
+        .spawn(|| {
+            let depth = 20_000;
+            let src = format!(
+                "package pkg\nimport PROM\nfunc f() {{ _ = {}prometheus.CounterOpts{{Name: \"x\"}}{} }}\n",
+                "prometheus.NewCounter(".repeat(depth),
+                ")".repeat(depth)
+            );
+            let started = std::time::Instant::now();
+            let (_, facts) = run(&[("a.go", &src)]);
+            (facts.metrics.len(), started.elapsed())
+        })
+        .unwrap();
+    let (count, elapsed) = handle.join().unwrap();
+    assert_eq!(count, 20_000);
+    assert!(elapsed.as_secs() < 20, "{elapsed:?}");
+}

@@ -1,6 +1,7 @@
 //! The single iterative walk over one parsed file: metric definitions,
 //! suppression scopes and the first syntax error.
 
+use super::funcs::Mark;
 use super::pkg::{Api, Pkg};
 use super::values::Site;
 use crate::facts::MetricDef;
@@ -36,10 +37,15 @@ impl<'t> Pkg<'t> {
                 .any(|a| matches!(a, Api::Prometheus | Api::Promauto));
         let mut wants_error = root.has_error();
 
+        let text = unit.src.text.as_str();
         let mut cursor = root.walk();
         let mut path: Vec<Node<'t>> = vec![root];
+        let mut marks: Vec<(usize, Mark<'t>)> = Vec::new();
         loop {
             let node = cursor.node();
+            if let Some(m) = Mark::of(text, &path) {
+                marks.push((path.len() - 1, m));
+            }
             if wants_error && (node.is_error() || node.is_missing()) {
                 out.syntax_error = Some(self.span(u, node));
                 wants_error = false;
@@ -53,13 +59,17 @@ impl<'t> Pkg<'t> {
                 }
             }
             if wants_metrics && node.kind() == "call_expression" {
-                self.visit_call(u, node, &path, &mut out.metrics);
+                self.visit_call(u, node, &marks, &mut out.metrics);
             }
             if cursor.goto_first_child() {
                 path.push(cursor.node());
                 continue;
             }
             loop {
+                let depth = path.len() - 1;
+                while marks.last().is_some_and(|m| m.0 >= depth) {
+                    marks.pop();
+                }
                 if cursor.goto_next_sibling() {
                     if let Some(last) = path.last_mut() {
                         *last = cursor.node();
@@ -74,20 +84,17 @@ impl<'t> Pkg<'t> {
         }
     }
 
-    fn visit_call(&self, u: usize, call: Node<'t>, path: &[Node<'t>], out: &mut Vec<MetricDef>) {
+    fn visit_call(
+        &self,
+        u: usize,
+        call: Node<'t>,
+        marks: &[(usize, Mark<'t>)],
+        out: &mut Vec<MetricDef>,
+    ) {
         if !self.may_be_constructor(u, call) {
             return;
         }
-        let chain: Vec<Node<'t>> = path
-            .iter()
-            .copied()
-            .filter(|n| {
-                matches!(
-                    n.kind(),
-                    "function_declaration" | "method_declaration" | "func_literal"
-                )
-            })
-            .collect();
+        let chain: Vec<Node<'t>> = marks.iter().filter_map(|m| m.1.function()).collect();
         let site = Site {
             unit: u,
             chain: &chain,
@@ -95,7 +102,7 @@ impl<'t> Pkg<'t> {
         let Some((api, ctor)) = self.constructor(site, call) else {
             return;
         };
-        let func = self.func_context(u, path);
+        let func = self.func_context(u, marks.iter().map(|m| &m.1));
         out.push(self.metric_def(site, call, api, ctor, func));
     }
 }

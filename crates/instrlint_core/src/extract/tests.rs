@@ -536,3 +536,12 @@ fn deeply_nested_constructor_calls_stay_linear() {
     assert_eq!(count, 20_000);
     assert!(elapsed.as_secs() < 20, "{elapsed:?}");
 }
+
+#[test]
+fn block_local_redeclaration_of_a_parameter_is_not_dynamic() {
+    let (_, m) = one(&[(
+        "a.go",
+        "package pkg\nimport PROM\nfunc f(name string) {\n\tif true {\n\t\tname := \"fixed\"\n\t\tprometheus.NewCounter(prometheus.CounterOpts{Name: name})\n\t}\n}\n",
+    )]);
+    assert!(m.fq_name.is_unknown());
+}

@@ -87,13 +87,17 @@ impl<'t> Pkg<'t> {
     pub fn lookup_local(&self, site: Site<'_, 't>, name: &str, pos: usize) -> Option<Local<'t>> {
         for i in (0..site.chain.len()).rev() {
             let scope = self.scope(site.unit, site.chain[i]);
-            if scope.params.contains(&name) {
-                return Some(Local::Param);
-            }
+            let is_param = scope.params.contains(&name);
             if let Some(b) = scope.locals.get(name) {
                 if b.decl.start_byte() < pos {
-                    return Some(Local::Bound(i, *b));
+                    // A block-local redeclaration of a parameter: which one
+                    // is visible depends on blocks, so the binding is ambiguous.
+                    let decls = b.decls + u32::from(is_param);
+                    return Some(Local::Bound(i, Binding { decls, ..*b }));
                 }
+            }
+            if is_param {
+                return Some(Local::Param);
             }
         }
         None

@@ -110,7 +110,7 @@ impl<'t> Pkg<'t> {
 fn is_scope_kind(kind: &str) -> bool {
     kind.ends_with("_statement")
         || kind.ends_with("_declaration")
-        || matches!(kind, "var_spec" | "const_spec" | "keyed_element")
+        || matches!(kind, "var_spec" | "const_spec")
 }
 
 /// 0-based rows holding a `nolint` / `instrlint:ignore` comment, sorted.

@@ -6,30 +6,89 @@
 //!   decides itself which files to parse (the prefilter) and parses sibling
 //!   files when a name needs their constants. No syntax tree outlives it.
 
+mod funcs;
+mod lists;
+mod literals;
+mod locals;
+mod metrics;
+mod parse;
+mod pkg;
+mod prefilter;
+mod values;
+mod walk;
+
+#[cfg(test)]
+mod tests;
+
 use crate::facts::PackageFacts;
 use crate::source::SourceFile;
+use pkg::Pkg;
+use tree_sitter::Tree;
 
-/// The package clause of a Go file (`room`, `room_test`), skipping comments,
-/// a BOM and build tags; `None` when there is none.
-pub fn package_clause(text: &str) -> Option<String> {
-    let _ = text;
-    None
-}
-
-/// True when the text mentions an instrumentation import path or API name;
-/// files for which this is false are never parsed for rules.
-pub fn mentions_instrumentation(text: &str) -> bool {
-    let _ = text;
-    false
-}
+pub use prefilter::{mentions_instrumentation, package_clause};
 
 /// Facts of one package. `files` are all linted files of one directory with
 /// the same package clause, sorted by path.
 pub fn extract_package(dir: &str, package: &str, files: &[&SourceFile]) -> PackageFacts {
-    PackageFacts {
+    let mut facts = PackageFacts {
         dir: dir.to_string(),
         name: package.to_string(),
         files: files.iter().map(|f| f.id).collect(),
         ..PackageFacts::default()
+    };
+    let walk: Vec<bool> = files
+        .iter()
+        .map(|f| mentions_instrumentation(&f.text))
+        .collect();
+    let mut parsed: Vec<(usize, bool, Tree)> = (0..files.len())
+        .filter(|&i| walk[i])
+        .filter_map(|i| Some((i, true, parse::parse_go(&files[i].text)?)))
+        .collect();
+    if parsed.is_empty() {
+        return facts;
     }
+    if extract_into(&mut facts, package, &parsed, files) {
+        let siblings: Vec<(usize, bool, Tree)> = (0..files.len())
+            .filter(|&i| !walk[i] && declares_something(&files[i].text))
+            .filter_map(|i| Some((i, false, parse::parse_go(&files[i].text)?)))
+            .collect();
+        if !siblings.is_empty() {
+            parsed.extend(siblings);
+            extract_into(&mut facts, package, &parsed, files);
+        }
+    }
+    facts
+}
+
+/// Fills the facts from the parsed files; true when some name was not found.
+fn extract_into(
+    facts: &mut PackageFacts,
+    package: &str,
+    parsed: &[(usize, bool, Tree)],
+    files: &[&SourceFile],
+) -> bool {
+    facts.metrics.clear();
+    facts.suppression_scopes.clear();
+    facts.syntax_errors.clear();
+    let pkg = Pkg::new(package, parsed, files);
+    for u in 0..pkg.units.len() {
+        if !pkg.units[u].walk {
+            continue;
+        }
+        let file = pkg.walk_unit(u);
+        facts.metrics.extend(file.metrics);
+        facts.suppression_scopes.extend(file.suppression_scopes);
+        facts.syntax_errors.extend(file.syntax_error);
+    }
+    facts
+        .metrics
+        .sort_by_key(|m| (m.call.file, m.call.start, m.call.end));
+    facts.suppression_scopes.sort();
+    facts.suppression_scopes.dedup();
+    facts.syntax_errors.sort();
+    pkg.missing.get()
+}
+
+fn declares_something(text: &str) -> bool {
+    text.contains("const") || text.contains("var")
 }

@@ -1,0 +1,203 @@
+//! Names bound inside one function or function literal: parameters and local
+//! declarations, with how often each name is (re)assigned anywhere in the body.
+
+use super::pkg::{expressions, named_children};
+use std::collections::HashMap;
+use tree_sitter::Node;
+
+#[derive(Clone, Copy)]
+pub(crate) struct Binding<'t> {
+    /// How many declarations of the name the function has (any block).
+    pub decls: u32,
+    /// Assignments, `++`/`--` and `&name` anywhere in the body, closures included.
+    pub assigns: u32,
+    /// The initial value when the declaration pairs one name with one value.
+    pub value: Option<Node<'t>>,
+    /// The one call whose results several names share (`a, err := f(x)`).
+    pub multi: Option<Node<'t>>,
+    /// The declaring statement or spec.
+    pub decl: Node<'t>,
+    pub is_const: bool,
+}
+
+#[derive(Default)]
+pub(crate) struct FuncScope<'t> {
+    pub params: Vec<&'t str>,
+    pub locals: HashMap<&'t str, Binding<'t>>,
+}
+
+impl<'t> FuncScope<'t> {
+    /// `func_node` is a `function_declaration`, `method_declaration` or `func_literal`.
+    pub fn build(func_node: Node<'t>, text: &'t str) -> Self {
+        let t = |n: Node<'_>| text.get(n.byte_range()).unwrap_or("");
+        let mut scope = FuncScope::default();
+        for field in ["receiver", "parameters", "result"] {
+            let Some(list) = func_node.child_by_field_name(field) else {
+                continue;
+            };
+            if list.kind() != "parameter_list" {
+                continue;
+            }
+            for p in named_children(list) {
+                let mut cursor = p.walk();
+                let names = p.children_by_field_name("name", &mut cursor);
+                for name in names.filter(|x| x.kind() == "identifier") {
+                    scope.params.push(t(name));
+                }
+            }
+        }
+        let Some(body) = func_node.child_by_field_name("body") else {
+            return scope;
+        };
+        let mut assigned: HashMap<&'t str, u32> = HashMap::new();
+        let mut stack: Vec<(Node<'t>, bool)> = vec![(body, false)];
+        while let Some((n, nested)) = stack.pop() {
+            match n.kind() {
+                "short_var_declaration" if !nested => {
+                    scope.declare(
+                        n,
+                        n.child_by_field_name("left"),
+                        n.child_by_field_name("right"),
+                        false,
+                        t,
+                    );
+                }
+                "var_spec" | "const_spec" if !nested => {
+                    let mut cursor = n.walk();
+                    let names: Vec<Node<'t>> = n
+                        .children_by_field_name("name", &mut cursor)
+                        .filter(|x| x.kind() == "identifier")
+                        .collect();
+                    let values = n
+                        .child_by_field_name("value")
+                        .map(expressions)
+                        .unwrap_or_default();
+                    scope.declare_names(n, &names, &values, n.kind() == "const_spec", t);
+                }
+                "range_clause" => {
+                    let is_decl = n
+                        .child_by_field_name("right")
+                        .and_then(|r| r.prev_sibling())
+                        .and_then(|k| k.prev_sibling())
+                        .is_some_and(|op| op.kind() == ":=");
+                    if let Some(left) = n.child_by_field_name("left") {
+                        for e in expressions(left) {
+                            if is_decl && !nested {
+                                scope.declare_names(n, &[e], &[], false, t);
+                            } else if !is_decl {
+                                bump(&mut assigned, root_ident(e).map(t));
+                            }
+                        }
+                    }
+                }
+                "assignment_statement" => {
+                    if let Some(left) = n.child_by_field_name("left") {
+                        for e in expressions(left) {
+                            bump(&mut assigned, root_ident(e).map(t));
+                        }
+                    }
+                }
+                "inc_dec_statement" => {
+                    if let Some(e) = named_children(n).first() {
+                        bump(&mut assigned, root_ident(*e).map(t));
+                    }
+                }
+                "unary_expression" => {
+                    let is_addr = n
+                        .child_by_field_name("operator")
+                        .is_some_and(|o| t(o) == "&");
+                    if is_addr {
+                        if let Some(e) = n.child_by_field_name("operand") {
+                            bump(&mut assigned, root_ident(e).map(t));
+                        }
+                    }
+                }
+                _ => {}
+            }
+            let nested_here = nested || n.kind() == "func_literal";
+            let mut cursor = n.walk();
+            for c in n.named_children(&mut cursor) {
+                stack.push((c, nested_here));
+            }
+        }
+        for (name, count) in assigned {
+            if let Some(b) = scope.locals.get_mut(name) {
+                b.assigns += count;
+            }
+        }
+        scope
+    }
+
+    fn declare(
+        &mut self,
+        decl: Node<'t>,
+        left: Option<Node<'t>>,
+        right: Option<Node<'t>>,
+        is_const: bool,
+        t: impl Fn(Node<'_>) -> &'t str,
+    ) {
+        let names = left.map(expressions).unwrap_or_default();
+        let values = right.map(expressions).unwrap_or_default();
+        self.declare_names(decl, &names, &values, is_const, t);
+    }
+
+    fn declare_names(
+        &mut self,
+        decl: Node<'t>,
+        names: &[Node<'t>],
+        values: &[Node<'t>],
+        is_const: bool,
+        t: impl Fn(Node<'_>) -> &'t str,
+    ) {
+        for (i, name) in names.iter().enumerate() {
+            if name.kind() != "identifier" {
+                continue;
+            }
+            let text = t(*name);
+            if text == "_" {
+                continue;
+            }
+            let value = (values.len() == names.len()).then(|| values[i]);
+            let multi = (values.len() == 1 && names.len() > 1).then(|| values[0]);
+            self.locals
+                .entry(text)
+                .and_modify(|b| b.decls += 1)
+                .or_insert(Binding {
+                    decls: 1,
+                    assigns: 0,
+                    value,
+                    multi,
+                    decl,
+                    is_const,
+                });
+        }
+    }
+
+    /// The name is bound here (parameter, or a local declared before `pos`).
+    pub fn binds(&self, name: &str, pos: usize) -> bool {
+        self.params.contains(&name)
+            || self
+                .locals
+                .get(name)
+                .is_some_and(|b| b.decl.start_byte() < pos)
+    }
+}
+
+fn bump<'t>(counts: &mut HashMap<&'t str, u32>, name: Option<&'t str>) {
+    if let Some(name) = name {
+        *counts.entry(name).or_default() += 1;
+    }
+}
+
+/// The variable an assignment target writes to: `x`, `x.f`, `x[i]`, `(x)`.
+pub(crate) fn root_ident(mut n: Node<'_>) -> Option<Node<'_>> {
+    loop {
+        match n.kind() {
+            "identifier" => return Some(n),
+            "selector_expression" | "index_expression" => n = n.child_by_field_name("operand")?,
+            "parenthesized_expression" => n = *named_children(n).first()?,
+            "unary_expression" => n = n.child_by_field_name("operand")?,
+            _ => return None,
+        }
+    }
+}

@@ -1,0 +1,94 @@
+//! Cheap, parse-free scans: the package clause and the instrumentation prefilter.
+
+use aho_corasick::AhoCorasick;
+use std::sync::LazyLock;
+
+/// Substrings that make a file worth parsing. Later rule groups extend this list.
+const TRIGGERS: &[&str] = &[
+    "client_golang/prometheus",
+    "go.opentelemetry.io/otel",
+    "opentracing",
+    "\"context\"",
+];
+
+static TRIGGER_SCAN: LazyLock<AhoCorasick> =
+    LazyLock::new(|| AhoCorasick::new(TRIGGERS).expect("static trigger patterns are valid"));
+
+pub fn mentions_instrumentation(text: &str) -> bool {
+    TRIGGER_SCAN.is_match(text)
+}
+
+pub fn package_clause(text: &str) -> Option<String> {
+    let b = text.as_bytes();
+    let mut i = if b.starts_with(b"\xEF\xBB\xBF") { 3 } else { 0 };
+    i = skip_space_and_comments(b, i)?;
+    let rest = b.get(i..)?;
+    if !rest.starts_with(b"package") {
+        return None;
+    }
+    i += "package".len();
+    let after_kw = skip_space_and_comments(b, i)?;
+    if after_kw == i {
+        return None;
+    }
+    let start = after_kw;
+    let len = text[start..]
+        .char_indices()
+        .find(|&(_, c)| !(c == '_' || c.is_alphanumeric()))
+        .map(|(n, _)| n)
+        .unwrap_or(text.len() - start);
+    let name = &text[start..start + len];
+    let first = name.chars().next()?;
+    if first.is_ascii_digit() {
+        return None;
+    }
+    Some(name.to_string())
+}
+
+/// Index of the first byte at or after `i` that is neither white space nor in
+/// a comment; `None` when a block comment is unterminated.
+fn skip_space_and_comments(b: &[u8], mut i: usize) -> Option<usize> {
+    loop {
+        while i < b.len() && b[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        if b[i..].starts_with(b"//") {
+            while i < b.len() && b[i] != b'\n' {
+                i += 1;
+            }
+        } else if b[i..].starts_with(b"/*") {
+            let end = b[i + 2..].windows(2).position(|w| w == b"*/")?;
+            i += 2 + end + 2;
+        } else {
+            return Some(i);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clause_after_bom_comments_and_build_tags() {
+        let src = "\u{feff}//go:build linux\n// +build linux\n\n/* doc\n package nope */\npackage  room_test // x\n";
+        assert_eq!(package_clause(src).as_deref(), Some("room_test"));
+        assert_eq!(
+            package_clause("package/* c */main\n").as_deref(),
+            Some("main")
+        );
+        assert_eq!(package_clause("packagemain"), None);
+        assert_eq!(package_clause("/* open"), None);
+        assert_eq!(package_clause(""), None);
+        assert_eq!(package_clause("func x() {}"), None);
+    }
+
+    #[test]
+    fn prefilter_triggers() {
+        assert!(mentions_instrumentation(
+            "import \"github.com/prometheus/client_golang/prometheus/promauto\""
+        ));
+        assert!(mentions_instrumentation("import \"context\""));
+        assert!(!mentions_instrumentation("import \"fmt\"\nfunc main() {}"));
+    }
+}

@@ -1,0 +1,137 @@
+//! The single iterative walk over one parsed file: metric definitions,
+//! suppression scopes and the first syntax error.
+
+use super::funcs::Mark;
+use super::pkg::{Api, Pkg};
+use super::values::Site;
+use crate::facts::MetricDef;
+use crate::source::Span;
+use aho_corasick::AhoCorasick;
+use std::sync::LazyLock;
+use tree_sitter::Node;
+
+static SUPPRESS_SCAN: LazyLock<AhoCorasick> = LazyLock::new(|| {
+    AhoCorasick::new(["nolint", "instrlint:ignore"]).expect("static suppression patterns are valid")
+});
+
+#[derive(Default)]
+pub(crate) struct FileFacts {
+    pub metrics: Vec<MetricDef>,
+    pub suppression_scopes: Vec<Span>,
+    pub syntax_error: Option<Span>,
+}
+
+impl<'t> Pkg<'t> {
+    pub fn walk_unit(&self, u: usize) -> FileFacts {
+        let unit = &self.units[u];
+        let root = unit.root;
+        let mut out = FileFacts::default();
+        let rows = suppression_rows(&unit.src.text);
+        let wants_metrics = unit
+            .imports
+            .values()
+            .any(|a| matches!(a, Api::Prometheus | Api::Promauto))
+            || unit
+                .dots
+                .iter()
+                .any(|a| matches!(a, Api::Prometheus | Api::Promauto));
+        let mut wants_error = root.has_error();
+
+        let text = unit.src.text.as_str();
+        let mut cursor = root.walk();
+        let mut path: Vec<Node<'t>> = vec![root];
+        let mut marks: Vec<(usize, Mark<'t>)> = Vec::new();
+        loop {
+            let node = cursor.node();
+            if let Some(m) = Mark::of(text, &path) {
+                marks.push((path.len() - 1, m));
+            }
+            if wants_error && (node.is_error() || node.is_missing()) {
+                out.syntax_error = Some(self.span(u, node));
+                wants_error = false;
+            }
+            if !rows.is_empty() && is_scope_kind(node.kind()) {
+                let start = node.start_position().row;
+                let covered = rows.binary_search(&start).is_ok()
+                    || (start > 0 && rows.binary_search(&(start - 1)).is_ok());
+                if covered && node.end_position().row > start {
+                    out.suppression_scopes.push(self.span(u, node));
+                }
+            }
+            if wants_metrics && node.kind() == "call_expression" {
+                self.visit_call(u, node, &marks, &mut out.metrics);
+            }
+            if cursor.goto_first_child() {
+                path.push(cursor.node());
+                continue;
+            }
+            loop {
+                let depth = path.len() - 1;
+                while marks.last().is_some_and(|m| m.0 >= depth) {
+                    marks.pop();
+                }
+                if cursor.goto_next_sibling() {
+                    if let Some(last) = path.last_mut() {
+                        *last = cursor.node();
+                    }
+                    break;
+                }
+                if !cursor.goto_parent() {
+                    return out;
+                }
+                path.pop();
+            }
+        }
+    }
+
+    fn visit_call(
+        &self,
+        u: usize,
+        call: Node<'t>,
+        marks: &[(usize, Mark<'t>)],
+        out: &mut Vec<MetricDef>,
+    ) {
+        if !self.may_be_constructor(u, call) {
+            return;
+        }
+        let chain: Vec<Node<'t>> = marks.iter().filter_map(|m| m.1.function()).collect();
+        let site = Site {
+            unit: u,
+            chain: &chain,
+        };
+        let Some((api, ctor)) = self.constructor(site, call) else {
+            return;
+        };
+        let func = self.func_context(u, marks.iter().map(|m| &m.1));
+        out.push(self.metric_def(site, call, api, ctor, func));
+    }
+}
+
+fn is_scope_kind(kind: &str) -> bool {
+    kind.ends_with("_statement")
+        || kind.ends_with("_declaration")
+        || matches!(kind, "var_spec" | "const_spec")
+}
+
+/// 0-based rows holding a `nolint` / `instrlint:ignore` comment, sorted.
+fn suppression_rows(text: &str) -> Vec<usize> {
+    let mut rows = Vec::new();
+    let bytes = text.as_bytes();
+    let (mut row, mut counted_to) = (0usize, 0usize);
+    for m in SUPPRESS_SCAN.find_iter(text) {
+        row += bytes[counted_to..m.start()]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count();
+        counted_to = m.start();
+        let line_start = bytes[..m.start()]
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |i| i + 1);
+        let before = &text[line_start..m.start()];
+        if (before.contains("//") || before.contains("/*")) && rows.last() != Some(&row) {
+            rows.push(row);
+        }
+    }
+    rows
+}

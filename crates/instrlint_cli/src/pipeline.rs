@@ -5,7 +5,7 @@ use crate::selection::{enabled_rules, invalid_selectors, normalize_cli_selectors
 use instrlint_core::config::{self, Config, ConfigError};
 use instrlint_core::discover::{self, Candidate, DiscoverOptions, IoProblem, SkipReason};
 use instrlint_core::extract;
-use instrlint_core::facts::{PackageFacts, TreeFacts};
+use instrlint_core::facts::{link, PackageFacts, TreeFacts};
 use instrlint_core::suppress;
 use instrlint_core::{Diagnostic, FileId, Level, LineIndex, SourceFile, Span};
 use instrlint_rules::{Check, PackageCtx, Sink, TreeCtx};
@@ -216,14 +216,26 @@ fn run(
 
     let packages = group_packages(&files);
     stats.packages = packages.len();
-    let per_package: Vec<(PackageFacts, Vec<Diagnostic>)> = packages
+    let extracted: Vec<PackageFacts> = packages
         .par_iter()
         .map(|((dir, name), ids)| {
             let members: Vec<&SourceFile> = ids.iter().map(|id| &files[id.0 as usize]).collect();
-            let facts = extract::extract_package(dir, name, &members);
+            extract::extract_package(dir, name, &members)
+        })
+        .collect();
+    let mut tree = TreeFacts {
+        packages: extracted,
+    };
+    link::link(&mut tree);
+
+    let per_package: Vec<Vec<Diagnostic>> = tree
+        .packages
+        .par_iter()
+        .map(|facts| {
             let mut sink = Sink::new();
             let ctx = PackageCtx {
-                package: &facts,
+                package: facts,
+                tree: &tree,
                 settings: &config.settings,
             };
             for e in enabled {
@@ -233,16 +245,11 @@ fn run(
             }
             let mut diags = sink.into_diagnostics();
             diags.extend(facts.syntax_errors.iter().map(|s| parse_error(*s)));
-            (facts, diags)
+            diags
         })
         .collect();
 
-    let mut diagnostics = Vec::new();
-    let mut tree = TreeFacts::default();
-    for (facts, diags) in per_package {
-        diagnostics.extend(diags);
-        tree.packages.push(facts);
-    }
+    let mut diagnostics: Vec<Diagnostic> = per_package.into_iter().flatten().collect();
     let mut sink = Sink::new();
     let tctx = TreeCtx {
         tree: &tree,

@@ -39,6 +39,8 @@ pub struct Settings {
     pub min_name_parts: usize,
     /// M104: allowed namespace prefixes (empty: no namespace check).
     pub namespaces: Vec<String>,
+    /// L201, L208, O804: label name lists.
+    pub labels: LabelSettings,
 }
 
 impl Default for Settings {
@@ -46,6 +48,62 @@ impl Default for Settings {
         Settings {
             min_name_parts: 3,
             namespaces: Vec::new(),
+            labels: LabelSettings::default(),
+        }
+    }
+}
+
+/// `[labels]`: the label-name lists of the catalog, replaceable and extendable.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LabelSettings {
+    /// L201: names unbounded by nature (any other `*_id` is too, unless allowed).
+    pub high_cardinality: Vec<String>,
+    /// L201: `*_id` names that are bounded.
+    pub allow: Vec<String>,
+    /// L208: labels naming short-lived entities.
+    pub short_lived: Vec<String>,
+}
+
+fn strings(list: &[&str]) -> Vec<String> {
+    list.iter().map(|s| s.to_string()).collect()
+}
+
+impl Default for LabelSettings {
+    fn default() -> Self {
+        LabelSettings {
+            high_cardinality: strings(&[
+                "user_id",
+                "uid",
+                "user",
+                "username",
+                "email",
+                "phone",
+                "ip",
+                "client_ip",
+                "remote_addr",
+                "device_id",
+                "session_id",
+                "request_id",
+                "trace_id",
+                "span_id",
+                "order_id",
+                "room_id",
+                "stream_id",
+                "uuid",
+                "token",
+                "url",
+                "uri",
+                "path",
+                "query",
+            ]),
+            allow: strings(&[
+                "shard_id",
+                "partition_id",
+                "cluster_id",
+                "region_id",
+                "zone_id",
+            ]),
+            short_lived: strings(&["room_id", "stream_id", "session_id", "connection_id"]),
         }
     }
 }

@@ -186,6 +186,7 @@ mod tests {
                 Check::Package(f) => f(
                     &PackageCtx {
                         package: &package,
+                        tree: &tree,
                         settings: &settings,
                     },
                     &mut sink,

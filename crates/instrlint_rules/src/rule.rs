@@ -61,6 +61,9 @@ pub struct RuleMeta {
 
 pub struct PackageCtx<'a> {
     pub package: &'a PackageFacts,
+    /// The whole tree, for uses bound to definitions in other packages
+    /// (`tree.def(use.def)`).
+    pub tree: &'a TreeFacts,
     pub settings: &'a Settings,
 }
 

@@ -45,6 +45,7 @@ pub fn metric(kind: MetricKind, name: &str) -> Def {
         objectives: None,
         native_histogram: false,
         func: FuncContext::package_level(),
+        stores: Vec::new(),
     };
     def.name_parts.push(NamePart {
         role: NameRole::Name,
@@ -203,11 +204,14 @@ pub fn run_with(
     settings: &Settings,
     defs: Vec<Def>,
 ) -> Vec<Diagnostic> {
-    let package = package(defs);
+    let tree = TreeFacts {
+        packages: vec![package(defs)],
+    };
     let mut sink = Sink::new();
     check(
         &PackageCtx {
-            package: &package,
+            package: &tree.packages[0],
+            tree: &tree,
             settings,
         },
         &mut sink,

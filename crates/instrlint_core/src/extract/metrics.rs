@@ -142,6 +142,7 @@ impl<'t> Pkg<'t> {
             objectives: None,
             native_histogram: false,
             func,
+            stores: Vec::new(),
         };
         let args = call_args(call);
         if kind == MetricKind::Desc {

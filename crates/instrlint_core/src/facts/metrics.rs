@@ -158,4 +158,7 @@ pub struct MetricDef {
     /// Any `NativeHistogram…` option is set.
     pub native_histogram: bool,
     pub func: FuncContext,
+    /// Where the constructed value is stored (`var joins = …`, a struct
+    /// field), for binding uses to this definition.
+    pub stores: Vec<super::labels::Store>,
 }

@@ -5,7 +5,8 @@ use super::{rule_url, Positions};
 use crate::pipeline::LintOutcome;
 use instrlint_core::{Diagnostic, Level, SourceFile};
 use miette::{
-    GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, Severity, SourceCode,
+    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents, Severity,
+    SourceCode, SourceSpan, SpanContents,
 };
 use std::fmt;
 use std::sync::Arc;
@@ -20,6 +21,51 @@ pub struct TextOptions {
     pub terminal: bool,
 }
 
+/// A file's text under its display path. miette reports the header's column
+/// in bytes; this reports it in UTF-16 code units, like every other format.
+struct FileSource {
+    name: String,
+    text: Arc<str>,
+}
+
+impl SourceCode for FileSource {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        let inner =
+            self.text
+                .as_ref()
+                .read_span(span, context_lines_before, context_lines_after)?;
+        // Only the header's location query reads without context lines.
+        let column = if context_lines_before == 0 && context_lines_after == 0 {
+            utf16_column(&self.text, span.offset())
+        } else {
+            inner.column()
+        };
+        Ok(Box::new(MietteSpanContents::new_named(
+            self.name.clone(),
+            inner.data(),
+            *inner.span(),
+            inner.line(),
+            column,
+            inner.line_count(),
+        )))
+    }
+}
+
+/// 0-based column of `offset` in UTF-16 code units.
+fn utf16_column(text: &str, offset: usize) -> usize {
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+    text[line_start..offset].encode_utf16().count()
+}
+
 /// A core diagnostic seen through miette's `Diagnostic` trait.
 struct Report {
     message: String,
@@ -27,7 +73,7 @@ struct Report {
     severity: Severity,
     help: Option<String>,
     url: String,
-    source: NamedSource<Arc<str>>,
+    source: FileSource,
     labels: Vec<LabeledSpan>,
 }
 
@@ -138,7 +184,10 @@ fn to_report(d: &Diagnostic, file: &SourceFile, text: Arc<str>) -> Report {
         severity: severity(d.level),
         help: d.help.clone(),
         url: rule_url(d.code, d.name),
-        source: NamedSource::new(&file.path, text),
+        source: FileSource {
+            name: file.path.clone(),
+            text,
+        },
         labels,
     }
 }
@@ -164,7 +213,7 @@ mod tests {
             "{out}"
         );
         assert!(out.contains("rename it to `bad_total`"), "{out}");
-        assert!(out.contains("[cmd/main.go:3:21]"), "{out}");
+        assert!(out.contains("[cmd/main.go:3:22]"), "{out}");
         assert!(out.contains("resolved through this call"), "{out}");
         assert!(
             out.contains("related: cmd/other name.go:3:14: also defined here"),

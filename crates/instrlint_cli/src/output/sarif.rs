@@ -97,12 +97,31 @@ pub fn render(outcome: &LintOutcome, base: &Path) -> String {
                 BASE_ID: { "uri": dir_uri(base) },
             },
             "columnKind": "utf16CodeUnits",
+            "invocations": [invocation(outcome)],
             "results": results,
         }],
     });
     let mut out = serde_json::to_string_pretty(&log).expect("plain data serialises");
     out.push('\n');
     out
+}
+
+/// Whether the run read everything; unreadable paths as notifications.
+fn invocation(outcome: &LintOutcome) -> Value {
+    let notifications: Vec<Value> = outcome
+        .problems
+        .iter()
+        .map(|p| {
+            json!({
+                "level": "error",
+                "message": { "text": format!("{}: {}", p.path, p.message) },
+            })
+        })
+        .collect();
+    json!({
+        "executionSuccessful": notifications.is_empty(),
+        "toolExecutionNotifications": notifications,
+    })
 }
 
 /// `driver.rules`: every enabled rule, then descriptors for other codes as
@@ -294,6 +313,7 @@ mod tests {
         assert_eq!(v["version"], "2.1.0");
         let run = &v["runs"][0];
         assert_eq!(run["columnKind"], "utf16CodeUnits");
+        assert_eq!(run["invocations"][0]["executionSuccessful"], true);
         assert_eq!(
             run["originalUriBaseIds"]["%SRCROOT%"]["uri"],
             "file:///repo/"

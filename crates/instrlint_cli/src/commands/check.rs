@@ -87,8 +87,20 @@ pub fn render(outcome: &LintOutcome, format: Format, text: TextOptions) -> Strin
 fn lint_error(e: &LintError) -> String {
     match e {
         LintError::Config(c) => output::config_error::render(c),
-        LintError::UnknownSelector(_) => {
-            format!("error: {e}\nhelp: run `instrlint rules` to list the rule codes\n")
+        LintError::UnknownSelector(selectors) => {
+            let mut out = String::new();
+            for s in selectors {
+                if s.contains(char::is_whitespace) {
+                    out.push_str(&format!("error: {s}\n"));
+                } else {
+                    out.push_str(&format!("error: unknown rule code or group `{s}`\n"));
+                }
+            }
+            out.push_str(
+                "help: select rules by code (`M105`) or group letter (`M`); \
+                 `instrlint rules` lists the codes\n",
+            );
+            out
         }
         LintError::ThreadPool(_) => format!("error: {e}\n"),
     }

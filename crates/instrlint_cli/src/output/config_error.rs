@@ -40,10 +40,7 @@ impl miette::Diagnostic for Report<'_> {
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         let (start, end) = self.error.span?;
         self.source.as_ref()?;
-        let label = LabeledSpan::new_primary_with_span(
-            Some(self.error.message.clone()),
-            (start, end.saturating_sub(start)),
-        );
+        let label = LabeledSpan::new_primary_with_span(None, (start, end.saturating_sub(start)));
         Some(Box::new(std::iter::once(label)))
     }
 }

@@ -79,8 +79,8 @@ pub fn render(outcome: &LintOutcome, format: Format, text: TextOptions) -> Strin
     match format {
         Format::Text => output::text::render(outcome, text),
         Format::Json => output::json::render(outcome),
-        Format::Sarif => output::sarif::render(outcome, &output::sarif::default_base()),
-        Format::Github => output::github::render(outcome),
+        Format::Sarif => output::sarif::render(outcome, &output::repository_base()),
+        Format::Github => output::github::render(outcome, &output::repository_base()),
     }
 }
 

@@ -1,10 +1,11 @@
 //! GitHub Actions workflow commands: one `::error`/`::warning`/`::notice`
 //! annotation per finding.
 
-use super::Positions;
+use super::{relative_path, Positions};
 use crate::pipeline::LintOutcome;
 use instrlint_core::Level;
 use std::fmt::Write;
+use std::path::Path;
 
 /// Escape a command's data (the message).
 fn escape_data(s: &str) -> String {
@@ -26,11 +27,14 @@ fn command(level: Level) -> &'static str {
     }
 }
 
-pub fn render(outcome: &LintOutcome) -> String {
+/// `base` is the repository root: GitHub resolves `file=` against the workspace.
+pub fn render(outcome: &LintOutcome, base: &Path) -> String {
     let positions = Positions::new(&outcome.files);
     let mut out = String::new();
     for d in &outcome.diagnostics {
         let (start, end) = positions.range(d.primary);
+        let file = positions.file(d.primary);
+        let path = relative_path(file, base).unwrap_or_else(|| file.path.clone());
         let mut message = d.message.clone();
         if let Some(help) = &d.help {
             message.push_str(" — ");
@@ -40,7 +44,7 @@ pub fn render(outcome: &LintOutcome) -> String {
             out,
             "::{} file={},line={},endLine={},col={},endColumn={},title={}::{}",
             command(d.level),
-            escape_property(&positions.file(d.primary).path),
+            escape_property(&path),
             start.line,
             end.line,
             start.column,
@@ -59,7 +63,7 @@ mod tests {
 
     #[test]
     fn annotations_are_escaped() {
-        let out = render(&outcome());
+        let out = render(&outcome(), Path::new("/repo"));
         let lines: Vec<&str> = out.lines().collect();
         assert_eq!(lines.len(), 3);
         assert_eq!(

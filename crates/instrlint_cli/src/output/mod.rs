@@ -12,6 +12,7 @@ use crate::pipeline::{PARSE_ERROR, UNUSED_IGNORE};
 use instrlint_core::source::LineCol;
 use instrlint_core::{Diagnostic, Level, LineIndex, SourceFile, Span};
 use std::cell::OnceCell;
+use std::path::{Path, PathBuf};
 
 const DOCS_BASE: &str = "https://github.com/instrlint/instrlint/blob/main";
 
@@ -22,6 +23,33 @@ pub fn rule_url(code: &str, name: &str) -> String {
     } else {
         format!("{DOCS_BASE}/rules/{code}-{name}.md")
     }
+}
+
+/// The directory results are relative to: the git repository root above the
+/// current directory, else the current directory.
+pub fn repository_base() -> PathBuf {
+    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    let cwd = std::fs::canonicalize(&cwd).unwrap_or(cwd);
+    cwd.ancestors()
+        .find(|dir| dir.join(".git").exists())
+        .map(Path::to_path_buf)
+        .unwrap_or(cwd)
+}
+
+/// `file`'s path relative to `base`, with `/` separators, when it lies under it.
+pub fn relative_path(file: &SourceFile, base: &Path) -> Option<String> {
+    let rel = match file.abs_path.strip_prefix(base) {
+        Ok(rel) => rel.to_path_buf(),
+        Err(_) => {
+            let abs = std::fs::canonicalize(&file.abs_path).ok()?;
+            abs.strip_prefix(base).ok()?.to_path_buf()
+        }
+    };
+    let parts: Vec<String> = rel
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    Some(parts.join("/"))
 }
 
 /// A code the tool itself reports (not a catalog rule).
@@ -219,6 +247,16 @@ mod tests {
         assert_eq!((start.line, start.column), (3, 22));
         assert_eq!((end.line, end.column), (3, 27));
         assert_eq!(start.char_column, 21);
+    }
+
+    #[test]
+    fn paths_relative_to_the_base() {
+        let f = file(0, "a b/x.go", "package x\n");
+        assert_eq!(
+            relative_path(&f, Path::new("/repo")).as_deref(),
+            Some("a b/x.go")
+        );
+        assert_eq!(relative_path(&f, Path::new("/elsewhere/repo")), None);
     }
 
     #[test]

@@ -1,27 +1,16 @@
 //! SARIF 2.1.0 for code scanning: one run, rule descriptors from the registry
 //! and the rule docs, results with UTF-16 regions relative to `%SRCROOT%`.
 
-use super::{rule_url, tool_code, Positions};
+use super::{relative_path, rule_url, tool_code, Positions};
 use crate::pipeline::LintOutcome;
 use crate::selection::Enabled;
 use instrlint_core::{Diagnostic, Level, SourceFile, Span};
 use serde_json::{json, Value};
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 pub const SCHEMA_URI: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 const BASE_ID: &str = "%SRCROOT%";
-
-/// The directory results are relative to: the git repository root above the
-/// current directory, else the current directory.
-pub fn default_base() -> PathBuf {
-    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
-    let cwd = std::fs::canonicalize(&cwd).unwrap_or(cwd);
-    cwd.ancestors()
-        .find(|dir| dir.join(".git").exists())
-        .map(Path::to_path_buf)
-        .unwrap_or(cwd)
-}
 
 /// The SARIF log, pretty-printed with a trailing newline.
 pub fn render(outcome: &LintOutcome, base: &Path) -> String {
@@ -226,26 +215,16 @@ fn line_hash(code: &str, line: &str) -> u64 {
 }
 
 fn artifact_location(file: &SourceFile, base: &Path) -> Value {
-    let relative = file
-        .abs_path
-        .strip_prefix(base)
-        .ok()
-        .map(Path::to_path_buf)
-        .or_else(|| {
-            let abs = std::fs::canonicalize(&file.abs_path).ok()?;
-            abs.strip_prefix(base).ok().map(Path::to_path_buf)
-        });
-    match relative {
+    match relative_path(file, base) {
         Some(rel) => json!({ "uri": encode_path(&rel), "uriBaseId": BASE_ID }),
         None if file.abs_path.is_absolute() => json!({ "uri": file_uri(&file.abs_path) }),
-        None => json!({ "uri": encode_path(Path::new(&file.path)), "uriBaseId": BASE_ID }),
+        None => json!({ "uri": encode_path(&file.path), "uriBaseId": BASE_ID }),
     }
 }
 
 /// A path as a relative URI reference: `/` separators, everything but
 /// unreserved characters percent-encoded.
-fn encode_path(path: &Path) -> String {
-    let s = path.to_string_lossy().replace('\\', "/");
+fn encode_path(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for b in s.bytes() {
         if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
@@ -258,7 +237,7 @@ fn encode_path(path: &Path) -> String {
 }
 
 fn file_uri(path: &Path) -> String {
-    let encoded = encode_path(path);
+    let encoded = encode_path(&path.to_string_lossy().replace('\\', "/"));
     if encoded.starts_with('/') {
         format!("file://{encoded}")
     } else {
@@ -388,6 +367,16 @@ mod tests {
             "cmd/other%20name.go"
         );
         assert!(v["runs"][0]["results"][1].get("relatedLocations").is_none());
+    }
+
+    #[test]
+    fn files_outside_the_base_get_absolute_uris() {
+        let o = outcome();
+        let v: Value = serde_json::from_str(&render(&o, Path::new("/other"))).unwrap();
+        let artifact =
+            &v["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"];
+        assert_eq!(artifact["uri"], "file:///repo/cmd/main.go");
+        assert!(artifact.get("uriBaseId").is_none());
     }
 
     #[test]

@@ -3,10 +3,13 @@
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
+const EXIT_STATUS: &str = "Exit status: 0 clean; 1 findings at or above --fail-on; \
+2 usage, configuration or I/O error.\nRules and docs: https://github.com/instrlint/instrlint";
+
 /// A linter for Go instrumentation: Prometheus metrics, OpenTelemetry spans and
 /// metrics, and request contexts.
 #[derive(Debug, Parser)]
-#[command(name = "instrlint", version, about, long_about = None)]
+#[command(name = "instrlint", version, after_help = EXIT_STATUS)]
 #[command(propagate_version = true, arg_required_else_help = true)]
 pub struct Cli {
     #[command(subcommand)]
@@ -16,6 +19,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Lint Go files and directories (default: the current directory).
+    #[command(after_help = EXIT_STATUS)]
     Check(CheckArgs),
     /// List the rules of the catalog.
     Rules(RulesArgs),
@@ -52,7 +56,8 @@ pub struct CheckArgs {
     #[arg(long, value_name = "CODES", value_delimiter = ',')]
     pub ignore: Vec<String>,
 
-    /// Exit with 1 when a finding at or above this level is reported.
+    /// Exit with 1 when a finding at or above this level is reported (parse
+    /// errors, I002, never count).
     #[arg(long, value_enum, default_value_t = FailOn::Warning, value_name = "LEVEL")]
     pub fail_on: FailOn,
 

@@ -1,8 +1,13 @@
+use std::io::IsTerminal;
+
 fn main() {
-    let code = instrlint_cli::run_cli(
+    let stdout = std::io::stdout();
+    let terminal = stdout.is_terminal();
+    let code = instrlint_cli::run_cli_on(
         std::env::args_os(),
-        &mut std::io::stdout(),
+        &mut stdout.lock(),
         &mut std::io::stderr(),
+        terminal,
     );
     std::process::exit(code);
 }

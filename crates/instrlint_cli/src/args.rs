@@ -1,0 +1,151 @@
+//! The command line, as clap derive types.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+const EXIT_STATUS: &str = "Exit status: 0 clean; 1 findings at or above --fail-on; \
+2 usage, configuration or I/O error.\nRules and docs: https://github.com/instrlint/instrlint";
+
+/// A linter for Go instrumentation: Prometheus metrics, OpenTelemetry spans and
+/// metrics, and request contexts.
+#[derive(Debug, Parser)]
+#[command(name = "instrlint", version, after_help = EXIT_STATUS)]
+#[command(propagate_version = true, arg_required_else_help = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Lint Go files and directories (default: the current directory).
+    #[command(after_help = EXIT_STATUS)]
+    Check(CheckArgs),
+    /// List the rules of the catalog.
+    Rules(RulesArgs),
+    /// Print the documentation of a rule, by code (`M105`) or name.
+    Explain(ExplainArgs),
+    /// Developer tools for writing and reviewing rules.
+    #[command(hide = true, subcommand)]
+    Debug(DebugCommand),
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Files and directories to lint.
+    #[arg(value_name = "PATH", default_value = ".")]
+    pub paths: Vec<PathBuf>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+
+    /// Write the report to FILE (atomically) instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Configuration file (default: `instrlint.toml` searched upwards from the first PATH).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// Only run these rules: codes (`M105`) or group letters (`M`); comma-separated, repeatable.
+    #[arg(long, value_name = "CODES", value_delimiter = ',')]
+    pub select: Vec<String>,
+
+    /// Do not run these rules: codes or group letters; comma-separated, repeatable.
+    #[arg(long, value_name = "CODES", value_delimiter = ',')]
+    pub ignore: Vec<String>,
+
+    /// Exit with 1 when a finding at or above this level is reported (parse
+    /// errors, I002, never count).
+    #[arg(long, value_enum, default_value_t = FailOn::Warning, value_name = "LEVEL")]
+    pub fail_on: FailOn,
+
+    /// Number of worker threads (default: one per core).
+    #[arg(short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub jobs: Option<u32>,
+
+    /// Lint `_test.go` files too.
+    #[arg(long)]
+    pub include_tests: bool,
+
+    /// Skip files larger than this many bytes (files named explicitly are always linted).
+    #[arg(long, value_name = "BYTES", default_value_t = 1 << 20)]
+    pub max_file_size: u64,
+
+    /// Report suppression comments that silence nothing (I001).
+    #[arg(long)]
+    pub report_unused_ignores: bool,
+
+    /// Colour in the text format.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    pub color: ColorChoice,
+}
+
+#[derive(Debug, Args)]
+pub struct RulesArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ListFormat::Text)]
+    pub format: ListFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// A rule code (`M105`) or name (`counter-missing-total`).
+    #[arg(value_name = "CODE|NAME")]
+    pub rule: String,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ListFormat::Text)]
+    pub format: ListFormat,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DebugCommand {
+    /// Print the facts extracted from every package as JSON.
+    Facts(FactsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct FactsArgs {
+    /// Files and directories.
+    #[arg(value_name = "PATH", required = true)]
+    pub paths: Vec<PathBuf>,
+
+    /// Include `_test.go` files.
+    #[arg(long)]
+    pub include_tests: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Human-readable reports with source snippets.
+    Text,
+    /// A stable JSON document (schema version 1).
+    Json,
+    /// SARIF 2.1.0, for code scanning.
+    Sarif,
+    /// GitHub Actions workflow commands (annotations).
+    Github,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ListFormat {
+    Text,
+    Json,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    Error,
+    Warning,
+    Note,
+    Never,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}

@@ -1,0 +1,151 @@
+//! `instrlint check`: lint, render, write, summarise, choose the exit code.
+
+use crate::args::{CheckArgs, ColorChoice, FailOn, Format};
+use crate::exit;
+use crate::output::{self, text::TextOptions, Counts};
+use crate::pipeline::{lint, LintError, LintOptions, LintOutcome, PARSE_ERROR};
+use instrlint_core::Level;
+use std::io::Write;
+
+pub fn run(
+    args: &CheckArgs,
+    stdout: &mut dyn Write,
+    stderr: &mut dyn Write,
+    stdout_is_terminal: bool,
+) -> i32 {
+    let outcome = match lint(&options(args)) {
+        Ok(o) => o,
+        Err(e) => {
+            let _ = stderr.write_all(lint_error(&e).as_bytes());
+            return exit::ERROR;
+        }
+    };
+    let terminal = stdout_is_terminal && args.output.is_none();
+    let rendered = render(&outcome, args.format, text_options(args.color, terminal));
+
+    let written = match &args.output {
+        Some(path) => crate::atomic::write(path, rendered.as_bytes())
+            .map_err(|e| format!("cannot write {}: {e}", path.display())),
+        None => stdout
+            .write_all(rendered.as_bytes())
+            .and_then(|_| stdout.flush())
+            .map_err(|e| format!("cannot write the report: {e}")),
+    };
+    for p in &outcome.problems {
+        let _ = writeln!(stderr, "error: {}: {}", p.path, p.message);
+    }
+    let counts = Counts::of(&outcome.diagnostics);
+    let _ = writeln!(stderr, "{}", output::summary::line(&outcome.stats, counts));
+
+    if let Err(message) = written {
+        let _ = writeln!(stderr, "error: {message}");
+        return exit::ERROR;
+    }
+    if !outcome.problems.is_empty() {
+        return exit::ERROR;
+    }
+    exit_code(&outcome, args.fail_on)
+}
+
+fn options(args: &CheckArgs) -> LintOptions {
+    let selectors = |v: &[String]| -> Vec<String> {
+        v.iter()
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+            .collect()
+    };
+    LintOptions {
+        paths: args.paths.clone(),
+        config_path: args.config.clone(),
+        select: selectors(&args.select),
+        ignore: selectors(&args.ignore),
+        include_tests: args.include_tests,
+        jobs: args.jobs.map(|n| n as usize),
+        max_file_size: args.max_file_size,
+        report_unused_ignores: args.report_unused_ignores,
+    }
+}
+
+fn text_options(color: ColorChoice, terminal: bool) -> TextOptions {
+    let color = match color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+    };
+    TextOptions { color, terminal }
+}
+
+pub fn render(outcome: &LintOutcome, format: Format, text: TextOptions) -> String {
+    match format {
+        Format::Text => output::text::render(outcome, text),
+        Format::Json => output::json::render(outcome),
+        Format::Sarif => output::sarif::render(outcome, &output::repository_base()),
+        Format::Github => output::github::render(outcome, &output::repository_base()),
+    }
+}
+
+fn lint_error(e: &LintError) -> String {
+    match e {
+        LintError::Config(c) => output::config_error::render(c),
+        LintError::UnknownSelector(selectors) => {
+            let mut out = String::new();
+            for s in selectors {
+                if s.contains(char::is_whitespace) {
+                    out.push_str(&format!("error: {s}\n"));
+                } else {
+                    out.push_str(&format!("error: unknown rule code or group `{s}`\n"));
+                }
+            }
+            out.push_str(
+                "help: select rules by code (`M105`) or group letter (`M`); \
+                 `instrlint rules` lists the codes\n",
+            );
+            out
+        }
+        LintError::ThreadPool(_) => format!("error: {e}\n"),
+    }
+}
+
+/// Parse errors (I002) never fail a run.
+pub fn exit_code(outcome: &LintOutcome, fail_on: FailOn) -> i32 {
+    let threshold = match fail_on {
+        FailOn::Error => Level::Error,
+        FailOn::Warning => Level::Warning,
+        FailOn::Note => Level::Note,
+        FailOn::Never => return exit::CLEAN,
+    };
+    let failing = outcome
+        .diagnostics
+        .iter()
+        .any(|d| d.code != PARSE_ERROR.0 && d.level >= threshold);
+    if failing {
+        exit::FINDINGS
+    } else {
+        exit::CLEAN
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::output::testutil::outcome;
+
+    #[test]
+    fn fail_on_thresholds_ignore_parse_errors() {
+        let mut o = outcome();
+        assert_eq!(exit_code(&o, FailOn::Error), exit::FINDINGS);
+        assert_eq!(exit_code(&o, FailOn::Never), exit::CLEAN);
+        o.diagnostics.retain(|d| d.code == "I002");
+        assert_eq!(exit_code(&o, FailOn::Note), exit::CLEAN);
+        o.diagnostics.clear();
+        assert_eq!(exit_code(&o, FailOn::Warning), exit::CLEAN);
+    }
+
+    #[test]
+    fn warnings_pass_fail_on_error() {
+        let mut o = outcome();
+        o.diagnostics.retain(|d| d.level == Level::Warning);
+        assert_eq!(exit_code(&o, FailOn::Error), exit::CLEAN);
+        assert_eq!(exit_code(&o, FailOn::Warning), exit::FINDINGS);
+    }
+}

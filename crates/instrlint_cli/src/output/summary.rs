@@ -1,0 +1,61 @@
+//! The one-line run summary printed on stderr after `check`.
+
+use super::Counts;
+use crate::pipeline::Stats;
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+pub fn line(stats: &Stats, counts: Counts) -> String {
+    let mut s = format!(
+        "checked {} ({} parsed, {}) in {:.2}s: {}, {}, {}",
+        plural(stats.files_checked, "file", "files"),
+        stats.files_parsed,
+        plural(stats.packages, "package", "packages"),
+        stats.elapsed.as_secs_f64(),
+        plural(counts.errors, "error", "errors"),
+        plural(counts.warnings, "warning", "warnings"),
+        plural(counts.notes, "note", "notes"),
+    );
+    let skipped: Vec<String> = stats
+        .skipped
+        .iter()
+        .filter(|(_, n)| **n > 0)
+        .map(|(reason, n)| format!("{n} {reason}"))
+        .collect();
+    if !skipped.is_empty() {
+        s.push_str("; skipped ");
+        s.push_str(&skipped.join(", "));
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[test]
+    fn one_line_with_skips() {
+        let mut stats = Stats {
+            files_checked: 14,
+            files_parsed: 9,
+            packages: 3,
+            elapsed: Duration::from_millis(20),
+            ..Stats::default()
+        };
+        let counts = Counts {
+            errors: 2,
+            warnings: 5,
+            notes: 1,
+        };
+        assert_eq!(
+            line(&stats, counts),
+            "checked 14 files (9 parsed, 3 packages) in 0.02s: 2 errors, 5 warnings, 1 note"
+        );
+        stats.skipped.insert("generated", 1);
+        stats.skipped.insert("tests", 2);
+        assert!(line(&stats, counts).ends_with("; skipped 1 generated, 2 tests"));
+    }
+}

@@ -1,0 +1,236 @@
+//! Human-readable reports: each finding rendered by miette's graphical
+//! handler with its source snippet, code, URL, help and labels.
+
+use super::{rule_url, Positions};
+use crate::pipeline::LintOutcome;
+use instrlint_core::{Diagnostic, Level, SourceFile};
+use miette::{
+    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents, Severity,
+    SourceCode, SourceSpan, SpanContents,
+};
+use std::fmt;
+use std::sync::Arc;
+
+/// Width used when the output is not a terminal, so output is stable.
+pub const PLAIN_WIDTH: usize = 100;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TextOptions {
+    pub color: bool,
+    /// Writing to a terminal: hyperlinks and the terminal's width.
+    pub terminal: bool,
+}
+
+/// A file's text under its display path. miette reports the header's column
+/// in bytes; this reports it in UTF-16 code units, like every other format.
+struct FileSource {
+    name: String,
+    text: Arc<str>,
+}
+
+impl SourceCode for FileSource {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        let inner =
+            self.text
+                .as_ref()
+                .read_span(span, context_lines_before, context_lines_after)?;
+        // Only the header's location query reads without context lines.
+        let column = if context_lines_before == 0 && context_lines_after == 0 {
+            utf16_column(&self.text, span.offset())
+        } else {
+            inner.column()
+        };
+        Ok(Box::new(MietteSpanContents::new_named(
+            self.name.clone(),
+            inner.data(),
+            *inner.span(),
+            inner.line(),
+            column,
+            inner.line_count(),
+        )))
+    }
+}
+
+/// 0-based column of `offset` in UTF-16 code units.
+fn utf16_column(text: &str, offset: usize) -> usize {
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+    text[line_start..offset].encode_utf16().count()
+}
+
+/// A core diagnostic seen through miette's `Diagnostic` trait.
+struct Report {
+    message: String,
+    code: String,
+    severity: Severity,
+    help: Option<String>,
+    url: String,
+    source: FileSource,
+    labels: Vec<LabeledSpan>,
+}
+
+impl fmt::Debug for Report {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl fmt::Display for Report {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Report {}
+
+impl miette::Diagnostic for Report {
+    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        Some(Box::new(&self.code))
+    }
+    fn severity(&self) -> Option<Severity> {
+        Some(self.severity)
+    }
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
+    }
+    fn url<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        Some(Box::new(&self.url))
+    }
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        Some(&self.source)
+    }
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        Some(Box::new(self.labels.iter().cloned()))
+    }
+}
+
+pub fn severity(level: Level) -> Severity {
+    match level {
+        Level::Error => Severity::Error,
+        Level::Warning => Severity::Warning,
+        Level::Note => Severity::Advice,
+    }
+}
+
+/// The handler used for findings and configuration errors.
+pub fn handler(opts: TextOptions) -> GraphicalReportHandler {
+    let theme = if opts.color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    let handler = GraphicalReportHandler::new_themed(theme).with_links(opts.terminal);
+    if opts.terminal {
+        handler
+    } else {
+        handler.with_width(PLAIN_WIDTH)
+    }
+}
+
+fn span(d: instrlint_core::Span) -> miette::SourceSpan {
+    (d.start as usize, d.len() as usize).into()
+}
+
+pub fn render(outcome: &LintOutcome, opts: TextOptions) -> String {
+    let handler = handler(opts);
+    let positions = Positions::new(&outcome.files);
+    let mut sources: Vec<Option<Arc<str>>> = vec![None; outcome.files.len()];
+    let mut out = String::new();
+    for d in &outcome.diagnostics {
+        let file = positions.file(d.primary);
+        let text = sources[d.primary.file.0 as usize]
+            .get_or_insert_with(|| Arc::from(file.text.as_str()))
+            .clone();
+        let report = to_report(d, file, text);
+        if handler.render_report(&mut out, &report).is_err() {
+            out.push_str(&report.message);
+        }
+        for r in d.related.iter().filter(|r| r.span.file != d.primary.file) {
+            let (start, _) = positions.range(r.span);
+            out.push_str(&format!(
+                "  related: {}:{}:{}: {}\n",
+                positions.file(r.span).path,
+                start.line,
+                start.column,
+                r.message
+            ));
+        }
+        out.push('\n');
+    }
+    out
+}
+
+fn to_report(d: &Diagnostic, file: &SourceFile, text: Arc<str>) -> Report {
+    let mut labels = vec![LabeledSpan::new_primary_with_span(None, span(d.primary))];
+    labels.extend(
+        d.related
+            .iter()
+            .filter(|r| r.span.file == d.primary.file)
+            .map(|r| LabeledSpan::new_with_span(Some(r.message.clone()), span(r.span))),
+    );
+    Report {
+        message: d.message.clone(),
+        code: format!("{} {}", d.code, d.name),
+        severity: severity(d.level),
+        help: d.help.clone(),
+        url: rule_url(d.code, d.name),
+        source: FileSource {
+            name: file.path.clone(),
+            text,
+        },
+        labels,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::output::testutil::outcome;
+
+    const PLAIN: TextOptions = TextOptions {
+        color: false,
+        terminal: false,
+    };
+
+    #[test]
+    fn renders_snippet_code_url_help_and_labels() {
+        let out = render(&outcome(), PLAIN);
+        assert!(!out.contains('\u{1b}'), "no escape codes: {out}");
+        assert!(out.contains("M105 counter-missing-total"), "{out}");
+        assert!(out.contains("rules/M105-counter-missing-total.md"), "{out}");
+        assert!(
+            out.contains("counter `bad` does not end in `_total`"),
+            "{out}"
+        );
+        assert!(out.contains("rename it to `bad_total`"), "{out}");
+        assert!(out.contains("[cmd/main.go:3:22]"), "{out}");
+        assert!(out.contains("resolved through this call"), "{out}");
+        assert!(
+            out.contains("related: cmd/other name.go:3:14: also defined here"),
+            "{out}"
+        );
+        assert!(out.contains("README.md#tool-codes"), "{out}");
+    }
+
+    #[test]
+    fn colour_only_when_asked() {
+        let out = render(
+            &outcome(),
+            TextOptions {
+                color: true,
+                terminal: false,
+            },
+        );
+        assert!(out.contains('\u{1b}'));
+    }
+}

@@ -1,0 +1,248 @@
+//! End-to-end runs of the `instrlint` binary on temporary trees. The rule
+//! registry may be empty here, so these check the command line's contract,
+//! not specific findings.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn instrlint(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_instrlint"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("NO_COLOR")
+        .output()
+        .expect("run instrlint")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).unwrap()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8(o.stderr.clone()).unwrap()
+}
+
+fn go_tree() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("main.go"),
+        "package main\n\nfunc main() {}\n",
+    )
+    .unwrap();
+    dir
+}
+
+#[test]
+fn empty_directory_is_clean() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = instrlint(dir.path(), &["check", "."]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stderr(&o).starts_with("checked 0 files"), "{}", stderr(&o));
+    assert_eq!(stderr(&o).lines().count(), 1);
+}
+
+#[test]
+fn check_defaults_to_the_current_directory() {
+    let dir = go_tree();
+    let o = instrlint(dir.path(), &["check"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}
+
+#[test]
+#[ignore = "needs discovery (reports missing paths), merged from the discovery branch"]
+fn nonexistent_path_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = instrlint(dir.path(), &["check", "does-not-exist"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("error: does-not-exist"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn unknown_selector_is_a_usage_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = instrlint(dir.path(), &["check", "--select", "X999"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("X999"), "{}", stderr(&o));
+    let o = instrlint(dir.path(), &["check", "--ignore", "M,Z1"]);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn known_selectors_are_accepted() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = instrlint(
+        dir.path(),
+        &["check", "--select", "M,L", "--select", "T", "--ignore", "S"],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}
+
+#[test]
+fn bad_flags_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    for args in [
+        &["check", "--no-such-flag"][..],
+        &["check", "--format", "xml"],
+        &["check", "--fail-on", "sometimes"],
+        &["check", "-j", "0"],
+        &["frobnicate"],
+        &[],
+    ] {
+        let o = instrlint(dir.path(), args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+    }
+}
+
+#[test]
+fn help_and_version_exit_0() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = instrlint(dir.path(), &["--version"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(stdout(&o).contains(env!("CARGO_PKG_VERSION")));
+    let o = instrlint(dir.path(), &["check", "--help"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(stdout(&o).contains("--fail-on"));
+    assert!(!stdout(&instrlint(dir.path(), &["--help"])).contains("debug"));
+}
+
+#[test]
+fn output_into_a_missing_directory_fails_cleanly() {
+    let dir = go_tree();
+    let o = instrlint(
+        dir.path(),
+        &[
+            "check",
+            "--format",
+            "json",
+            "--output",
+            "missing/report.json",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("cannot write"), "{}", stderr(&o));
+    assert!(!dir.path().join("missing").exists());
+    let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+    assert_eq!(names.len(), 1, "only main.go remains");
+}
+
+#[test]
+fn output_replaces_an_existing_file() {
+    let dir = go_tree();
+    let report = dir.path().join("report.json");
+    std::fs::write(&report, "x".repeat(100_000)).unwrap();
+    let o = instrlint(
+        dir.path(),
+        &["check", "--format", "json", "--output", "report.json"],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(o.stdout.is_empty());
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
+    assert_eq!(v["version"], 1);
+}
+
+#[test]
+fn json_format() {
+    let dir = go_tree();
+    let o = instrlint(dir.path(), &["check", "--format", "json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.ends_with("}\n"));
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["tool"]["name"], "instrlint");
+    assert!(v["findings"].is_array());
+    for key in [
+        "files_checked",
+        "files_parsed",
+        "errors",
+        "warnings",
+        "notes",
+    ] {
+        assert!(v["summary"][key].is_u64(), "summary.{key}");
+    }
+}
+
+#[test]
+fn sarif_format() {
+    let dir = go_tree();
+    let o = instrlint(dir.path(), &["check", "--format", "sarif"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["version"], "2.1.0");
+    assert_eq!(
+        v["$schema"],
+        "https://json.schemastore.org/sarif-2.1.0.json"
+    );
+    let run = &v["runs"][0];
+    assert_eq!(run["tool"]["driver"]["name"], "instrlint");
+    assert_eq!(run["columnKind"], "utf16CodeUnits");
+    let base = run["originalUriBaseIds"]["%SRCROOT%"]["uri"]
+        .as_str()
+        .unwrap();
+    assert!(
+        base.starts_with("file:///") && base.ends_with('/'),
+        "{base}"
+    );
+    assert!(run["results"].is_array());
+}
+
+#[test]
+fn github_and_text_formats_run() {
+    let dir = go_tree();
+    for format in ["github", "text"] {
+        let o = instrlint(dir.path(), &["check", "--format", format]);
+        assert_eq!(o.status.code(), Some(0), "{format}: {}", stderr(&o));
+        assert!(!stdout(&o).contains('\u{1b}'));
+    }
+}
+
+#[test]
+fn rules_lists_a_header() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = instrlint(dir.path(), &["rules"]);
+    assert_eq!(o.status.code(), Some(0));
+    let first = stdout(&o).lines().next().unwrap().to_string();
+    assert!(first.starts_with("CODE"), "{first}");
+    assert!(first.contains("NAME") && first.contains("LEVEL") && first.contains("SUMMARY"));
+    let o = instrlint(dir.path(), &["rules", "--format", "json"]);
+    assert_eq!(o.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert!(v.is_array());
+}
+
+#[test]
+fn explain_unknown_code_exits_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = instrlint(dir.path(), &["explain", "X999"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("instrlint rules"), "{}", stderr(&o));
+    let o = instrlint(dir.path(), &["explain", "I002"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(stdout(&o).starts_with("# I002 parse-error"));
+}
+
+#[test]
+fn debug_facts_prints_json() {
+    let dir = go_tree();
+    let o = instrlint(dir.path(), &["debug", "facts", "."]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert!(v["files"].is_object());
+    assert!(v["packages"].is_array());
+}
+
+#[test]
+fn in_process_run_is_plain() {
+    let dir = go_tree();
+    let path = dir.path().to_str().unwrap();
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    let code = instrlint_cli::run_cli(["instrlint", "check", path], &mut out, &mut err);
+    assert_eq!(code, 0);
+    assert!(!out.contains(&0x1b));
+    let code = instrlint_cli::run_cli(["instrlint", "check", "--bogus"], &mut out, &mut err);
+    assert_eq!(code, 2);
+}

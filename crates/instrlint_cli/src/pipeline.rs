@@ -82,6 +82,7 @@ impl LintOutcome {
 #[derive(Debug)]
 pub enum LintError {
     Config(Box<ConfigError>),
+    /// Selectors that are malformed or name no rule: one sentence each.
     UnknownSelector(Vec<String>),
     ThreadPool(String),
 }
@@ -132,16 +133,7 @@ pub fn lint(opts: &LintOptions) -> Result<LintOutcome, LintError> {
         .build()
         .map_err(|e| LintError::ThreadPool(e.to_string()))?;
 
-    let discover_opts = DiscoverOptions {
-        include_tests: opts.include_tests,
-        max_file_size: opts.max_file_size,
-        exclude: config.exclude.clone(),
-        exclude_root: config
-            .path
-            .as_ref()
-            .and_then(|p| p.parent())
-            .map(|p| p.to_path_buf()),
-    };
+    let discover_opts = discover_options(opts, &config);
     let outcome = pool.install(|| {
         run(
             &paths,
@@ -163,6 +155,28 @@ pub fn lint(opts: &LintOptions) -> Result<LintOutcome, LintError> {
     })
 }
 
+/// Discovery settings from the command line and the config.
+fn discover_options(opts: &LintOptions, config: &Config) -> DiscoverOptions {
+    DiscoverOptions {
+        include_tests: opts.include_tests,
+        max_file_size: opts.max_file_size,
+        exclude: config.exclude.clone(),
+        exclude_root: config.root().map(|p| p.to_path_buf()),
+    }
+}
+
+/// The facts of what `opts` names, found and grouped as `lint` does (for
+/// `instrlint debug facts`).
+pub fn collect_facts(opts: &LintOptions) -> Result<Collected, LintError> {
+    let paths = if opts.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        opts.paths.clone()
+    };
+    let config = load_config(opts, &paths)?;
+    Ok(collect(&paths, &discover_options(opts, &config)))
+}
+
 fn load_config(opts: &LintOptions, paths: &[PathBuf]) -> Result<Config, LintError> {
     let found = match &opts.config_path {
         Some(p) => Some(p.clone()),
@@ -174,15 +188,17 @@ fn load_config(opts: &LintOptions, paths: &[PathBuf]) -> Result<Config, LintErro
     }
 }
 
-type RunResult = (Vec<SourceFile>, Vec<Diagnostic>, Stats, Vec<IoProblem>);
+/// Files read and facts extracted and linked, before any rule runs.
+pub struct Collected {
+    /// Indexed by `FileId`.
+    pub files: Vec<SourceFile>,
+    pub tree: TreeFacts,
+    pub stats: Stats,
+    pub problems: Vec<IoProblem>,
+}
 
-fn run(
-    paths: &[PathBuf],
-    discover_opts: &DiscoverOptions,
-    config: &Config,
-    enabled: &[Enabled],
-    report_unused: bool,
-) -> RunResult {
+/// Discover, read, group into packages, extract and link facts.
+pub fn collect(paths: &[PathBuf], discover_opts: &DiscoverOptions) -> Collected {
     let found = discover::discover(paths, discover_opts);
     let mut stats = Stats::default();
     let mut problems = found.problems;
@@ -227,7 +243,29 @@ fn run(
         packages: extracted,
     };
     link::link(&mut tree);
+    Collected {
+        files,
+        tree,
+        stats,
+        problems,
+    }
+}
 
+type RunResult = (Vec<SourceFile>, Vec<Diagnostic>, Stats, Vec<IoProblem>);
+
+fn run(
+    paths: &[PathBuf],
+    discover_opts: &DiscoverOptions,
+    config: &Config,
+    enabled: &[Enabled],
+    report_unused: bool,
+) -> RunResult {
+    let Collected {
+        files,
+        tree,
+        stats,
+        problems,
+    } = collect(paths, discover_opts);
     let per_package: Vec<Vec<Diagnostic>> = tree
         .packages
         .par_iter()

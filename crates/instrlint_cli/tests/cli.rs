@@ -49,7 +49,6 @@ fn check_defaults_to_the_current_directory() {
 }
 
 #[test]
-#[ignore = "needs discovery (reports missing paths), merged from the discovery branch"]
 fn nonexistent_path_is_an_error() {
     let dir = tempfile::tempdir().unwrap();
     let o = instrlint(dir.path(), &["check", "does-not-exist"]);

@@ -90,11 +90,7 @@ fn lint_error(e: &LintError) -> String {
         LintError::UnknownSelector(selectors) => {
             let mut out = String::new();
             for s in selectors {
-                if s.contains(char::is_whitespace) {
-                    out.push_str(&format!("error: {s}\n"));
-                } else {
-                    out.push_str(&format!("error: unknown rule code or group `{s}`\n"));
-                }
+                out.push_str(&format!("error: {s}\n"));
             }
             out.push_str(
                 "help: select rules by code (`M105`) or group letter (`M`); \

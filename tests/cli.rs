@@ -189,13 +189,28 @@ fn json_output_has_the_documented_shape() {
 #[test]
 fn text_output_names_every_finding() {
     let j = json(&cli(&[
-        "check", "--format", "json", "--fail-on", "never", EXAMPLE,
+        "check",
+        "--format",
+        "json",
+        "--fail-on",
+        "never",
+        EXAMPLE,
     ]));
     let r = cli(&[
-        "check", "--format", "text", "--color", "never", "--fail-on", "never", EXAMPLE,
+        "check",
+        "--format",
+        "text",
+        "--color",
+        "never",
+        "--fail-on",
+        "never",
+        EXAMPLE,
     ]);
     assert_exit(&r, 0);
-    assert!(!r.stdout.contains('\u{1b}'), "colour escapes with --color never");
+    assert!(
+        !r.stdout.contains('\u{1b}'),
+        "colour escapes with --color never"
+    );
     for f in j["findings"].as_array().into_iter().flatten() {
         let code = f["code"].as_str().unwrap();
         assert!(r.stdout.contains(code), "text output lacks {code}");
@@ -212,7 +227,12 @@ fn sarif_output_is_json() {
 #[test]
 fn github_output_is_one_annotation_per_finding() {
     let j = json(&cli(&[
-        "check", "--format", "json", "--fail-on", "never", EXAMPLE,
+        "check",
+        "--format",
+        "json",
+        "--fail-on",
+        "never",
+        EXAMPLE,
     ]));
     let n = j["findings"].as_array().map(Vec::len).unwrap_or(0);
     let r = cli(&["check", "--format", "github", "--fail-on", "never", EXAMPLE]);
@@ -220,7 +240,9 @@ fn github_output_is_one_annotation_per_finding() {
     let annotations: Vec<&str> = r
         .stdout
         .lines()
-        .filter(|l| l.starts_with("::error ") || l.starts_with("::warning ") || l.starts_with("::notice "))
+        .filter(|l| {
+            l.starts_with("::error ") || l.starts_with("::warning ") || l.starts_with("::notice ")
+        })
         .collect();
     assert_eq!(annotations.len(), n, "annotations:\n{}", r.stdout);
     for a in annotations {
@@ -234,7 +256,14 @@ fn output_file_gets_the_report_and_stdout_stays_empty() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("report.json");
     let r = cli(&[
-        "check", "--format", "json", "--fail-on", "never", "--output", s(&file), EXAMPLE,
+        "check",
+        "--format",
+        "json",
+        "--fail-on",
+        "never",
+        "--output",
+        s(&file),
+        EXAMPLE,
     ]);
     assert_exit(&r, 0);
     assert_eq!(r.stdout, "", "stdout must stay empty with --output");
@@ -250,13 +279,27 @@ fn output_file_gets_the_report_and_stdout_stays_empty() {
 #[test]
 fn select_and_ignore_filter_codes() {
     let only = json(&cli(&[
-        "check", "--format", "json", "--fail-on", "never", "--select", "M105", EXAMPLE,
+        "check",
+        "--format",
+        "json",
+        "--fail-on",
+        "never",
+        "--select",
+        "M105",
+        EXAMPLE,
     ]));
     for f in only["findings"].as_array().into_iter().flatten() {
         assert_eq!(f["code"], "M105", "{f}");
     }
     let without = json(&cli(&[
-        "check", "--format", "json", "--fail-on", "never", "--ignore", "M", EXAMPLE,
+        "check",
+        "--format",
+        "json",
+        "--fail-on",
+        "never",
+        "--ignore",
+        "M",
+        EXAMPLE,
     ]));
     for f in without["findings"].as_array().into_iter().flatten() {
         assert!(!f["code"].as_str().unwrap_or("").starts_with('M'), "{f}");
@@ -265,8 +308,26 @@ fn select_and_ignore_filter_codes() {
 
 #[test]
 fn jobs_do_not_change_the_result() {
-    let one = cli(&["check", "--format", "json", "--fail-on", "never", "-j", "1", EXAMPLE]);
-    let two = cli(&["check", "--format", "json", "--fail-on", "never", "-j", "2", EXAMPLE]);
+    let one = cli(&[
+        "check",
+        "--format",
+        "json",
+        "--fail-on",
+        "never",
+        "-j",
+        "1",
+        EXAMPLE,
+    ]);
+    let two = cli(&[
+        "check",
+        "--format",
+        "json",
+        "--fail-on",
+        "never",
+        "-j",
+        "2",
+        EXAMPLE,
+    ]);
     assert_exit(&one, 0);
     assert_eq!(json(&one)["findings"], json(&two)["findings"]);
 }
@@ -289,7 +350,12 @@ fn explain_prints_the_doc() {
         let r = cli(&["explain", rule.meta.code]);
         assert_exit(&r, 0);
         let title = rule.doc.lines().next().unwrap_or_default();
-        assert!(r.stdout.contains(title), "explain {}:\n{}", rule.meta.code, r.stdout);
+        assert!(
+            r.stdout.contains(title),
+            "explain {}:\n{}",
+            rule.meta.code,
+            r.stdout
+        );
     }
     assert_exit(&cli(&["explain", "X999"]), 2);
 }
@@ -359,13 +425,23 @@ fn redaction_keeps_names_and_hides_times() {
     );
     let mut v = serde_json::json!({"summary": {"elapsed_ms": 12, "files": 2}});
     redact_json(&mut v);
-    assert_eq!(v, serde_json::json!({"summary": {"elapsed_ms": "[time]", "files": 2}}));
+    assert_eq!(
+        v,
+        serde_json::json!({"summary": {"elapsed_ms": "[time]", "files": 2}})
+    );
 }
 
 #[test]
 fn snapshot_text_output() {
     let r = cli(&[
-        "check", "--format", "text", "--color", "never", "--fail-on", "never", SNAPSHOT_CASE,
+        "check",
+        "--format",
+        "text",
+        "--color",
+        "never",
+        "--fail-on",
+        "never",
+        SNAPSHOT_CASE,
     ]);
     assert_exit(&r, 0);
     insta::assert_snapshot!("text_output", redact_durations(&r.stdout));
@@ -373,7 +449,14 @@ fn snapshot_text_output() {
 
 #[test]
 fn snapshot_json_output() {
-    let r = cli(&["check", "--format", "json", "--fail-on", "never", SNAPSHOT_CASE]);
+    let r = cli(&[
+        "check",
+        "--format",
+        "json",
+        "--fail-on",
+        "never",
+        SNAPSHOT_CASE,
+    ]);
     assert_exit(&r, 0);
     let mut doc = json(&r);
     redact_json(&mut doc);
@@ -385,7 +468,14 @@ fn snapshot_json_output() {
 
 #[test]
 fn snapshot_github_output() {
-    let r = cli(&["check", "--format", "github", "--fail-on", "never", SNAPSHOT_CASE]);
+    let r = cli(&[
+        "check",
+        "--format",
+        "github",
+        "--fail-on",
+        "never",
+        SNAPSHOT_CASE,
+    ]);
     assert_exit(&r, 0);
     insta::assert_snapshot!("github_output", redact_durations(&r.stdout));
 }

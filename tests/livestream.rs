@@ -62,5 +62,8 @@ fn example_m_findings_match_the_expected_list() {
 }
 
 fn fmt(v: &[&String]) -> String {
-    v.iter().map(|s| s.as_str()).collect::<Vec<_>>().join("\n  ")
+    v.iter()
+        .map(|s| s.as_str())
+        .collect::<Vec<_>>()
+        .join("\n  ")
 }

@@ -168,7 +168,9 @@ fn every_rule_has_firing_and_silent_fixtures() {
             .filter(|c| c.code.as_deref() == Some(code))
             .collect();
         if own.is_empty() {
-            problems.push(format!("{code}: no fixture directory tests/fixtures/*/{code}/"));
+            problems.push(format!(
+                "{code}: no fixture directory tests/fixtures/*/{code}/"
+            ));
             continue;
         }
         let fires = |c: &&fixture::Case| {

@@ -131,7 +131,10 @@ fn sarif_version_rules_and_indices() {
         let described = rules
             .get(idx as usize)
             .unwrap_or_else(|| panic!("{id}: ruleIndex {idx} is out of range"));
-        assert_eq!(described["id"], id, "ruleIndex {idx} points at another rule");
+        assert_eq!(
+            described["id"], id,
+            "ruleIndex {idx} points at another rule"
+        );
         let uri = res["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
             .as_str()
             .unwrap_or_else(|| panic!("{id}: result without a location uri"));

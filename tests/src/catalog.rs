@@ -137,7 +137,10 @@ mod tests {
             readme_rows(b),
             vec![["M105", "a", "warning", "b | c"].map(String::from)]
         );
-        assert_eq!(readme_table(&[]), "| Code | Name | Level | Summary |\n|---|---|---|---|\n");
+        assert_eq!(
+            readme_table(&[]),
+            "| Code | Name | Level | Summary |\n|---|---|---|---|\n"
+        );
     }
 
     #[test]

@@ -289,7 +289,10 @@ pub fn doc_problems(code: &str, name: &str, doc: &str) -> Vec<String> {
         let to = sections.get(i + 1).map(|s| s.0).unwrap_or(lines.len());
         let has = lines[from..to].iter().any(|l| {
             let t = l.trim_start().trim_start_matches('`');
-            t.split_whitespace().collect::<Vec<_>>().join(" ").starts_with(kind)
+            t.split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+                .starts_with(kind)
                 && l.trim_start().starts_with("```")
         });
         if !has {
@@ -351,7 +354,9 @@ prose\n\
             doc_problems("M105", "counter-missing-total", DOC),
             Vec::<String>::new()
         );
-        let broken = DOC.replace("## Why is this bad?", "## Why").replace("go good", "go");
+        let broken = DOC
+            .replace("## Why is this bad?", "## Why")
+            .replace("go good", "go");
         let p = doc_problems("M105", "counter-missing-total", &broken);
         assert_eq!(p.len(), 2, "{p:?}");
         assert!(!doc_problems("M106", "counter-missing-total", DOC).is_empty());

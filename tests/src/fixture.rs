@@ -36,7 +36,11 @@ pub struct Expected {
 
 impl std::fmt::Display for Expected {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}:{}: {}", self.file, self.marker.line, self.marker.code)?;
+        write!(
+            f,
+            "{}:{}: {}",
+            self.file, self.marker.line, self.marker.code
+        )?;
         if let Some(t) = &self.marker.text {
             write!(f, " \"{t}\"")?;
         }
@@ -287,7 +291,12 @@ pub fn cases(fixtures: &Path) -> Vec<Case> {
 
 fn subdirs(dir: &Path) -> Vec<PathBuf> {
     let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map(|rd| rd.flatten().map(|e| e.path()).filter(|p| p.is_dir()).collect())
+        .map(|rd| {
+            rd.flatten()
+                .map(|e| e.path())
+                .filter(|p| p.is_dir())
+                .collect()
+        })
         .unwrap_or_default();
     v.sort();
     v
@@ -334,11 +343,7 @@ mod tests {
     #[test]
     fn every_mismatch_is_listed() {
         let f = [found(3, "M105", "counter"), found(9, "M111", "no help")];
-        let err = compare(
-            &[exp(3, "M105", Some("gauge")), exp(5, "M104", None)],
-            &f,
-        )
-        .unwrap_err();
+        let err = compare(&[exp(3, "M105", Some("gauge")), exp(5, "M104", None)], &f).unwrap_err();
         assert!(err.contains("a.go:3: M105 counter"), "{err}");
         assert!(err.contains("a.go:9: M111 no help"), "{err}");
         assert!(err.contains("a.go:3: M105 \"gauge\""), "{err}");

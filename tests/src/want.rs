@@ -165,7 +165,9 @@ fn parse_items(rest: &str) -> Result<Vec<(String, Option<String>)>, String> {
                 chars.next();
             }
             if !is_code(&word) {
-                return Err(format!("`{word}` is not a rule code (like M105) in `// want`"));
+                return Err(format!(
+                    "`{word}` is not a rule code (like M105) in `// want`"
+                ));
             }
             items.push((word, None));
         }

@@ -5,8 +5,8 @@ use crate::fixture::{self, Expected, Found};
 use crate::want;
 use std::path::{Path, PathBuf};
 
-/// The prelude for a block without a `package` line. `rules/README.md`
-/// documents it; a ```` ```go prelude ```` block there overrides this one.
+/// The prelude for a block without a `package` line, used only when
+/// `rules/README.md` documents none (see [`prelude`]).
 pub const DEFAULT_PRELUDE: &str = "package example
 
 import (
@@ -110,31 +110,39 @@ pub fn doc_code(path: &Path, text: &str) -> Option<String> {
     from_title.or(from_name).map(String::from)
 }
 
-/// The prelude: the ```` ```go prelude ```` block of `rules/README.md` when
-/// there is one, else [`DEFAULT_PRELUDE`].
+/// The prelude documented in `rules/README.md`: the first ```` ```go ````
+/// block after a heading that mentions "prelude" (or a block fenced
+/// ```` ```go prelude ```` anywhere). Without one, [`DEFAULT_PRELUDE`].
 pub fn prelude(rules_dir: &Path) -> String {
-    let Ok(readme) = std::fs::read_to_string(rules_dir.join("README.md")) else {
-        return DEFAULT_PRELUDE.to_string();
-    };
+    std::fs::read_to_string(rules_dir.join("README.md"))
+        .ok()
+        .and_then(|readme| documented_prelude(&readme))
+        .unwrap_or_else(|| DEFAULT_PRELUDE.to_string())
+}
+
+/// The prelude block of a `rules/README.md` text, ending in a blank line.
+pub fn documented_prelude(readme: &str) -> Option<String> {
+    let mut in_section = false;
     let mut inside = false;
     let mut body = String::new();
     for line in readme.lines() {
         let t = line.trim();
-        if !inside {
-            if t.starts_with("```go prelude") {
-                inside = true;
+        if inside {
+            if t == "```" {
+                if !body.ends_with("\n\n") {
+                    body.push('\n');
+                }
+                return Some(body);
             }
-        } else if t == "```" {
-            if !body.ends_with("\n\n") {
-                body.push('\n');
-            }
-            return body;
-        } else {
             body.push_str(line);
             body.push('\n');
+        } else if t.starts_with('#') {
+            in_section = t.to_ascii_lowercase().contains("prelude");
+        } else if t == "```go prelude" || (in_section && t == "```go") {
+            inside = true;
         }
     }
-    DEFAULT_PRELUDE.to_string()
+    None
 }
 
 /// The Go file a block becomes, and how many prelude lines precede it.
@@ -360,6 +368,20 @@ prose\n\
         let p = doc_problems("M105", "counter-missing-total", &broken);
         assert_eq!(p.len(), 2, "{p:?}");
         assert!(!doc_problems("M106", "counter-missing-total", DOC).is_empty());
+    }
+
+    #[test]
+    fn prelude_from_the_rules_readme_section() {
+        let readme = "# Docs\n```go\nnot this\n```\n### The prelude\ntext\n\n```go\npackage example\n\nimport \"fmt\"\n```\n## Markers\n";
+        assert_eq!(
+            documented_prelude(readme).as_deref(),
+            Some("package example\n\nimport \"fmt\"\n\n")
+        );
+        assert_eq!(documented_prelude("# Docs\n```go\nx\n```\n"), None);
+        assert_eq!(
+            documented_prelude("```go prelude\npackage p\n```\n").as_deref(),
+            Some("package p\n\n")
+        );
     }
 
     #[test]

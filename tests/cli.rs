@@ -369,7 +369,7 @@ fn redact_durations(s: &str) -> String {
     let mut i = 0;
     while i < chars.len() {
         let starts_number = chars[i].is_ascii_digit()
-            && (i == 0 || !(chars[i - 1].is_alphanumeric() || chars[i - 1] == '_'));
+            && (i == 0 || !(chars[i - 1].is_alphanumeric() || "_%.".contains(chars[i - 1])));
         if starts_number {
             let mut j = i;
             while j < chars.len() && (chars[j].is_ascii_digit() || chars[j] == '.') {
@@ -383,7 +383,7 @@ fn redact_durations(s: &str) -> String {
                 .or_else(|| rest.starts_with('s').then_some(1));
             if let Some(len) = unit {
                 let end = j + len;
-                if end >= chars.len() || !chars[end].is_alphanumeric() {
+                if end >= chars.len() || !(chars[end].is_alphanumeric() || chars[end] == '_') {
                     out.push_str("[time]");
                     i = end;
                     continue;
@@ -420,8 +420,8 @@ fn redact_json(v: &mut Value) {
 #[test]
 fn redaction_keeps_names_and_hides_times() {
     assert_eq!(
-        redact_durations("checked 2 files in 13ms, 0.5s; x_10ms stays, 3 rooms"),
-        "checked 2 files in [time], [time]; x_10ms stays, 3 rooms"
+        redact_durations("checked 2 files in 13ms, 0.5s; x_10ms stays, 3 rooms, %25s_total, 25s_x"),
+        "checked 2 files in [time], [time]; x_10ms stays, 3 rooms, %25s_total, 25s_x"
     );
     let mut v = serde_json::json!({"summary": {"elapsed_ms": 12, "files": 2}});
     redact_json(&mut v);

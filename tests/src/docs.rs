@@ -229,13 +229,15 @@ pub fn run_block(
 
     match block.kind {
         Kind::Bad => {
+            let compared = fixture::compare(&md_markers, &md_found);
             if !md_markers.iter().any(|e| e.marker.code == code) {
                 return Err(format!(
-                    "{md_name}:{}: a `go bad` block must carry at least one `// want {code}`",
-                    block.md_line
+                    "{md_name}:{}: a `go bad` block must carry at least one `// want {code}`\n{}",
+                    block.md_line,
+                    compared.err().unwrap_or_default()
                 ));
             }
-            fixture::compare(&md_markers, &md_found)?;
+            compared?;
         }
         Kind::Good => {
             if !md_markers.is_empty() {

@@ -247,7 +247,9 @@ fn github_output_is_one_annotation_per_finding() {
     assert_eq!(annotations.len(), n, "annotations:\n{}", r.stdout);
     for a in annotations {
         assert!(a.contains("file=") && a.contains("line="), "{a}");
-        assert!(a.contains("::"), "{a}");
+        // `::level params::message`: the message is not empty.
+        let message = a[2..].split_once("::").map(|(_, m)| m).unwrap_or("");
+        assert!(!message.trim().is_empty(), "{a}");
     }
 }
 
@@ -478,4 +480,26 @@ fn snapshot_github_output() {
     ]);
     assert_exit(&r, 0);
     insta::assert_snapshot!("github_output", redact_durations(&r.stdout));
+}
+
+#[test]
+fn snapshot_sarif_output() {
+    // Two rules keep the embedded docs (SARIF help) short.
+    let r = cli(&[
+        "check",
+        "--format",
+        "sarif",
+        "--fail-on",
+        "never",
+        "--select",
+        "M105,M112",
+        SNAPSHOT_CASE,
+    ]);
+    assert_exit(&r, 0);
+    let mut doc = json(&r);
+    redact_json(&mut doc);
+    insta::assert_snapshot!(
+        "sarif_output",
+        serde_json::to_string_pretty(&doc).expect("JSON")
+    );
 }

@@ -401,7 +401,8 @@ fn redact_durations(s: &str) -> String {
     out
 }
 
-/// Replace timing values in JSON (`elapsed`, `duration*`, `*_ms`) by `[time]`.
+/// Replace timing values in JSON (`elapsed`, `duration*`, `*_ms`) by `[time]`
+/// and absolute `file://` URIs by `[file-uri]`.
 fn redact_json(v: &mut Value) {
     match v {
         Value::Object(map) => {
@@ -415,6 +416,8 @@ fn redact_json(v: &mut Value) {
             }
         }
         Value::Array(a) => a.iter_mut().for_each(redact_json),
+        // Absolute locations (SARIF `originalUriBaseIds`) depend on the checkout.
+        Value::String(s) if s.starts_with("file://") => *s = "[file-uri]".into(),
         _ => {}
     }
 }
@@ -425,12 +428,18 @@ fn redaction_keeps_names_and_hides_times() {
         redact_durations("checked 2 files in 13ms, 0.5s; x_10ms stays, 3 rooms, %25s_total, 25s_x"),
         "checked 2 files in [time], [time]; x_10ms stays, 3 rooms, %25s_total, 25s_x"
     );
-    let mut v = serde_json::json!({"summary": {"elapsed_ms": 12, "files": 2}});
+    let mut v = serde_json::json!({
+        "summary": {"elapsed_ms": 12, "files": 2},
+        "base": {"uri": "file:///home/x/"},
+        "uri": "a/b.go"
+    });
     redact_json(&mut v);
-    assert_eq!(
-        v,
-        serde_json::json!({"summary": {"elapsed_ms": "[time]", "files": 2}})
-    );
+    let want = serde_json::json!({
+        "summary": {"elapsed_ms": "[time]", "files": 2},
+        "base": {"uri": "[file-uri]"},
+        "uri": "a/b.go"
+    });
+    assert_eq!(v, want);
 }
 
 #[test]

@@ -186,6 +186,9 @@ pub fn run_block(
     let (text, shift) = materialize(block, prelude);
     let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
     std::fs::write(dir.path().join("example.go"), &text).map_err(|e| e.to_string())?;
+    // An empty configuration: the default settings, and no `instrlint.toml`
+    // from above the temporary directory.
+    std::fs::write(dir.path().join("instrlint.toml"), "").map_err(|e| e.to_string())?;
     let markers = fixture::expected(dir.path())?;
     let outcome = instrlint_cli::lint(&instrlint_cli::LintOptions {
         paths: vec![dir.path().to_path_buf()],

@@ -150,6 +150,46 @@ fn a_usage_error_exits_2() {
     assert_exit(&cli(&["no-such-command"]), 2);
 }
 
+#[test]
+fn tool_codes_never_count_toward_fail_on() {
+    // A stale suppression (I001) and a syntax error (I002), nothing else.
+    let dir = tempfile::tempdir().unwrap();
+    let stale = CLEAN_GO.replace(
+        "\tName: \"shop_http_requests_total\",",
+        "\t//instrlint:ignore M105 -- renamed since\n\tName: \"shop_http_requests_total\",",
+    );
+    assert_ne!(stale, CLEAN_GO);
+    std::fs::write(dir.path().join("metrics.go"), stale).unwrap();
+    std::fs::write(
+        dir.path().join("broken.go"),
+        "package clean\n\nimport \"github.com/prometheus/client_golang/prometheus\"\n\n\
+         var _ = prometheus.NewRegistry\n\nfunc broken() {\n\tif x := ; x > 0 {\n\t}\n}\n",
+    )
+    .unwrap();
+    let r = cli(&[
+        "check",
+        "--format",
+        "json",
+        "--report-unused-ignores",
+        "--fail-on",
+        "note",
+        s(dir.path()),
+    ]);
+    assert_exit(&r, 0);
+    let codes: Vec<String> = json(&r)["findings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|f| f["code"].as_str().map(String::from))
+        .collect();
+    assert_eq!(
+        codes,
+        ["I002", "I001"].map(String::from).to_vec(),
+        "{}",
+        r.stdout
+    );
+}
+
 // ---- formats ----------------------------------------------------------
 
 const FINDING_KEYS: &[&str] = &[

@@ -150,9 +150,43 @@ fn a_usage_error_exits_2() {
     assert_exit(&cli(&["no-such-command"]), 2);
 }
 
+const BROKEN_GO: &str =
+    "package clean\n\nimport \"github.com/prometheus/client_golang/prometheus\"\n\n\
+    var _ = prometheus.NewRegistry\n\nfunc broken() {\n\tif x := ; x > 0 {\n\t}\n}\n";
+
+fn codes_of(r: &Run) -> Vec<String> {
+    json(r)["findings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|f| f["code"].as_str().map(String::from))
+        .collect()
+}
+
 #[test]
-fn tool_codes_never_count_toward_fail_on() {
-    // A stale suppression (I001) and a syntax error (I002), nothing else.
+fn parse_errors_never_count_toward_fail_on() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("metrics.go"), CLEAN_GO).unwrap();
+    std::fs::write(dir.path().join("broken.go"), BROKEN_GO).unwrap();
+    let r = cli(&[
+        "check",
+        "--format",
+        "json",
+        "--fail-on",
+        "note",
+        s(dir.path()),
+    ]);
+    assert_exit(&r, 0);
+    assert_eq!(
+        codes_of(&r),
+        ["I002"].map(String::from).to_vec(),
+        "{}",
+        r.stdout
+    );
+}
+
+#[test]
+fn unused_ignores_are_warnings_that_count_when_asked_for() {
     let dir = tempfile::tempdir().unwrap();
     let stale = CLEAN_GO.replace(
         "\tName: \"shop_http_requests_total\",",
@@ -160,33 +194,21 @@ fn tool_codes_never_count_toward_fail_on() {
     );
     assert_ne!(stale, CLEAN_GO);
     std::fs::write(dir.path().join("metrics.go"), stale).unwrap();
-    std::fs::write(
-        dir.path().join("broken.go"),
-        "package clean\n\nimport \"github.com/prometheus/client_golang/prometheus\"\n\n\
-         var _ = prometheus.NewRegistry\n\nfunc broken() {\n\tif x := ; x > 0 {\n\t}\n}\n",
-    )
-    .unwrap();
-    let r = cli(&[
+    let without = cli(&["check", "--format", "json", s(dir.path())]);
+    assert_exit(&without, 0);
+    let with = cli(&[
         "check",
         "--format",
         "json",
         "--report-unused-ignores",
-        "--fail-on",
-        "note",
         s(dir.path()),
     ]);
-    assert_exit(&r, 0);
-    let codes: Vec<String> = json(&r)["findings"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|f| f["code"].as_str().map(String::from))
-        .collect();
+    assert_exit(&with, 1);
     assert_eq!(
-        codes,
-        ["I002", "I001"].map(String::from).to_vec(),
+        codes_of(&with),
+        ["I001"].map(String::from).to_vec(),
         "{}",
-        r.stdout
+        with.stdout
     );
 }
 

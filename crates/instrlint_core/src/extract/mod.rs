@@ -34,6 +34,7 @@ pub fn extract_package(dir: &str, package: &str, files: &[&SourceFile]) -> Packa
         dir: dir.to_string(),
         name: package.to_string(),
         files: files.iter().map(|f| f.id).collect(),
+        paths: files.iter().map(|f| f.path.clone()).collect(),
         ..PackageFacts::default()
     };
     let walk: Vec<bool> = files

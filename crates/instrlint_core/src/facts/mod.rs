@@ -2,15 +2,21 @@
 //! rules see. One module per fact family; later groups (labels, spans,
 //! context, PromQL, OTel) add their families beside `metrics`.
 
+pub mod context;
 pub mod funcs;
 pub mod labels;
 pub mod link;
 pub mod metrics;
 pub mod ops;
+pub mod spans;
 
 use crate::source::FileId;
 use serde::Serialize;
 
+pub use context::{
+    BackgroundCall, BackgroundKind, CarriedValue, DetachedSpan, KeyKind, RequestScope,
+    WithValueCall,
+};
 pub use funcs::{FuncContext, FuncKind};
 pub use labels::{
     DefRef, LabelArg, LabelArgs, LabelKey, LabelMethod, LabelUse, Receiver, Store, ValueSource,
@@ -19,6 +25,10 @@ pub use metrics::{
     Buckets, LabelList, LabelName, MetricApi, MetricDef, MetricKind, NamePart, NameRole,
 };
 pub use ops::{ErrorUse, MetricOp, RegisterCall, RegistryKind};
+pub use spans::{
+    AttributeKey, AttributeVia, Binding, CtxArg, DynamicKind, DynamicPart, EndState, ScopeVar,
+    SpanName, SpanStart, TracingApi, UnrecordedError,
+};
 
 /// Facts of one Go package: the files of one directory that share a package
 /// clause (`x` and `x_test` are two packages).
@@ -30,6 +40,8 @@ pub struct PackageFacts {
     pub name: String,
     /// Files of the package that were linted (parsed or prefiltered).
     pub files: Vec<FileId>,
+    /// Display paths of `files`, in the same order.
+    pub paths: Vec<String>,
     /// The Go import path of the package (from the nearest `go.mod`), when known.
     pub import_path: Option<String>,
     /// Metric definitions in source order (file, then offset).
@@ -40,6 +52,14 @@ pub struct PackageFacts {
     pub metric_ops: Vec<MetricOp>,
     /// `Register`/`MustRegister`/`Unregister` calls, in source order.
     pub registrations: Vec<RegisterCall>,
+    /// Span starts, in source order.
+    pub span_starts: Vec<SpanStart>,
+    /// `context.Background()` / `context.TODO()` calls, in source order.
+    pub background_calls: Vec<BackgroundCall>,
+    /// `context.WithValue` calls, in source order.
+    pub with_values: Vec<WithValueCall>,
+    /// Spans started in goroutines that leave the request's trace (C602).
+    pub detached_spans: Vec<DetachedSpan>,
     /// Statements and declarations that span several lines and start on a
     /// line holding a suppression comment (`nolint`, `instrlint:ignore`) or on
     /// the line right after one: a suppression covers the whole statement.
@@ -52,6 +72,14 @@ pub struct PackageFacts {
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct TreeFacts {
     pub packages: Vec<PackageFacts>,
+}
+
+impl PackageFacts {
+    /// The display path of one of the package's files.
+    pub fn path_of(&self, file: FileId) -> Option<&str> {
+        let i = self.files.iter().position(|f| *f == file)?;
+        self.paths.get(i).map(String::as_str)
+    }
 }
 
 impl TreeFacts {

@@ -41,6 +41,8 @@ pub struct Settings {
     pub namespaces: Vec<String>,
     /// L201, L208, O804: label name lists.
     pub labels: LabelSettings,
+    /// S501, S503: span names and required attributes.
+    pub spans: crate::span_settings::SpanSettings,
 }
 
 impl Default for Settings {
@@ -49,6 +51,7 @@ impl Default for Settings {
             min_name_parts: 3,
             namespaces: Vec::new(),
             labels: LabelSettings::default(),
+            spans: Default::default(),
         }
     }
 }

@@ -7,6 +7,7 @@ pub mod discover;
 pub mod extract;
 pub mod facts;
 pub mod source;
+pub mod span_settings;
 pub mod suppress;
 pub mod value;
 

@@ -6,6 +6,7 @@
 //!   decides itself which files to parse (the prefilter) and parses sibling
 //!   files when a name needs their constants. No syntax tree outlives it.
 
+mod context;
 mod funcs;
 mod lists;
 mod literals;
@@ -14,11 +15,14 @@ mod metrics;
 mod parse;
 mod pkg;
 mod prefilter;
+mod spans;
 mod values;
 mod walk;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_spans;
 
 use crate::facts::PackageFacts;
 use crate::source::SourceFile;
@@ -81,6 +85,7 @@ fn extract_into(
         facts.suppression_scopes.extend(file.suppression_scopes);
         facts.syntax_errors.extend(file.syntax_error);
     }
+    spans::extract_spans(&pkg, facts);
     facts
         .metrics
         .sort_by_key(|m| (m.call.file, m.call.start, m.call.end));

@@ -18,6 +18,29 @@ pub(crate) enum Api {
     Gin,
     Echo,
     Grpc,
+    /// `go.opentelemetry.io/otel`
+    Otel,
+    /// `go.opentelemetry.io/otel/trace`
+    OtelTrace,
+    /// `go.opentelemetry.io/otel/attribute`
+    OtelAttribute,
+    /// `go.opentelemetry.io/otel/codes`
+    OtelCodes,
+    /// `github.com/opentracing/opentracing-go`
+    OpenTracing,
+    /// `github.com/opentracing/opentracing-go/ext`
+    OpenTracingExt,
+    /// `github.com/opentracing/opentracing-go/log`
+    OpenTracingLog,
+    /// `context`
+    Context,
+    /// `github.com/gofiber/fiber/vN`
+    Fiber,
+    /// `os`, `log`, `fmt`, `errors` (terminators, formatted names, error values).
+    Os,
+    Log,
+    Fmt,
+    Errors,
     Other,
 }
 
@@ -29,6 +52,21 @@ impl Api {
             "net/http" => Api::NetHttp,
             "github.com/gin-gonic/gin" => Api::Gin,
             "google.golang.org/grpc" => Api::Grpc,
+            "go.opentelemetry.io/otel" => Api::Otel,
+            "go.opentelemetry.io/otel/trace" => Api::OtelTrace,
+            "go.opentelemetry.io/otel/attribute" => Api::OtelAttribute,
+            "go.opentelemetry.io/otel/codes" => Api::OtelCodes,
+            "github.com/opentracing/opentracing-go" => Api::OpenTracing,
+            "github.com/opentracing/opentracing-go/ext" => Api::OpenTracingExt,
+            "github.com/opentracing/opentracing-go/log" => Api::OpenTracingLog,
+            "context" => Api::Context,
+            "os" => Api::Os,
+            "log" => Api::Log,
+            "fmt" => Api::Fmt,
+            "errors" => Api::Errors,
+            p if p == "github.com/gofiber/fiber" || p.starts_with("github.com/gofiber/fiber/v") => {
+                Api::Fiber
+            }
             p if p == "github.com/labstack/echo" || p.starts_with("github.com/labstack/echo/v") => {
                 Api::Echo
             }

@@ -1,0 +1,630 @@
+//! S504/S505: a path summary of the function that owns a span.
+//!
+//! A small abstract interpretation over Go's structured statements. A path's
+//! state is four flags; a program point holds the set of reachable states as
+//! a 16-bit mask. Returns are checked where they happen; `break`/`continue`
+//! carry their states to the loop (or labelled statement) they leave.
+//! Recursion follows statement nesting and is capped ([`MAX_DEPTH`]); loops
+//! iterate to a fixpoint under a global work budget. Past either limit, or on
+//! `goto`, the result is [`EndState::Unknown`].
+
+use super::super::pkg::{call_args, expressions, named_children, unparen, Api, DeclKind};
+use super::super::values::Site;
+use super::{descendants, Tx};
+use crate::facts::{Binding, EndState, UnrecordedError};
+use crate::source::Span;
+use tree_sitter::Node;
+
+const STARTED: u8 = 1;
+const ENDED: u8 = 2;
+const RECORDED: u8 = 4;
+/// The error variable was tested `!= nil` on this path.
+const ERR_NON_NIL: u8 = 8;
+
+/// Statement nesting the interpreter follows before giving up.
+const MAX_DEPTH: u32 = 200;
+/// Statements interpreted per span before giving up.
+const BUDGET: u32 = 100_000;
+
+type States = u16;
+
+fn map(st: States, f: impl Fn(u8) -> u8) -> States {
+    let mut out = 0;
+    for c in 0..16u8 {
+        if st & (1 << c) != 0 {
+            out |= 1 << f(c);
+        }
+    }
+    out
+}
+
+fn any(st: States, f: impl Fn(u8) -> bool) -> bool {
+    (0..16u8).any(|c| st & (1 << c) != 0 && f(c))
+}
+
+#[derive(Default)]
+struct Out<'t> {
+    normal: States,
+    breaks: Vec<(Option<&'t str>, States)>,
+    continues: Vec<(Option<&'t str>, States)>,
+    fall: States,
+}
+
+impl<'t> Out<'t> {
+    fn normal(st: States) -> Self {
+        Out {
+            normal: st,
+            ..Out::default()
+        }
+    }
+}
+
+struct Flow<'a, 'p, 't> {
+    tx: &'a Tx<'p, 't>,
+    site: Site<'a, 't>,
+    span: &'a str,
+    start: Node<'t>,
+    returns_error: bool,
+    tested: Vec<&'t str>,
+    leak: Option<Span>,
+    unrecorded: Vec<Span>,
+    unknown: bool,
+    budget: u32,
+    depth: u32,
+}
+
+impl<'p, 't> Tx<'p, 't> {
+    pub fn end_state(
+        &self,
+        site: Site<'_, 't>,
+        call: Node<'t>,
+        span_out: &Binding,
+    ) -> (EndState, Vec<UnrecordedError>) {
+        let p = self.pkg;
+        let name = match span_out {
+            Binding::Blank { .. } => return (EndState::Discarded, Vec::new()),
+            Binding::None => return (self.unbound_end(call), Vec::new()),
+            Binding::Named { name, .. } => name.as_str(),
+        };
+        if name.contains('.') || name.contains('[') {
+            // Stored in a field or map at the start.
+            return (EndState::Ended, Vec::new());
+        }
+        let Some(func) = site.chain.last().copied() else {
+            return (EndState::Unknown, Vec::new());
+        };
+        let Some(body) = func.child_by_field_name("body") else {
+            return (EndState::Unknown, Vec::new());
+        };
+        let results = func.child_by_field_name("result");
+        if let Some(r) = results.filter(|r| r.kind() == "parameter_list") {
+            let named_result = named_children(r).into_iter().any(|d| {
+                let mut cursor = d.walk();
+                let hit = d
+                    .children_by_field_name("name", &mut cursor)
+                    .any(|n| p.text(site.unit, n) == name);
+                hit
+            });
+            if named_result {
+                return (EndState::Ended, Vec::new());
+            }
+        }
+        let returns_error = results.is_some_and(|r| {
+            let last = if r.kind() == "parameter_list" {
+                named_children(r)
+                    .last()
+                    .and_then(|d| d.child_by_field_name("type"))
+            } else {
+                Some(r)
+            };
+            last.is_some_and(|t| p.text(site.unit, t) == "error")
+        });
+        let mut tested = Vec::new();
+        for n in descendants(body) {
+            if let Some((x, _)) = nil_test(p, site.unit, n) {
+                tested.push(x);
+            }
+        }
+        let mut flow = Flow {
+            tx: self,
+            site,
+            span: name,
+            start: call,
+            returns_error,
+            tested,
+            leak: None,
+            unrecorded: Vec::new(),
+            unknown: false,
+            budget: BUDGET,
+            depth: 0,
+        };
+        let out = flow.exec(body, 1, None);
+        if flow.leak.is_none() && any(out.normal, |c| c & STARTED != 0 && c & ENDED == 0) {
+            let end = body.end_byte() as u32;
+            flow.leak = Some(Span::new(
+                p.units[site.unit].src.id,
+                end.saturating_sub(1),
+                end,
+            ));
+        }
+        let unrecorded = flow
+            .unrecorded
+            .iter()
+            .map(|s| UnrecordedError { ret: *s })
+            .collect();
+        let state = if flow.unknown {
+            EndState::Unknown
+        } else if let Some(escape) = flow.leak {
+            EndState::Leaks { escape }
+        } else {
+            EndState::Ended
+        };
+        (state, if flow.unknown { Vec::new() } else { unrecorded })
+    }
+}
+
+/// `x != nil` / `x == nil` → (`x`, is `!=`).
+fn nil_test<'t>(p: &super::super::pkg::Pkg<'t>, u: usize, n: Node<'t>) -> Option<(&'t str, bool)> {
+    if n.kind() != "binary_expression" {
+        return None;
+    }
+    let op = p.text(u, n.child_by_field_name("operator")?);
+    if op != "!=" && op != "==" {
+        return None;
+    }
+    let l = unparen(n.child_by_field_name("left")?);
+    let r = unparen(n.child_by_field_name("right")?);
+    let (x, nil) = if r.kind() == "nil" || p.text(u, r) == "nil" {
+        (l, r)
+    } else {
+        (r, l)
+    };
+    if x.kind() != "identifier" || p.text(u, nil) != "nil" {
+        return None;
+    }
+    Some((p.text(u, x), op == "!="))
+}
+
+impl<'a, 'p, 't> Flow<'a, 'p, 't> {
+    fn text(&self, n: Node<'_>) -> &'t str {
+        self.tx.pkg.text(self.site.unit, n)
+    }
+
+    fn exec(&mut self, n: Node<'t>, st: States, label: Option<&'t str>) -> Out<'t> {
+        if st == 0 || self.unknown {
+            return Out::default();
+        }
+        if self.budget == 0 || self.depth >= MAX_DEPTH {
+            self.unknown = true;
+            return Out::default();
+        }
+        self.budget -= 1;
+        self.depth += 1;
+        let out = self.exec_inner(n, st, label);
+        self.depth -= 1;
+        out
+    }
+
+    fn exec_inner(&mut self, n: Node<'t>, st: States, label: Option<&'t str>) -> Out<'t> {
+        match n.kind() {
+            "block" | "statement_list" => self.exec_list(&named_children(n), st),
+            "labeled_statement" => {
+                let l = n.child_by_field_name("label").map(|l| self.text(l));
+                let Some(inner) = named_children(n)
+                    .into_iter()
+                    .find(|c| c.kind() != "label_name")
+                else {
+                    return Out::normal(st);
+                };
+                let mut out = self.exec(inner, st, l);
+                let (mine, rest): (Vec<_>, Vec<_>) = out
+                    .breaks
+                    .into_iter()
+                    .partition(|(b, _)| b.is_some() && *b == l);
+                out.breaks = rest;
+                out.normal |= mine.iter().fold(0, |a, (_, s)| a | s);
+                out
+            }
+            "if_statement" => {
+                let mut st = st;
+                if let Some(init) = n.child_by_field_name("initializer") {
+                    st = self.simple(init, st);
+                }
+                let (yes, no) = match n.child_by_field_name("condition") {
+                    Some(c) => {
+                        let st = self.effects(c, st);
+                        self.split(c, st)
+                    }
+                    None => (st, st),
+                };
+                let mut out = match n.child_by_field_name("consequence") {
+                    Some(c) => self.exec(c, yes, None),
+                    None => Out::normal(yes),
+                };
+                let other = match n.child_by_field_name("alternative") {
+                    Some(a) => self.exec(a, no, None),
+                    None => Out::normal(no),
+                };
+                out.merge(other);
+                out
+            }
+            "for_statement" => self.exec_for(n, st, label),
+            "expression_switch_statement" | "type_switch_statement" | "select_statement" => {
+                self.exec_switch(n, st, label)
+            }
+            "return_statement" => {
+                self.ret(n, st);
+                Out::default()
+            }
+            "break_statement" | "continue_statement" => {
+                let l = named_children(n).first().map(|l| self.text(*l));
+                let mut out = Out::default();
+                if n.kind() == "break_statement" {
+                    out.breaks.push((l, st));
+                } else {
+                    out.continues.push((l, st));
+                }
+                out
+            }
+            "goto_statement" => {
+                self.unknown = true;
+                Out::default()
+            }
+            "fallthrough_statement" => Out {
+                fall: st,
+                ..Out::default()
+            },
+            "go_statement" | "defer_statement" => Out::normal(self.effects(n, st)),
+            "expression_statement" => {
+                let st = self.simple(n, st);
+                if self.terminates(n) {
+                    Out::default()
+                } else {
+                    Out::normal(st)
+                }
+            }
+            "empty_statement" | "comment" => Out::normal(st),
+            _ => Out::normal(self.simple(n, st)),
+        }
+    }
+
+    fn exec_list(&mut self, stmts: &[Node<'t>], st: States) -> Out<'t> {
+        let mut out = Out::default();
+        let mut cur = st;
+        for s in stmts {
+            if s.kind() == "comment" {
+                continue;
+            }
+            let o = self.exec(*s, cur, None);
+            out.breaks.extend(o.breaks);
+            out.continues.extend(o.continues);
+            out.fall |= o.fall;
+            cur = o.normal;
+        }
+        out.normal = cur;
+        out
+    }
+
+    fn exec_for(&mut self, n: Node<'t>, st: States, label: Option<&'t str>) -> Out<'t> {
+        let mut st = st;
+        let mut update = None;
+        let mut bounded = false;
+        for c in named_children(n) {
+            match c.kind() {
+                "for_clause" => {
+                    if let Some(init) = c.child_by_field_name("initializer") {
+                        st = self.simple(init, st);
+                    }
+                    bounded = c.child_by_field_name("condition").is_some();
+                    update = c.child_by_field_name("update");
+                }
+                "range_clause" => {
+                    st = self.simple(c, st);
+                    bounded = true;
+                }
+                "block" => {}
+                _ => bounded = true,
+            }
+        }
+        let Some(body) = n.child_by_field_name("body") else {
+            return Out::normal(st);
+        };
+        let mine = |l: &Option<&'t str>| l.is_none() || *l == label;
+        let mut head = st;
+        let mut exits = 0;
+        let mut out = Out::default();
+        loop {
+            let o = self.exec(body, head, None);
+            let mut back = o.normal;
+            for (l, s) in o.continues {
+                if mine(&l) {
+                    back |= s;
+                } else {
+                    out.continues.push((l, s));
+                }
+            }
+            for (l, s) in o.breaks {
+                if mine(&l) {
+                    exits |= s;
+                } else {
+                    out.breaks.push((l, s));
+                }
+            }
+            if let Some(u) = update {
+                back = self.simple(u, back);
+            }
+            let next = head | back;
+            if next == head || self.unknown {
+                break;
+            }
+            head = next;
+        }
+        out.normal = exits | if bounded { head } else { 0 };
+        out
+    }
+
+    fn exec_switch(&mut self, n: Node<'t>, st: States, label: Option<&'t str>) -> Out<'t> {
+        let mut st = st;
+        if let Some(init) = n.child_by_field_name("initializer") {
+            st = self.simple(init, st);
+        }
+        if let Some(v) = n.child_by_field_name("value") {
+            st = self.effects(v, st);
+        }
+        let is_select = n.kind() == "select_statement";
+        let mut out = Out::default();
+        let mut has_default = false;
+        let mut carry = 0;
+        for case in named_children(n) {
+            if !case.kind().ends_with("_case") {
+                continue;
+            }
+            has_default |= case.kind() == "default_case";
+            let mut in_st = st | carry;
+            if let Some(comm) = case.child_by_field_name("communication") {
+                in_st = self.simple(comm, in_st);
+            }
+            let stmts: Vec<Node<'t>> = named_children(case)
+                .into_iter()
+                .filter(|c| c.kind() == "statement_list")
+                .flat_map(named_children)
+                .collect();
+            let o = self.exec_list(&stmts, in_st);
+            carry = o.fall;
+            out.normal |= o.normal;
+            out.continues.extend(o.continues);
+            for (l, s) in o.breaks {
+                if l.is_none() || l == label {
+                    out.normal |= s;
+                } else {
+                    out.breaks.push((l, s));
+                }
+            }
+        }
+        if !has_default && !is_select {
+            out.normal |= st;
+        }
+        out
+    }
+
+    /// Splits states on an `err != nil` / `err == nil` condition.
+    fn split(&self, cond: Node<'t>, st: States) -> (States, States) {
+        let set = |s| map(s, |c| c | ERR_NON_NIL);
+        let clear = |s| map(s, |c| c & !ERR_NON_NIL);
+        match nil_test(self.tx.pkg, self.site.unit, unparen(cond)) {
+            Some((_, true)) => (set(st), clear(st)),
+            Some((_, false)) => (clear(st), set(st)),
+            None => (st, st),
+        }
+    }
+
+    /// A simple statement: its effects, then the start if it holds it.
+    fn simple(&mut self, n: Node<'t>, st: States) -> States {
+        let mut st = self.effects(n, st);
+        if matches!(
+            n.kind(),
+            "assignment_statement" | "short_var_declaration" | "range_clause"
+        ) {
+            let assigns_tested = n
+                .child_by_field_name("left")
+                .map(expressions)
+                .unwrap_or_default()
+                .iter()
+                .any(|l| self.tested.contains(&self.text(*l)));
+            if assigns_tested {
+                st = map(st, |c| c & !ERR_NON_NIL);
+            }
+        }
+        if n.start_byte() <= self.start.start_byte() && self.start.end_byte() <= n.end_byte() {
+            st = map(st, |c| STARTED | (c & ERR_NON_NIL));
+        }
+        st
+    }
+
+    /// What a statement or expression does to the span (nested closures included).
+    fn effects(&self, n: Node<'t>, st: States) -> States {
+        let p = self.tx.pkg;
+        let u = self.site.unit;
+        let (mut ends, mut records) = (false, false);
+        let is_span = |e: Node<'t>| {
+            let e = unparen(e);
+            let e = if e.kind() == "unary_expression" {
+                e.child_by_field_name("operand").map(unparen).unwrap_or(e)
+            } else {
+                e
+            };
+            e.kind() == "identifier" && p.text(u, e) == self.span
+        };
+        for m in descendants(n) {
+            match m.kind() {
+                "call_expression" => {
+                    let args = call_args(m);
+                    let Some(f) = m.child_by_field_name("function") else {
+                        continue;
+                    };
+                    if f.kind() == "selector_expression" {
+                        let on_span = f.child_by_field_name("operand").is_some_and(is_span);
+                        let method = f.child_by_field_name("field").map(|x| p.text(u, x));
+                        if on_span {
+                            match method {
+                                Some("End" | "Finish" | "FinishWithOptions") => ends = true,
+                                Some("RecordError") => records = true,
+                                Some("SetStatus") => {
+                                    records |= args
+                                        .first()
+                                        .is_some_and(|a| p.text(u, *a).ends_with(".Error"));
+                                }
+                                Some("SetTag") => {
+                                    records |= args.first().is_some_and(|a| {
+                                        matches!(p.text(u, *a), "\"error\"" | "`error`")
+                                    }) || args
+                                        .first()
+                                        .is_some_and(|a| p.text(u, *a).ends_with(".Error"));
+                                }
+                                Some("LogFields" | "LogKV") => {
+                                    records |= args.iter().any(|a| {
+                                        let t = p.text(u, *a);
+                                        t.contains(".Error(") || t.contains("\"error\"")
+                                    });
+                                }
+                                _ => {}
+                            }
+                        }
+                    }
+                    if args.iter().any(|a| is_span(*a)) {
+                        // ext.Error.Set(span, true), ext.SpanKindRPCServer.Set(span): tags only.
+                        let ext_tag = f.kind() == "selector_expression"
+                            && f.child_by_field_name("operand").is_some_and(|o| {
+                                o.kind() == "selector_expression"
+                                    && o.child_by_field_name("operand").is_some_and(|x| {
+                                        p.import_api(u, p.text(u, x)) == Some(Api::OpenTracingExt)
+                                    })
+                            });
+                        if ext_tag {
+                            let tag = f
+                                .child_by_field_name("operand")
+                                .and_then(|o| o.child_by_field_name("field"))
+                                .map(|x| p.text(u, x));
+                            records |= tag == Some("Error");
+                        } else {
+                            ends = true;
+                            records = true;
+                        }
+                    }
+                }
+                "assignment_statement" | "short_var_declaration" | "var_spec" => {
+                    let rights = m
+                        .child_by_field_name("right")
+                        .or_else(|| m.child_by_field_name("value"))
+                        .map(expressions)
+                        .unwrap_or_default();
+                    ends |= rights.iter().any(|r| is_span(*r));
+                }
+                "keyed_element" => {
+                    ends |= m
+                        .child_by_field_name("value")
+                        .and_then(|v| named_children(v).first().copied())
+                        .is_some_and(is_span);
+                }
+                "literal_element" => {
+                    ends |= named_children(m).first().copied().is_some_and(is_span);
+                }
+                "send_statement" => {
+                    ends |= m.child_by_field_name("value").is_some_and(is_span);
+                }
+                _ => {}
+            }
+        }
+        let add = (if ends { ENDED } else { 0 }) | (if records { RECORDED } else { 0 });
+        if add == 0 {
+            st
+        } else {
+            map(st, |c| c | add)
+        }
+    }
+
+    /// `panic(…)`, `os.Exit(…)`, `log.Fatal*`/`log.Panic*`.
+    fn terminates(&self, stmt: Node<'t>) -> bool {
+        let p = self.tx.pkg;
+        let Some(call) = named_children(stmt).first().map(|c| unparen(*c)) else {
+            return false;
+        };
+        if call.kind() != "call_expression" {
+            return false;
+        }
+        let Some(f) = call.child_by_field_name("function") else {
+            return false;
+        };
+        if f.kind() == "identifier" && self.text(f) == "panic" {
+            return !p.is_shadowed(self.site, "panic", f.start_byte());
+        }
+        if p.api_call(self.site, call, Api::Os) == Some("Exit") {
+            return true;
+        }
+        matches!(p.api_call(self.site, call, Api::Log), Some(m) if m.starts_with("Fatal") || m.starts_with("Panic"))
+    }
+
+    fn ret(&mut self, n: Node<'t>, st: States) {
+        let p = self.tx.pkg;
+        let u = self.site.unit;
+        let mut st = self.effects(n, st);
+        let exprs: Vec<Node<'t>> = named_children(n)
+            .first()
+            .map(|l| expressions(*l))
+            .unwrap_or_default();
+        let returns_span = exprs.iter().any(|e| {
+            let e = unparen(*e);
+            e.kind() == "identifier" && p.text(u, e) == self.span
+        });
+        if returns_span {
+            st = map(st, |c| c | ENDED);
+        }
+        let span = p.span(u, n);
+        if self.leak.is_none() && any(st, |c| c & STARTED != 0 && c & ENDED == 0) {
+            self.leak = Some(span);
+        }
+        if !self.returns_error {
+            return;
+        }
+        let Some(last) = exprs.last().map(|e| unparen(*e)) else {
+            return;
+        };
+        let always = self.always_error(last);
+        let tested = last.kind() == "identifier" && self.tested.contains(&self.text(last));
+        let unrecorded = any(st, |c| {
+            c & STARTED != 0 && c & RECORDED == 0 && (always || (tested && c & ERR_NON_NIL != 0))
+        });
+        if unrecorded {
+            self.unrecorded.push(span);
+        }
+    }
+
+    /// `errors.New(…)`, `fmt.Errorf(…)`, or a package-level `Err…` variable.
+    fn always_error(&self, e: Node<'t>) -> bool {
+        let p = self.tx.pkg;
+        if p.api_call(self.site, e, Api::Errors) == Some("New")
+            || p.api_call(self.site, e, Api::Fmt) == Some("Errorf")
+        {
+            return true;
+        }
+        if e.kind() != "identifier" {
+            return false;
+        }
+        let name = self.text(e);
+        if p.lookup_local(self.site, name, e.start_byte()).is_some() {
+            return false;
+        }
+        (name.starts_with("Err") || name.starts_with("err"))
+            && name.len() > 3
+            && p.decls.get(name).is_some_and(|d| d.kind == DeclKind::Var)
+    }
+}
+
+impl<'t> Out<'t> {
+    fn merge(&mut self, other: Out<'t>) {
+        self.normal |= other.normal;
+        self.breaks.extend(other.breaks);
+        self.continues.extend(other.continues);
+        self.fall |= other.fall;
+    }
+}

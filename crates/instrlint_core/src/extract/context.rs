@@ -15,6 +15,9 @@ pub(crate) struct ScopeCx<'a, 't> {
     pub marks: &'a [(usize, Mark<'t>)],
 }
 
+/// `pkg.Name` / `*pkg.Name` of a parameter type: (API, name, pointer).
+type TypeRef<'t> = Option<(Api, &'t str, bool)>;
+
 const BUILTIN_TYPES: &[&str] = &[
     "string",
     "int",
@@ -77,7 +80,7 @@ impl<'p, 't> Tx<'p, 't> {
     /// Why one function has a request context, from its signature.
     fn function_scope(&self, unit: usize, f: Node<'t>) -> Option<RequestScope> {
         let p = self.pkg;
-        let params: Vec<(Option<&'t str>, Option<(Api, &'t str, bool)>)> = f
+        let params: Vec<(Option<&'t str>, TypeRef<'t>)> = f
             .child_by_field_name("parameters")
             .map(named_children)
             .unwrap_or_default()

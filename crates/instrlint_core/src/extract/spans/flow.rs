@@ -22,7 +22,7 @@ const RECORDED: u8 = 4;
 const ERR_NON_NIL: u8 = 8;
 
 /// Statement nesting the interpreter follows before giving up.
-const MAX_DEPTH: u32 = 200;
+const MAX_DEPTH: u32 = 256;
 /// Statements interpreted per span before giving up.
 const BUDGET: u32 = 100_000;
 
@@ -163,6 +163,20 @@ impl<'p, 't> Tx<'p, 't> {
     }
 }
 
+/// The statements of a block (its `statement_list` flattened).
+fn statements(n: Node<'_>) -> Vec<Node<'_>> {
+    named_children(n)
+        .into_iter()
+        .flat_map(|c| {
+            if c.kind() == "statement_list" {
+                named_children(c)
+            } else {
+                vec![c]
+            }
+        })
+        .collect()
+}
+
 /// `x != nil` / `x == nil` → (`x`, is `!=`).
 fn nil_test<'t>(p: &super::super::pkg::Pkg<'t>, u: usize, n: Node<'t>) -> Option<(&'t str, bool)> {
     if n.kind() != "binary_expression" {
@@ -207,7 +221,7 @@ impl<'a, 'p, 't> Flow<'a, 'p, 't> {
 
     fn exec_inner(&mut self, n: Node<'t>, st: States, label: Option<&'t str>) -> Out<'t> {
         match n.kind() {
-            "block" | "statement_list" => self.exec_list(&named_children(n), st),
+            "block" | "statement_list" => self.exec_list(&statements(n), st),
             "labeled_statement" => {
                 let l = n.child_by_field_name("label").map(|l| self.text(l));
                 let Some(inner) = named_children(n)
@@ -238,7 +252,7 @@ impl<'a, 'p, 't> Flow<'a, 'p, 't> {
                     None => (st, st),
                 };
                 let mut out = match n.child_by_field_name("consequence") {
-                    Some(c) => self.exec(c, yes, None),
+                    Some(c) => self.exec_body(c, yes),
                     None => Out::normal(yes),
                 };
                 let other = match n.child_by_field_name("alternative") {
@@ -288,6 +302,15 @@ impl<'a, 'p, 't> Flow<'a, 'p, 't> {
         }
     }
 
+    /// A block's statements, without a nesting level of its own.
+    fn exec_body(&mut self, n: Node<'t>, st: States) -> Out<'t> {
+        if n.kind() == "block" {
+            self.exec_list(&statements(n), st)
+        } else {
+            self.exec(n, st, None)
+        }
+    }
+
     fn exec_list(&mut self, stmts: &[Node<'t>], st: States) -> Out<'t> {
         let mut out = Out::default();
         let mut cur = st;
@@ -334,7 +357,7 @@ impl<'a, 'p, 't> Flow<'a, 'p, 't> {
         let mut exits = 0;
         let mut out = Out::default();
         loop {
-            let o = self.exec(body, head, None);
+            let o = self.exec_body(body, head);
             let mut back = o.normal;
             for (l, s) in o.continues {
                 if mine(&l) {

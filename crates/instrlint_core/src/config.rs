@@ -13,6 +13,13 @@
 //!
 //! [rules.level]
 //! M109 = "warning"              # error | warning | note | off
+//!
+//! [spans]                       # S501/S503: see `span_settings.rs`
+//! extra_generic_names = ["serve"]
+//! name_pattern = '^[a-z_]+\.[a-z_]+$'
+//! [[spans.require]]
+//! names = ["signaling.*"]
+//! attributes = ["room_id"]
 //! ```
 //!
 //! Every table rejects unknown keys. Errors carry the byte span of the
@@ -311,6 +318,7 @@ struct RawConfig {
     namespaces: Option<Vec<Spanned<String>>>,
     exclude: Option<Vec<Spanned<String>>>,
     rules: Option<RawRules>,
+    spans: Option<crate::span_settings::RawSpans>,
 }
 
 #[derive(Deserialize)]
@@ -385,6 +393,13 @@ impl RawConfig {
         }
         if let Some(rules) = self.rules {
             config.rules = rules.validate()?;
+        }
+        if let Some(spans) = self.spans {
+            config.settings.spans = spans.validate().map_err(|e| Invalid {
+                span: e.span,
+                message: e.message,
+                help: e.help,
+            })?;
         }
         Ok(config)
     }

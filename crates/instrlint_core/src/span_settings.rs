@@ -1,6 +1,9 @@
 //! `[spans]` settings: S501's generic names and name pattern, S503's
 //! required attributes.
 
+use serde::Deserialize;
+use toml::Spanned;
+
 /// `[[spans.require]]`: spans whose name matches one of `names` (globs; empty:
 /// any) in a file matching one of `paths` (globs relative to the config's
 /// directory; empty: any) must carry every attribute in `attributes`.
@@ -85,5 +88,256 @@ impl SpanRequirement {
                 .iter()
                 .any(|g| glob_any(std::slice::from_ref(&format!("**/{g}")), path));
         name_ok && path_ok
+    }
+}
+
+// ---------------------------------------------------------------------------
+// `[spans]` in instrlint.toml.
+//
+// ```toml
+// [spans]
+// generic_names = ["handle"]            # S501: replaces the catalog's list
+// extra_generic_names = ["serve"]       # S501: extends it (after any replacement)
+// name_pattern = '^[a-z_]+\.[a-z_]+$'   # S501: a regular expression
+//
+// [[spans.require]]                     # S503
+// names = ["signaling.*"]               # globs on the span name (empty: any)
+// paths = ["internal/signaling/**"]     # globs on the file path (empty: any)
+// attributes = ["room_id"]              # required, non-empty
+// ```
+
+/// The raw `[spans]` table.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawSpans {
+    generic_names: Option<Vec<Spanned<String>>>,
+    extra_generic_names: Option<Vec<Spanned<String>>>,
+    name_pattern: Option<Spanned<String>>,
+    require: Option<Vec<Spanned<RawRequire>>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRequire {
+    names: Option<Vec<Spanned<String>>>,
+    paths: Option<Vec<Spanned<String>>>,
+    attributes: Option<Spanned<Vec<Spanned<String>>>>,
+}
+
+/// A `[spans]` value that serde accepted but validation rejects: byte span,
+/// message, help.
+pub(crate) struct SpansInvalid {
+    pub span: (usize, usize),
+    pub message: String,
+    pub help: Option<String>,
+}
+
+fn span_of<T>(s: &Spanned<T>) -> (usize, usize) {
+    let r = s.span();
+    (r.start, r.end)
+}
+
+fn globs(list: Option<Vec<Spanned<String>>>, what: &str) -> Result<Vec<String>, SpansInvalid> {
+    let mut out = Vec::new();
+    for g in list.unwrap_or_default() {
+        if let Err(e) = globset::Glob::new(g.get_ref()) {
+            return Err(SpansInvalid {
+                span: span_of(&g),
+                message: format!("invalid glob `{}`: {}", g.get_ref(), e.kind()),
+                help: Some(format!(
+                    "`{what}` are globs; `*` matches within a segment, `**` across"
+                )),
+            });
+        }
+        out.push(g.into_inner());
+    }
+    Ok(out)
+}
+
+impl RawSpans {
+    pub(crate) fn validate(self) -> Result<SpanSettings, SpansInvalid> {
+        let mut s = SpanSettings::default();
+        if let Some(names) = self.generic_names {
+            s.generic_names = names.into_iter().map(Spanned::into_inner).collect();
+        }
+        for n in self.extra_generic_names.unwrap_or_default() {
+            let n = n.into_inner();
+            if !s.generic_names.contains(&n) {
+                s.generic_names.push(n);
+            }
+        }
+        if let Some(p) = self.name_pattern {
+            if let Err(e) = regex::Regex::new(p.get_ref()) {
+                let detail = e.to_string();
+                let last = detail.lines().last().unwrap_or("").trim();
+                return Err(SpansInvalid {
+                    span: span_of(&p),
+                    message: format!("`name_pattern` is not a valid regular expression: {last}"),
+                    help: Some(
+                        "use a TOML literal string ('…') so that backslashes stay as written"
+                            .into(),
+                    ),
+                });
+            }
+            s.name_pattern = Some(p.into_inner());
+        }
+        for req in self.require.unwrap_or_default() {
+            let table = span_of(&req);
+            let req = req.into_inner();
+            let names = globs(req.names, "names")?;
+            let paths = globs(req.paths, "paths")?;
+            let attributes =
+                match req.attributes {
+                    Some(a) if !a.get_ref().is_empty() => a,
+                    Some(a) => return Err(SpansInvalid {
+                        span: span_of(&a),
+                        message:
+                            "`attributes` is empty: a requirement must name at least one attribute"
+                                .into(),
+                        help: Some("e.g. `attributes = [\"room_id\"]`".into()),
+                    }),
+                    None => {
+                        return Err(SpansInvalid {
+                            span: table,
+                            message: "`[[spans.require]]` needs `attributes`".into(),
+                            help: Some("e.g. `attributes = [\"room_id\"]`".into()),
+                        })
+                    }
+                };
+            let mut attrs = Vec::new();
+            for a in attributes.into_inner() {
+                if a.get_ref().is_empty() {
+                    return Err(SpansInvalid {
+                        span: span_of(&a),
+                        message: "an attribute name cannot be empty".into(),
+                        help: None,
+                    });
+                }
+                attrs.push(a.into_inner());
+            }
+            s.require.push(SpanRequirement {
+                names,
+                paths,
+                attributes: attrs,
+            });
+        }
+        Ok(s)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::config::{parse, ConfigError};
+    use std::path::Path;
+
+    fn err(text: &str) -> ConfigError {
+        parse(text, Path::new("instrlint.toml")).expect_err("expected a configuration error")
+    }
+
+    fn pointed(e: &ConfigError) -> &str {
+        let (start, end) = e.span.expect("error without a span");
+        &e.source_text[start..end]
+    }
+
+    #[test]
+    fn full_spans_table() {
+        let text = r#"
+[spans]
+generic_names = ["handle", "run"]
+extra_generic_names = ["serve", "run"]
+name_pattern = '^[a-z_]+\.[a-z_]+$'
+
+[[spans.require]]
+names = ["signaling.*"]
+paths = ["internal/signaling/**"]
+attributes = ["room_id", "action_type"]
+
+[[spans.require]]
+attributes = ["tenant"]
+"#;
+        let c = parse(text, Path::new("instrlint.toml")).unwrap();
+        let s = &c.settings.spans;
+        assert_eq!(s.generic_names, ["handle", "run", "serve"]);
+        assert_eq!(s.name_matches_pattern("signaling.join_room"), Some(true));
+        assert_eq!(s.name_matches_pattern("JoinRoom"), Some(false));
+        assert_eq!(s.require.len(), 2);
+        assert_eq!(s.require[0].names, ["signaling.*"]);
+        assert_eq!(s.require[0].attributes, ["room_id", "action_type"]);
+        assert!(s.require[0].applies(Some("signaling.join"), "internal/signaling/a.go"));
+        assert!(!s.require[0].applies(Some("media.join"), "internal/signaling/a.go"));
+        assert!(s.require[1].names.is_empty() && s.require[1].paths.is_empty());
+    }
+
+    #[test]
+    fn extra_names_extend_the_defaults() {
+        let c = parse(
+            "[spans]\nextra_generic_names = [\"serve\"]\n",
+            Path::new("x.toml"),
+        )
+        .unwrap();
+        let names = &c.settings.spans.generic_names;
+        assert!(names.iter().any(|n| n == "handle_message"));
+        assert_eq!(names.last().map(String::as_str), Some("serve"));
+        assert_eq!(
+            parse("", Path::new("x.toml"))
+                .unwrap()
+                .settings
+                .spans
+                .name_pattern,
+            None
+        );
+    }
+
+    #[test]
+    fn invalid_pattern_points_at_it() {
+        let e = err("[spans]\nname_pattern = \"^(a\"\n");
+        assert_eq!(pointed(&e), "\"^(a\"");
+        assert!(
+            e.message.contains("not a valid regular expression"),
+            "{}",
+            e.message
+        );
+    }
+
+    #[test]
+    fn invalid_globs_point_at_the_entry() {
+        let e = err("[[spans.require]]\nnames = [\"ok\", \"bad[\"]\nattributes = [\"room_id\"]\n");
+        assert_eq!(pointed(&e), "\"bad[\"");
+        assert!(
+            e.message.starts_with("invalid glob `bad[`"),
+            "{}",
+            e.message
+        );
+        let e = err("[[spans.require]]\npaths = [\"a/{b\"]\nattributes = [\"room_id\"]\n");
+        assert_eq!(pointed(&e), "\"a/{b\"");
+    }
+
+    #[test]
+    fn attributes_are_required_and_non_empty() {
+        let e = err("[[spans.require]]\nnames = [\"x\"]\nattributes = []\n");
+        assert_eq!(pointed(&e), "[]");
+        assert!(e.message.contains("`attributes` is empty"), "{}", e.message);
+        let e = err("[[spans.require]]\nnames = [\"x\"]\n");
+        assert!(e.message.contains("needs `attributes`"), "{}", e.message);
+        assert!(e.span.is_some());
+        let e = err("[[spans.require]]\nattributes = [\"\"]\n");
+        assert_eq!(pointed(&e), "\"\"");
+    }
+
+    #[test]
+    fn unknown_keys_are_rejected() {
+        let e = err("[spans]\nname_patern = \"x\"\n");
+        assert!(
+            e.message.contains("unknown key `name_patern`"),
+            "{}",
+            e.message
+        );
+        assert_eq!(e.help.as_deref(), Some("did you mean `name_pattern`?"));
+        let e = err("[[spans.require]]\nattribute = [\"x\"]\n");
+        assert!(
+            e.message.contains("unknown key `attribute`"),
+            "{}",
+            e.message
+        );
     }
 }

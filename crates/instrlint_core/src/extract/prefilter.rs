@@ -9,6 +9,9 @@ const TRIGGERS: &[&str] = &[
     "go.opentelemetry.io/otel",
     "opentracing",
     "\"context\"",
+    // Span starts on a tracer held by a field declared in another file.
+    ".Start(",
+    ".StartSpan(",
 ];
 
 static TRIGGER_SCAN: LazyLock<AhoCorasick> =
@@ -90,5 +93,8 @@ mod tests {
         ));
         assert!(mentions_instrumentation("import \"context\""));
         assert!(!mentions_instrumentation("import \"fmt\"\nfunc main() {}"));
+        assert!(mentions_instrumentation(
+            "func (s *S) A() { s.tracer.Start(x, \"a\") }"
+        ));
     }
 }

@@ -255,6 +255,10 @@ fn scope_vars_include_enclosing_and_field_selectors() {
     assert!(names.contains(&"msg.ActionType"), "{names:?}");
     assert!(names.contains(&"ctx"), "{names:?}");
     assert!(!names.contains(&"later"), "{names:?}");
+    assert!(
+        !names.contains(&"span"),
+        "the start's own bindings: {names:?}"
+    );
     assert!(s.func.in_go);
 }
 
@@ -651,4 +655,30 @@ fn nested_loops_and_moderate_nesting_stay_definite() {
     );
     let (f, s) = end_of(&body);
     assert_eq!(escape(&f, &s), "return nil");
+}
+
+#[test]
+fn tracer_field_declared_in_another_file() {
+    let mk = |i: u32, path: &str, text: &str| SourceFile {
+        id: FileId(i),
+        path: path.into(),
+        abs_path: path.into(),
+        text: text.into(),
+        lossy: false,
+        is_test: false,
+    };
+    let a = mk(
+        0,
+        "a.go",
+        "package room\nimport \"net/http\"\nfunc (s *Svc) Join(w http.ResponseWriter, r *http.Request) {\n\t_, span := s.tracer.Start(r.Context(), \"room.join\")\n\tdefer span.End()\n\ts.server.Start(r.Context(), \":80\")\n}\n",
+    );
+    let b = mk(
+        1,
+        "b.go",
+        "package room\nimport \"go.opentelemetry.io/otel/trace\"\ntype Svc struct {\n\ttracer trace.Tracer\n\tserver *Server\n}\n",
+    );
+    let facts = extract_package("room", "room", &[&a, &b]);
+    assert_eq!(facts.span_starts.len(), 1, "{:#?}", facts.span_starts);
+    assert_eq!(name(&facts.span_starts[0]), "room.join");
+    assert_eq!(facts.span_starts[0].end, EndState::Ended);
 }

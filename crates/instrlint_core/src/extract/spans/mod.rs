@@ -130,12 +130,14 @@ impl<'p, 't> Tx<'p, 't> {
         tx
     }
 
-    /// Whether a file can hold tracing or context facts at all.
+    /// Whether a file can hold tracing or context facts at all: it imports a
+    /// tracing or context package, or the package has tracer fields.
     fn wants(&self, u: usize) -> bool {
         use super::pkg::Api;
-        [Api::Otel, Api::OtelTrace, Api::OpenTracing, Api::Context]
-            .iter()
-            .any(|a| self.pkg.imports_api(u, *a))
+        !self.tracer_fields.is_empty()
+            || [Api::Otel, Api::OtelTrace, Api::OpenTracing, Api::Context]
+                .iter()
+                .any(|a| self.pkg.imports_api(u, *a))
     }
 
     fn index_fields(&self, site: Site<'_, 't>, n: Node<'t>, out: &mut Vec<(&'t str, Lib)>) {

@@ -236,7 +236,7 @@ impl<'p, 't> Tx<'p, 't> {
             let mut locals: Vec<(&str, Node<'t>)> = scope
                 .locals
                 .iter()
-                .filter(|(_, b)| b.decl.start_byte() < call.start_byte())
+                .filter(|(_, b)| b.decl.end_byte() <= call.start_byte())
                 .map(|(n, b)| (*n, b.decl))
                 .collect();
             locals.sort_by_key(|(_, d)| d.start_byte());

@@ -342,13 +342,20 @@ fn returned_passed_stored_and_goroutine_spans_are_ended() {
 
 #[test]
 fn terminators_end_paths() {
-    let (_, s) = end_of(
-        "func F(ctx context.Context) error {\n\t_, span := tracer.Start(ctx, \"f\")\n\tif bad { os.Exit(1) }\n\tif worse { log.Fatalf(\"x\") }\n\tif worst { panic(\"x\") }\n\tspan.End()\n\treturn nil\n}\n",
-    );
-    assert_eq!(s.end, EndState::Ended);
-    // Without the terminator the early path leaks.
+    for term in [
+        "os.Exit(1)",
+        "log.Fatalf(\"x\")",
+        "log.Panicln(\"x\")",
+        "panic(\"x\")",
+    ] {
+        let (_, s) = end_of(&format!(
+            "func F(ctx context.Context) error {{\n\t_, span := tracer.Start(ctx, \"f\")\n\tif bad {{\n\t\t{term}\n\t}} else {{\n\t\tspan.End()\n\t}}\n\treturn nil\n}}\n"
+        ));
+        assert_eq!(s.end, EndState::Ended, "{term}");
+    }
+    // Without a terminator the same path leaks.
     let (f, s) = end_of(
-        "func F(ctx context.Context) error {\n\t_, span := tracer.Start(ctx, \"f\")\n\tif bad { log.Printf(\"x\"); return nil }\n\tspan.End()\n\treturn nil\n}\n",
+        "func F(ctx context.Context) error {\n\t_, span := tracer.Start(ctx, \"f\")\n\tif bad {\n\t\tlog.Printf(\"x\")\n\t} else {\n\t\tspan.End()\n\t}\n\treturn nil\n}\n",
     );
     assert_eq!(escape(&f, &s), "return nil");
 }
@@ -681,4 +688,15 @@ fn tracer_field_declared_in_another_file() {
     assert_eq!(facts.span_starts.len(), 1, "{:#?}", facts.span_starts);
     assert_eq!(name(&facts.span_starts[0]), "room.join");
     assert_eq!(facts.span_starts[0].end, EndState::Ended);
+}
+
+#[test]
+fn fallthrough_carries_the_started_span_into_the_next_case() {
+    let (f, s) = end_of(
+        "func F(ctx context.Context, k int) error {\n\tvar span trace.Span\n\tswitch k {\n\tcase 1:\n\t\t_, span = tracer.Start(ctx, \"f\")\n\t\tfallthrough\n\tcase 2:\n\t\treturn nil\n\t}\n\treturn nil\n}\n",
+    );
+    let EndState::Leaks { escape } = s.end else {
+        panic!("{:?}", s.end)
+    };
+    assert_eq!(escape.start as usize, f.text.find("return nil").unwrap());
 }

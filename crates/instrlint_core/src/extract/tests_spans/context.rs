@@ -1,0 +1,167 @@
+//! Background calls, request scope, WithValue and detached spans (C601–C604).
+
+use super::*;
+
+fn scopes(facts: &PackageFacts) -> Vec<Option<(&str, Option<&str>)>> {
+    facts
+        .background_calls
+        .iter()
+        .map(|b| {
+            b.request_scope
+                .as_ref()
+                .map(|r| (r.use_instead.as_str(), b.func.name.as_deref()))
+        })
+        .collect()
+}
+
+#[test]
+fn background_request_scope() {
+    let (_, facts) = run(
+        "func Handle(w http.ResponseWriter, req *http.Request) { use(context.Background()) }\n\
+         func Mw(next http.Handler) http.Handler {\n\
+         \treturn http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {\n\
+         \t\tnext.ServeHTTP(w, r.WithContext(context.TODO()))\n\t})\n}\n\
+         func Unary(ctx context.Context, req interface{}, info *grpc.UnaryServerInfo, h grpc.UnaryHandler) (interface{}, error) {\n\
+         \treturn h(context.Background(), req)\n}\n\
+         func Gin(c *gin.Context) { use(context.Background()) }\n\
+         func Plain() { use(context.Background()) }\n\
+         func (s *S) Method(c context.Context) { f := func() { use(context.Background()) }; f() }\n\
+         func init() { use(context.Background()) }\n",
+    );
+    assert_eq!(
+        scopes(&facts),
+        [
+            Some(("req.Context()", Some("Handle"))),
+            Some(("r.Context()", Some("Mw"))),
+            Some(("ctx", Some("Unary"))),
+            Some(("c.Request.Context()", Some("Gin"))),
+            None,
+            Some(("c", Some("Method"))),
+            None,
+        ]
+    );
+    assert_eq!(
+        facts.background_calls[1].kind,
+        crate::facts::BackgroundKind::Todo
+    );
+    assert!(facts.background_calls[1].func.in_middleware_handler);
+    assert!(facts.background_calls[5].func.in_closure);
+}
+
+#[test]
+fn background_in_main_and_test_files_is_not_request_scoped() {
+    let f = SourceFile {
+        text: format!(
+            "package main\n{HEADER}func main() {{ http.HandleFunc(\"/\", func(w http.ResponseWriter, r *http.Request) {{ use(context.Background()) }}); run(context.Background()) }}\n"
+        ),
+        ..source("main.go", "", false)
+    };
+    let facts = extract_package("cmd", "main", &[&f]);
+    let got: Vec<bool> = facts
+        .background_calls
+        .iter()
+        .map(|b| b.request_scope.is_some())
+        .collect();
+    // The handler closure inside main has a request; main itself does not.
+    assert_eq!(got, [true, false]);
+    let (_, facts) = run_file(source(
+        "room_test.go",
+        "func TestX(ctx context.Context) { use(context.Background()) }\n",
+        true,
+    ));
+    assert_eq!(facts.background_calls.len(), 1);
+    assert_eq!(facts.background_calls[0].request_scope, None);
+}
+
+#[test]
+fn background_that_starts_a_span_and_detached_goroutines() {
+    let (f, facts) = run(
+        "var tracer = otel.Tracer(\"room\")\n\
+         func Handle(w http.ResponseWriter, r *http.Request) {\n\
+         \tgo func() {\n\
+         \t\tbg := context.Background()\n\
+         \t\t_, span := tracer.Start(bg, \"room.async\")\n\
+         \t\tdefer span.End()\n\
+         \t}()\n\
+         \tgo func() {\n\
+         \t\tspan := opentracing.StartSpan(\"room.async2\")\n\
+         \t\tdefer span.Finish()\n\
+         \t}()\n\
+         \tgo func() {\n\
+         \t\t_, span := tracer.Start(context.WithoutCancel(r.Context()), \"room.ok\")\n\
+         \t\tdefer span.End()\n\
+         \t}()\n\
+         \tuse(context.TODO())\n}\n\
+         func Worker() {\n\tgo func() {\n\t\t_, span := tracer.Start(context.Background(), \"w\")\n\t\tspan.End()\n\t}()\n}\n",
+    );
+    let bg: Vec<(bool, bool)> = facts
+        .background_calls
+        .iter()
+        .map(|b| (b.starts_span, b.func.in_go))
+        .collect();
+    assert_eq!(bg, [(true, true), (false, false), (true, true)]);
+    assert!(matches!(
+        facts.span_starts[0].ctx_arg,
+        CtxArg::Background { .. }
+    ));
+    let detached: Vec<&str> = facts
+        .detached_spans
+        .iter()
+        .map(|d| at(&f, d.call))
+        .collect();
+    assert_eq!(detached.len(), 2, "{detached:?}");
+    assert!(detached[0].contains("room.async\""));
+    assert!(detached[1].contains("room.async2"));
+    assert_eq!(
+        facts.detached_spans[0].request_scope.use_instead,
+        "r.Context()"
+    );
+}
+
+#[test]
+fn with_value_key_kinds_and_carried_values() {
+    let (_, facts) = run("type ctxKey struct{}\ntype keyType string\n\
+         const untyped = \"k\"\nconst typed string = \"k\"\nvar strVar = \"k\"\nvar intVar int\n\
+         const named keyType = \"k\"\nvar tracer = otel.Tracer(\"room\")\n\
+         func A(ctx context.Context, span trace.Span, v any) {\n\
+         \t_, s2 := tracer.Start(ctx, \"a\")\n\
+         \tdefer s2.End()\n\
+         \tctx = context.WithValue(ctx, \"user\", v)\n\
+         \tctx = context.WithValue(ctx, 42, v)\n\
+         \tctx = context.WithValue(ctx, untyped, v)\n\
+         \tctx = context.WithValue(ctx, typed, v)\n\
+         \tctx = context.WithValue(ctx, strVar, v)\n\
+         \tctx = context.WithValue(ctx, intVar, v)\n\
+         \tctx = context.WithValue(ctx, ctxKey{}, span)\n\
+         \tctx = context.WithValue(ctx, keyType(\"x\"), s2)\n\
+         \tctx = context.WithValue(ctx, named, trace.SpanFromContext(ctx))\n\
+         \tctx = context.WithValue(ctx, other.Key, tracer)\n\
+         \tlocal := \"k\"\n\
+         \tctx = context.WithValue(ctx, local, otel.Tracer(\"x\"))\n}\n");
+    let kinds: Vec<KeyKind> = facts.with_values.iter().map(|w| w.key.clone()).collect();
+    let typed = |t: &str| KeyKind::BuiltinTyped {
+        type_name: t.to_string(),
+    };
+    assert_eq!(
+        kinds,
+        [
+            KeyKind::BuiltinLiteral,
+            KeyKind::BuiltinLiteral,
+            KeyKind::BuiltinLiteral,
+            typed("string"),
+            typed("string"),
+            typed("int"),
+            KeyKind::Named,
+            KeyKind::Named,
+            KeyKind::Named,
+            KeyKind::Unknown,
+            typed("string"),
+        ]
+    );
+    let values: Vec<CarriedValue> = facts.with_values.iter().map(|w| w.value).collect();
+    use CarriedValue::*;
+    assert_eq!(
+        values,
+        [Other, Other, Other, Other, Other, Other, Span, Span, Span, Tracer, Tracer]
+    );
+}

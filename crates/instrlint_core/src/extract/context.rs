@@ -285,6 +285,20 @@ impl<'p, 't> Tx<'p, 't> {
                 return type_kind(p.text(unit, ty));
             }
         }
+        if spec.kind() == "const_spec" && spec.child_by_field_name("value").is_none() {
+            // `const ( a = iota; b )`: `b` repeats the last spec with a value.
+            let mut prev = spec.prev_named_sibling();
+            while let Some(s) = prev {
+                if s.kind() == "const_spec" && s.child_by_field_name("value").is_some() {
+                    return match s.child_by_field_name("type") {
+                        Some(ty) => type_kind(p.text(unit, ty)),
+                        None => KeyKind::BuiltinLiteral,
+                    };
+                }
+                prev = s.prev_named_sibling();
+            }
+            return KeyKind::Unknown;
+        }
         let Some(value) = value.map(unparen) else {
             return KeyKind::Unknown;
         };

@@ -123,6 +123,7 @@ fn with_value_key_kinds_and_carried_values() {
     let (_, facts) = run("type ctxKey struct{}\ntype keyType string\n\
          const untyped = \"k\"\nconst typed string = \"k\"\nvar strVar = \"k\"\nvar intVar int\n\
          const named keyType = \"k\"\nvar tracer = otel.Tracer(\"room\")\n\
+         const (\n\tk0 = iota\n\tk1\n)\nconst (\n\tt0 keyType = iota\n\tt1\n)\n\
          func A(ctx context.Context, span trace.Span, v any) {\n\
          \t_, s2 := tracer.Start(ctx, \"a\")\n\
          \tdefer s2.End()\n\
@@ -137,7 +138,9 @@ fn with_value_key_kinds_and_carried_values() {
          \tctx = context.WithValue(ctx, named, trace.SpanFromContext(ctx))\n\
          \tctx = context.WithValue(ctx, other.Key, tracer)\n\
          \tlocal := \"k\"\n\
-         \tctx = context.WithValue(ctx, local, otel.Tracer(\"x\"))\n}\n");
+         \tctx = context.WithValue(ctx, local, otel.Tracer(\"x\"))\n\
+         \tctx = context.WithValue(ctx, k1, v)\n\
+         \tctx = context.WithValue(ctx, t1, v)\n}\n");
     let kinds: Vec<KeyKind> = facts.with_values.iter().map(|w| w.key.clone()).collect();
     let typed = |t: &str| KeyKind::BuiltinTyped {
         type_name: t.to_string(),
@@ -156,12 +159,17 @@ fn with_value_key_kinds_and_carried_values() {
             KeyKind::Named,
             KeyKind::Unknown,
             typed("string"),
+            KeyKind::BuiltinLiteral,
+            KeyKind::Named,
         ]
     );
     let values: Vec<CarriedValue> = facts.with_values.iter().map(|w| w.value).collect();
     use CarriedValue::*;
     assert_eq!(
         values,
-        [Other, Other, Other, Other, Other, Other, Span, Span, Span, Tracer, Tracer]
+        [
+            Other, Other, Other, Other, Other, Other, Span, Span, Span, Tracer, Tracer, Other,
+            Other
+        ]
     );
 }

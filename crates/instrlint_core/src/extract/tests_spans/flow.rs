@@ -244,3 +244,12 @@ fn fallthrough_carries_the_started_span_into_the_next_case() {
     };
     assert_eq!(escape.start as usize, f.text.find("return nil").unwrap());
 }
+
+#[test]
+fn error_is_the_last_result() {
+    let (f, s) = end_of(
+        "func F(ctx context.Context) (int, error) {\n\t_, span := tracer.Start(ctx, \"f\")\n\tdefer span.End()\n\tn, err := a(ctx)\n\tif err != nil {\n\t\treturn 0, err\n\t}\n\treturn n, nil\n}\n",
+    );
+    let rets: Vec<&str> = s.unrecorded_errors.iter().map(|u| at(&f, u.ret)).collect();
+    assert_eq!(rets, ["return 0, err"]);
+}

@@ -53,7 +53,11 @@ fn place(func: &FuncContext) -> String {
         FuncKind::GrpcInterceptor => "gRPC interceptor ",
         _ => "",
     };
-    let closure = if func.in_closure { "a closure in " } else { "" };
+    let closure = match (func.in_closure, func.in_handler_closure) {
+        (true, true) => "a handler closure in ",
+        (true, false) => "a closure in ",
+        _ => "",
+    };
     format!("{closure}{kind}{name}")
 }
 

@@ -17,10 +17,11 @@ pub fn check(ctx: &PackageCtx, out: &mut Sink) {
     for call in &ctx.package.with_values {
         let message = match &call.key {
             KeyKind::BuiltinLiteral => {
-                "context key is a built-in literal: any package can use the same key".to_string()
+                "context key is a plain literal or untyped constant: another package can use the same key"
+                    .to_string()
             }
             KeyKind::BuiltinTyped { type_name } => format!(
-                "context key has built-in type `{type_name}`: any package can use the same key"
+                "context key has built-in type `{type_name}`: another package can use the same key"
             ),
             KeyKind::Named | KeyKind::Unknown => continue,
         };
@@ -57,7 +58,7 @@ mod tests {
         assert_eq!(d[0].primary, span(0, 120, 130));
         assert_eq!(
             d[1].message,
-            "context key has built-in type `string`: any package can use the same key"
+            "context key has built-in type `string`: another package can use the same key"
         );
     }
 

@@ -1,4 +1,4 @@
-use super::subject;
+use super::{is_otel, subject};
 use crate::rule::{Group, PackageCtx, RuleMeta, Sink};
 use instrlint_core::facts::{Binding, CtxArg};
 use instrlint_core::Level;
@@ -30,9 +30,13 @@ pub fn check(ctx: &PackageCtx, out: &mut Sink) {
             start.call,
             format!("the context returned with {} {dropped}", subject(start)),
         )
-        .help(match &start.ctx_arg {
-            CtxArg::Named { name, .. } => format!(
+        .help(match (&start.ctx_arg, is_otel(start)) {
+            (CtxArg::Named { name, .. }, true) => format!(
                 "bind the returned context (`{name}, span := tracer.Start({name}, …)`) and pass it on"
+            ),
+            (CtxArg::Named { name, .. }, false) => format!(
+                "bind the returned context (`span, {name} := opentracing.StartSpanFromContext({name}, …)`) \
+                 and pass it on"
             ),
             _ => "bind the returned context and pass it to the calls that follow".to_string(),
         })
@@ -73,8 +77,13 @@ mod tests {
 
     #[test]
     fn fires_on_a_bound_but_unused_context() {
-        let d = run(check, starts(vec![start("gifts.send").ctx_reused_at(300)]));
+        let d = run(
+            check,
+            starts(vec![start("gifts.send").opentracing().ctx_reused_at(300)]),
+        );
         assert!(d[0].message.ends_with("is never used"));
+        let help = d[0].help.as_deref().unwrap();
+        assert!(help.contains("`span, ctx := opentracing.StartSpanFromContext(ctx, …)`"));
     }
 
     #[test]

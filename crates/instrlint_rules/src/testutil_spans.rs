@@ -170,6 +170,20 @@ pub fn background(offset: u32, func: FuncContext, scope: Option<RequestScope>) -
     }
 }
 
+/// `context.Background()` at `offset` in HTTP handler `joinRoom`.
+pub fn in_handler(offset: u32) -> BackgroundCall {
+    let handler = func(FuncKind::HttpHandler, "joinRoom");
+    background(offset, handler, Some(scope("r.Context()")))
+}
+
+/// A package holding only `calls`.
+pub fn backgrounds(calls: Vec<BackgroundCall>) -> PackageFacts {
+    PackageFacts {
+        background_calls: calls,
+        ..package()
+    }
+}
+
 /// `context.WithValue(ctx, key, value)` at `offset` of file 0.
 pub fn with_value(offset: u32, key: KeyKind, value: CarriedValue) -> WithValueCall {
     WithValueCall {
@@ -274,11 +288,7 @@ pub fn with_span_and_context_facts(package: PackageFacts) -> PackageFacts {
                 .ctx_reused_at(400)
                 .build(),
         ],
-        background_calls: vec![background(
-            900,
-            func(FuncKind::HttpHandler, "joinRoom"),
-            Some(scope("r.Context()")),
-        )],
+        background_calls: vec![in_handler(900)],
         with_values: vec![
             with_value(1000, KeyKind::BuiltinLiteral, CarriedValue::Other),
             with_value(1100, KeyKind::Named, CarriedValue::Span),

@@ -65,14 +65,6 @@ fn place(func: &FuncContext) -> String {
 mod tests {
     use super::*;
     use crate::testutil_spans::*;
-    use instrlint_core::facts::PackageFacts;
-
-    fn calls(calls: Vec<instrlint_core::facts::BackgroundCall>) -> PackageFacts {
-        PackageFacts {
-            background_calls: calls,
-            ..package()
-        }
-    }
 
     #[test]
     fn fires_and_names_the_context_to_use() {
@@ -80,17 +72,7 @@ mod tests {
         todo.kind = BackgroundKind::Todo;
         todo.func.receiver = Some("Server".to_string());
         todo.func.in_closure = true;
-        let d = run(
-            check,
-            calls(vec![
-                background(
-                    100,
-                    func(FuncKind::HttpHandler, "joinRoom"),
-                    Some(scope("r.Context()")),
-                ),
-                todo,
-            ]),
-        );
+        let d = run(check, backgrounds(vec![in_handler(100), todo]));
         assert_eq!(d.len(), 2);
         assert_eq!(
             d[0].message,
@@ -105,20 +87,9 @@ mod tests {
 
     #[test]
     fn silent_outside_request_scope_and_in_goroutines() {
-        let mut in_go = background(
-            300,
-            func(FuncKind::HttpHandler, "joinRoom"),
-            Some(scope("r.Context()")),
-        );
+        let mut in_go = in_handler(300);
         in_go.func.in_go = true;
-        in_go.starts_span = true;
-        let d = run(
-            check,
-            calls(vec![
-                background(100, func(FuncKind::Main, "main"), None),
-                in_go,
-            ]),
-        );
-        assert!(d.is_empty());
+        let in_main = background(100, func(FuncKind::Main, "main"), None);
+        assert!(run(check, backgrounds(vec![in_main, in_go])).is_empty());
     }
 }

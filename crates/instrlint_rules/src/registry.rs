@@ -2,6 +2,7 @@
 
 use crate::metric_names;
 use crate::rule::{Check, Rule};
+use crate::{context, spans};
 
 /// `rule!(Package|Tree, group::module, "CODE-name.md")`: the module's `META`
 /// and `check`, and the doc from `rules/` embedded.
@@ -80,6 +81,56 @@ pub static RULES: &[Rule] = &[
         Tree,
         metric_names::m113_duplicate_metric,
         "M113-duplicate-metric.md"
+    ),
+    rule!(
+        Package,
+        spans::s501_span_name_generic,
+        "S501-span-name-generic.md"
+    ),
+    rule!(
+        Package,
+        spans::s502_span_name_dynamic,
+        "S502-span-name-dynamic.md"
+    ),
+    rule!(
+        Package,
+        spans::s503_span_missing_attribute,
+        "S503-span-missing-attribute.md"
+    ),
+    rule!(
+        Package,
+        spans::s504_span_not_ended,
+        "S504-span-not-ended.md"
+    ),
+    rule!(
+        Package,
+        spans::s505_span_error_not_recorded,
+        "S505-span-error-not-recorded.md"
+    ),
+    rule!(
+        Package,
+        spans::s506_span_context_dropped,
+        "S506-span-context-dropped.md"
+    ),
+    rule!(
+        Package,
+        context::c601_context_background_in_request,
+        "C601-context-background-in-request.md"
+    ),
+    rule!(
+        Package,
+        context::c602_goroutine_detached_trace,
+        "C602-goroutine-detached-trace.md"
+    ),
+    rule!(
+        Package,
+        context::c603_context_key_builtin,
+        "C603-context-key-builtin.md"
+    ),
+    rule!(
+        Package,
+        context::c604_span_in_context_value,
+        "C604-span-in-context-value.md"
     ),
 ];
 
@@ -176,6 +227,7 @@ mod tests {
             metrics: defs.into_iter().map(Def::build).collect(),
             ..PackageFacts::default()
         };
+        let package = crate::testutil_spans::with_span_and_context_facts(package);
         let tree = TreeFacts {
             packages: vec![package.clone()],
         };

@@ -2,4 +2,5 @@
 
 pub mod defs;
 pub mod names;
+pub mod spelling;
 pub mod units;

@@ -442,3 +442,181 @@ fn markdown_summary_links_rules_and_files() {
         "{md}"
     );
 }
+
+/// The GitHub Action's script, run as the action runs it, with the
+/// `GITHUB_*` files in a temporary directory and the binary under test.
+struct ActionRun {
+    code: i32,
+    stdout: String,
+    stderr: String,
+    outputs: String,
+    summary: String,
+}
+
+fn action(workspace: &Path, event: &str, base_sha: &str, inputs: &[(&str, &str)]) -> ActionRun {
+    let gh = tempfile::tempdir().unwrap();
+    let output = gh.path().join("output");
+    let summary = gh.path().join("summary");
+    std::fs::write(&output, "").unwrap();
+    std::fs::write(&summary, "").unwrap();
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/action.sh");
+    let mut cmd = Command::new("bash");
+    cmd.arg(&script)
+        .current_dir(gh.path())
+        .env("INSTRLINT_BIN", env!("CARGO_BIN_EXE_instrlint"))
+        .env("GITHUB_OUTPUT", &output)
+        .env("GITHUB_STEP_SUMMARY", &summary)
+        .env("GITHUB_WORKSPACE", workspace)
+        .env("GITHUB_EVENT_NAME", event)
+        .env("RUNNER_TEMP", gh.path())
+        .env("PR_BASE_SHA", base_sha)
+        .env("GITHUB_SERVER_URL", "https://github.com")
+        .env("GITHUB_REPOSITORY", "o/r")
+        .env("GITHUB_SHA", "abc123");
+    for (k, v) in inputs {
+        cmd.env(format!("INPUT_{k}"), v);
+    }
+    let o = cmd.output().expect("run bash");
+    let run = ActionRun {
+        code: o.status.code().unwrap_or(-1),
+        stdout: text(&o.stdout),
+        stderr: text(&o.stderr),
+        outputs: std::fs::read_to_string(&output).unwrap(),
+        summary: std::fs::read_to_string(&summary).unwrap(),
+    };
+    // The SARIF default lives in RUNNER_TEMP: check it before it goes.
+    if let Some(path) = output_value(&run.outputs, "sarif-file") {
+        let sarif: Value =
+            serde_json::from_str(&std::fs::read_to_string(path).expect("SARIF written")).unwrap();
+        let results = sarif["runs"][0]["results"].as_array().unwrap().len();
+        let findings: usize = output_value(&run.outputs, "findings")
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert_eq!(results, findings, "SARIF results = findings output");
+    }
+    run
+}
+
+fn output_value<'a>(outputs: &'a str, key: &str) -> Option<&'a str> {
+    outputs
+        .lines()
+        .find_map(|l| l.strip_prefix(key)?.strip_prefix('='))
+}
+
+fn head(dir: &Path, rev: &str) -> String {
+    let o = Command::new("git")
+        .args(["rev-parse", rev])
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    text(&o.stdout).trim().to_string()
+}
+
+#[test]
+fn action_on_a_pull_request_reports_only_the_change() {
+    let dir = repo();
+    let d = dir.path();
+    write(d, "room/metrics.go", &format!("{METRICS_GO}{NEW_COUNTER}"));
+    git(d, &["commit", "-q", "-am", "add joins"]);
+    let base = head(d, "main");
+
+    let r = action(d, "pull_request", &base, &[]);
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    let annotations: Vec<&str> = r.stdout.lines().filter(|l| l.starts_with("::")).collect();
+    assert_eq!(annotations.len(), 1, "{}", r.stdout);
+    assert!(
+        annotations[0].starts_with("::warning file=room/metrics.go,line=11,"),
+        "{}",
+        annotations[0]
+    );
+    assert_eq!(output_value(&r.outputs, "findings"), Some("1"));
+    assert_eq!(output_value(&r.outputs, "exit-code"), Some("1"));
+    assert!(output_value(&r.outputs, "sarif-file")
+        .unwrap()
+        .ends_with("/instrlint.sarif"));
+    assert!(r.summary.starts_with("## instrlint"), "{}", r.summary);
+    assert!(
+        r.summary.contains(
+            "[room/metrics.go](https://github.com/o/r/blob/abc123/room/metrics.go#L11) | 1 | 11 |"
+        ),
+        "{}",
+        r.summary
+    );
+    assert!(!r.summary.contains("legacy.go"));
+
+    // A push lints everything; fail-on never passes.
+    let r = action(d, "push", &base, &[("FAIL_ON", "never")]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(output_value(&r.outputs, "findings"), Some("2"));
+    assert_eq!(output_value(&r.outputs, "exit-code"), Some("0"));
+    // diff-base none on a pull request; paths, working directory, sarif-file.
+    let r = action(
+        d,
+        "pull_request",
+        &base,
+        &[
+            ("DIFF_BASE", "none"),
+            ("WORKING_DIRECTORY", "room"),
+            ("PATHS", "legacy.go names.go"),
+            ("ARGS", "--select M105"),
+            ("SARIF_FILE", "out/lint.sarif"),
+        ],
+    );
+    assert_eq!(
+        output_value(&r.outputs, "findings"),
+        Some("1"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stdout.contains("::warning file=room/legacy.go,line=6,"),
+        "{}",
+        r.stdout
+    );
+    assert_eq!(
+        output_value(&r.outputs, "sarif-file"),
+        Some(d.join("out/lint.sarif").to_str().unwrap())
+    );
+}
+
+#[test]
+fn action_clean_and_error_paths() {
+    let dir = repo();
+    let d = dir.path();
+    let base = head(d, "main");
+    let r = action(d, "pull_request", &base, &[]);
+    assert_eq!(
+        output_value(&r.outputs, "findings"),
+        Some("0"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(output_value(&r.outputs, "exit-code"), Some("0"));
+    assert!(r.summary.contains("No findings"), "{}", r.summary);
+
+    let r = action(d, "push", &base, &[("FAIL_ON", "sometimes")]);
+    assert_eq!(r.code, 2);
+    assert!(r.stdout.contains("fail-on must be"), "{}", r.stdout);
+    // instrlint's own errors fail the step with its exit code, no SARIF output.
+    let r = action(d, "push", &base, &[("DIFF_BASE", "no-such-rev")]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("unknown revision"), "{}", r.stderr);
+    assert_eq!(output_value(&r.outputs, "sarif-file"), None);
+    assert_eq!(output_value(&r.outputs, "exit-code"), Some("2"));
+}
+
+#[test]
+fn action_fail_step_exits_with_the_lint_code() {
+    let o = Command::new("bash")
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/action.sh"))
+        .arg("--fail")
+        .env("EXIT_CODE", "1")
+        .env("FINDINGS", "3")
+        .env("FAIL_ON", "warning")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    assert!(text(&o.stdout)
+        .starts_with("::error title=instrlint::3 finding(s) at or above --fail-on warning"));
+}

@@ -231,6 +231,8 @@ fn repo() -> tempfile::TempDir {
     git(d, &["config", "user.name", "Test"]);
     git(d, &["config", "user.email", "test@example.com"]);
     git(d, &["config", "commit.gpgsign", "false"]);
+    // A user's diff settings must not change what --diff-base sees.
+    git(d, &["config", "diff.noprefix", "true"]);
     write(d, "room/names.go", NAMES_GO);
     write(d, "room/metrics.go", METRICS_GO);
     write(d, "room/legacy.go", LEGACY_GO);

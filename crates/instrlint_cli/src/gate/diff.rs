@@ -53,6 +53,9 @@ pub fn changed_lines(rev: &str, cwd: &Path) -> Result<ReportLines, String> {
             "--no-color",
             "--no-ext-diff",
             "--find-renames",
+            // Whatever diff.noprefix or diff.mnemonicPrefix say.
+            "--src-prefix=a/",
+            "--dst-prefix=b/",
             base,
             "--",
         ],

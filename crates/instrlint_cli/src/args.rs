@@ -20,7 +20,7 @@ pub struct Cli {
 pub enum Command {
     /// Lint Go files and directories (default: the current directory).
     #[command(after_help = EXIT_STATUS)]
-    Check(CheckArgs),
+    Check(Box<CheckArgs>),
     /// List the rules of the catalog.
     Rules(RulesArgs),
     /// Print the documentation of a rule, by code (`M105`) or name.
@@ -80,6 +80,24 @@ pub struct CheckArgs {
     /// Colour in the text format.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
     pub color: ColorChoice,
+
+    /// Report only findings on lines added or changed since the merge base of
+    /// REV and HEAD (working tree included; new files entirely). Needs git.
+    #[arg(long, value_name = "REV")]
+    pub diff_base: Option<String>,
+
+    /// Do not report the findings this baseline file accepts.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+
+    /// Write every current finding to FILE as a baseline, and report none of them.
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
+
+    /// Read the file's text from standard input and lint it as PATH (its
+    /// package siblings are read from disk). Takes no other paths.
+    #[arg(long, value_name = "PATH")]
+    pub stdin_filename: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -127,6 +145,8 @@ pub enum Format {
     Sarif,
     /// GitHub Actions workflow commands (annotations).
     Github,
+    /// A Markdown summary table by rule and file (for `$GITHUB_STEP_SUMMARY`).
+    Markdown,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

@@ -3,6 +3,7 @@
 pub mod args;
 mod atomic;
 pub mod commands;
+pub mod gate;
 pub mod output;
 pub mod pipeline;
 pub mod selection;

@@ -1,6 +1,10 @@
-//! discover → read → group into packages → (parallel) extract facts and run
-//! package rules → tree rules → levels → suppressions → sort.
+//! discover (+ the package siblings of files named explicitly) → read →
+//! group into packages → (parallel) extract facts and run package rules →
+//! tree rules → levels → suppressions → report only what was asked for
+//! (named files, `--diff-base` lines, not in `--baseline`) → sort.
 
+use crate::gate::baseline::{self, Baseline};
+use crate::gate::{context, ReportLines};
 use crate::selection::{enabled_rules, invalid_selectors, normalize_cli_selectors, Enabled};
 use instrlint_core::config::{self, Config, ConfigError};
 use instrlint_core::discover::{self, Candidate, DiscoverOptions, IoProblem, SkipReason};
@@ -32,6 +36,20 @@ pub struct LintOptions {
     pub jobs: Option<usize>,
     pub max_file_size: u64,
     pub report_unused_ignores: bool,
+    /// `--stdin-filename`: this file's text, linted as its path (which is
+    /// then the only path; its package siblings are read from disk).
+    pub stdin: Option<StdinFile>,
+    /// `--diff-base`: report only findings starting on these lines.
+    pub report_lines: Option<ReportLines>,
+    /// `--baseline`: do not report the findings it accepts.
+    pub baseline: Option<Baseline>,
+}
+
+/// A file's text given on standard input.
+#[derive(Clone, Debug)]
+pub struct StdinFile {
+    pub path: PathBuf,
+    pub text: String,
 }
 
 impl Default for LintOptions {
@@ -45,6 +63,9 @@ impl Default for LintOptions {
             jobs: None,
             max_file_size: 1 << 20,
             report_unused_ignores: false,
+            stdin: None,
+            report_lines: None,
+            baseline: None,
         }
     }
 }
@@ -71,6 +92,8 @@ pub struct LintOutcome {
     /// Paths that could not be walked or read.
     pub problems: Vec<IoProblem>,
     pub config: Config,
+    /// Baseline entries that matched no finding (empty without `--baseline`).
+    pub baseline_unused: Vec<baseline::Entry>,
 }
 
 impl LintOutcome {
@@ -104,11 +127,7 @@ impl std::error::Error for LintError {}
 /// Lint what `opts` names.
 pub fn lint(opts: &LintOptions) -> Result<LintOutcome, LintError> {
     let started = Instant::now();
-    let paths = if opts.paths.is_empty() {
-        vec![PathBuf::from(".")]
-    } else {
-        opts.paths.clone()
-    };
+    let paths = given_paths(opts);
 
     let config = load_config(opts, &paths)?;
     let select = normalize_cli_selectors(&opts.select);
@@ -134,16 +153,8 @@ pub fn lint(opts: &LintOptions) -> Result<LintOutcome, LintError> {
         .map_err(|e| LintError::ThreadPool(e.to_string()))?;
 
     let discover_opts = discover_options(opts, &config);
-    let outcome = pool.install(|| {
-        run(
-            &paths,
-            &discover_opts,
-            &config,
-            &enabled,
-            opts.report_unused_ignores,
-        )
-    });
-    let (files, diagnostics, mut stats, problems) = outcome;
+    let outcome = pool.install(|| run(&paths, &discover_opts, &config, &enabled, opts));
+    let (files, diagnostics, mut stats, problems, baseline_unused) = outcome;
     stats.elapsed = started.elapsed();
     Ok(LintOutcome {
         files,
@@ -152,7 +163,17 @@ pub fn lint(opts: &LintOptions) -> Result<LintOutcome, LintError> {
         stats,
         problems,
         config,
+        baseline_unused,
     })
+}
+
+/// The paths to lint: the `--stdin-filename` path alone, else those given, else `.`.
+fn given_paths(opts: &LintOptions) -> Vec<PathBuf> {
+    match &opts.stdin {
+        Some(s) => vec![s.path.clone()],
+        None if opts.paths.is_empty() => vec![PathBuf::from(".")],
+        None => opts.paths.clone(),
+    }
 }
 
 /// Discovery settings from the command line and the config.
@@ -168,13 +189,13 @@ fn discover_options(opts: &LintOptions, config: &Config) -> DiscoverOptions {
 /// The facts of what `opts` names, found and grouped as `lint` does (for
 /// `instrlint debug facts`).
 pub fn collect_facts(opts: &LintOptions) -> Result<Collected, LintError> {
-    let paths = if opts.paths.is_empty() {
-        vec![PathBuf::from(".")]
-    } else {
-        opts.paths.clone()
-    };
+    let paths = given_paths(opts);
     let config = load_config(opts, &paths)?;
-    Ok(collect(&paths, &discover_options(opts, &config)))
+    Ok(collect_with(
+        &paths,
+        &discover_options(opts, &config),
+        opts.stdin.as_ref(),
+    ))
 }
 
 fn load_config(opts: &LintOptions, paths: &[PathBuf]) -> Result<Config, LintError> {
@@ -195,25 +216,65 @@ pub struct Collected {
     pub tree: TreeFacts,
     pub stats: Stats,
     pub problems: Vec<IoProblem>,
+    /// Indexed by `FileId`: false for a package sibling read only for resolution.
+    pub reported: Vec<bool>,
 }
 
 /// Discover, read, group into packages, extract and link facts.
 pub fn collect(paths: &[PathBuf], discover_opts: &DiscoverOptions) -> Collected {
-    let found = discover::discover(paths, discover_opts);
+    collect_with(paths, discover_opts, None)
+}
+
+/// [`collect`], with one file's text taken from `stdin` instead of the disk.
+pub fn collect_with(
+    paths: &[PathBuf],
+    discover_opts: &DiscoverOptions,
+    stdin: Option<&StdinFile>,
+) -> Collected {
+    let (found, stdin_abs) = match stdin {
+        // The stdin path need not exist on disk: it is added by hand.
+        Some(s) => {
+            let c = context::candidate(&s.path);
+            let abs = c.abs.clone();
+            let found = discover::Discovery {
+                files: vec![c],
+                ..Default::default()
+            };
+            (found, Some((abs, s.text.as_str())))
+        }
+        None => (discover::discover(paths, discover_opts), None),
+    };
+    let siblings = context::package_siblings(&found.files, discover_opts);
+    let mut reported = Vec::new();
     let mut stats = Stats::default();
     let mut problems = found.problems;
     for (_, reason) in &found.skipped {
         *stats.skipped.entry(skip_name(*reason)).or_default() += 1;
     }
 
-    let read: Vec<Result<Option<SourceFile>, IoProblem>> =
-        found.files.par_iter().map(read_candidate).collect();
+    let candidates: Vec<(&Candidate, bool)> = found
+        .files
+        .iter()
+        .map(|c| (c, true))
+        .chain(siblings.iter().map(|c| (c, false)))
+        .collect();
+    let read: Vec<(Result<Option<SourceFile>, IoProblem>, bool)> = candidates
+        .par_iter()
+        .map(|(c, report)| {
+            let file = match stdin_abs.as_ref() {
+                Some((abs, text)) if *abs == c.abs => Ok(Some(source_file(c, text.to_string()))),
+                _ => read_candidate(c),
+            };
+            (file, *report)
+        })
+        .collect();
     let mut files = Vec::new();
-    for r in read {
+    for (r, report) in read {
         match r {
             Ok(Some(mut f)) => {
                 f.id = FileId(files.len() as u32);
                 files.push(f);
+                reported.push(report);
             }
             Ok(None) => {
                 *stats
@@ -224,7 +285,8 @@ pub fn collect(paths: &[PathBuf], discover_opts: &DiscoverOptions) -> Collected 
             Err(p) => problems.push(p),
         }
     }
-    stats.files_checked = files.len();
+    // Package siblings read only for resolution are not counted as checked.
+    stats.files_checked = reported.iter().filter(|r| **r).count();
     stats.files_parsed = files
         .par_iter()
         .filter(|f| extract::mentions_instrumentation(&f.text))
@@ -248,24 +310,32 @@ pub fn collect(paths: &[PathBuf], discover_opts: &DiscoverOptions) -> Collected 
         tree,
         stats,
         problems,
+        reported,
     }
 }
 
-type RunResult = (Vec<SourceFile>, Vec<Diagnostic>, Stats, Vec<IoProblem>);
+type RunResult = (
+    Vec<SourceFile>,
+    Vec<Diagnostic>,
+    Stats,
+    Vec<IoProblem>,
+    Vec<baseline::Entry>,
+);
 
 fn run(
     paths: &[PathBuf],
     discover_opts: &DiscoverOptions,
     config: &Config,
     enabled: &[Enabled],
-    report_unused: bool,
+    opts: &LintOptions,
 ) -> RunResult {
     let Collected {
         files,
         tree,
         stats,
         problems,
-    } = collect(paths, discover_opts);
+        reported,
+    } = collect_with(paths, discover_opts, opts.stdin.as_ref());
     let per_package: Vec<Vec<Diagnostic>> = tree
         .packages
         .par_iter()
@@ -301,10 +371,15 @@ fn run(
     diagnostics.extend(sink.into_diagnostics());
     apply_levels(&mut diagnostics, enabled);
 
-    let diagnostics = apply_suppressions(&files, &tree, diagnostics, report_unused);
-    let mut diagnostics = diagnostics;
+    let diagnostics = apply_suppressions(&files, &tree, diagnostics, opts.report_unused_ignores);
+    let mut diagnostics =
+        crate::gate::retain_reported(diagnostics, &files, &reported, opts.report_lines.as_ref());
     sort_diagnostics(&mut diagnostics, &files);
-    (files, diagnostics, stats, problems)
+    let (diagnostics, baseline_unused) = match &opts.baseline {
+        Some(b) => b.apply(diagnostics, &files, &crate::output::repository_base()),
+        None => (diagnostics, Vec::new()),
+    };
+    (files, diagnostics, stats, problems, baseline_unused)
 }
 
 fn skip_name(reason: SkipReason) -> &'static str {
@@ -329,14 +404,20 @@ fn read_candidate(c: &Candidate) -> Result<Option<SourceFile>, IoProblem> {
     if !c.explicit && discover::is_generated(&text) {
         return Ok(None);
     }
-    Ok(Some(SourceFile {
+    let mut f = source_file(c, text);
+    f.lossy = lossy;
+    Ok(Some(f))
+}
+
+fn source_file(c: &Candidate, text: String) -> SourceFile {
+    SourceFile {
         id: FileId(0),
         is_test: c.display.ends_with("_test.go"),
         path: c.display.clone(),
         abs_path: c.abs.clone(),
         text,
-        lossy,
-    }))
+        lossy: false,
+    }
 }
 
 fn io_message(e: &std::io::Error) -> String {

@@ -2,10 +2,11 @@
 
 use crate::args::{CheckArgs, ColorChoice, FailOn, Format};
 use crate::exit;
+use crate::gate::{baseline::Baseline, diff};
 use crate::output::{self, text::TextOptions, Counts};
-use crate::pipeline::{lint, LintError, LintOptions, LintOutcome, PARSE_ERROR};
+use crate::pipeline::{lint, LintError, LintOptions, LintOutcome, StdinFile, PARSE_ERROR};
 use instrlint_core::Level;
-use std::io::Write;
+use std::io::{Read, Write};
 
 pub fn run(
     args: &CheckArgs,
@@ -13,13 +14,46 @@ pub fn run(
     stderr: &mut dyn Write,
     stdout_is_terminal: bool,
 ) -> i32 {
-    let outcome = match lint(&options(args)) {
+    let opts = match options(args) {
+        Ok(o) => o,
+        Err(message) => {
+            let _ = writeln!(stderr, "error: {message}");
+            return exit::ERROR;
+        }
+    };
+    let mut outcome = match lint(&opts) {
         Ok(o) => o,
         Err(e) => {
             let _ = stderr.write_all(lint_error(&e).as_bytes());
             return exit::ERROR;
         }
     };
+    if let Some(path) = &args.write_baseline {
+        let base = output::repository_base();
+        let written = Baseline::of(&outcome.diagnostics, &outcome.files, &base);
+        if let Err(e) = crate::atomic::write(path, written.to_json().as_bytes()) {
+            let _ = writeln!(stderr, "error: cannot write {}: {e}", path.display());
+            return exit::ERROR;
+        }
+        let _ = writeln!(
+            stderr,
+            "wrote {} baseline entries to {}",
+            written.findings.len(),
+            path.display()
+        );
+        let all = std::mem::take(&mut outcome.diagnostics);
+        outcome.diagnostics = written.apply(all, &outcome.files, &base).0;
+    }
+    if args.report_unused_ignores {
+        for e in &outcome.baseline_unused {
+            let _ = writeln!(
+                stderr,
+                "warning: baseline entry matches no finding: {} {}: `{}` (occurrence {}); \
+                 rewrite the baseline with --write-baseline",
+                e.code, e.path, e.line, e.occurrence
+            );
+        }
+    }
     let terminal = stdout_is_terminal && args.output.is_none();
     let rendered = render(&outcome, args.format, text_options(args.color, terminal));
 
@@ -47,14 +81,56 @@ pub fn run(
     exit_code(&outcome, args.fail_on)
 }
 
-fn options(args: &CheckArgs) -> LintOptions {
+/// The lint options of `args`: reads the baseline, standard input
+/// (`--stdin-filename`) and the git diff (`--diff-base`).
+fn options(args: &CheckArgs) -> Result<LintOptions, String> {
     let selectors = |v: &[String]| -> Vec<String> {
         v.iter()
             .map(|s| s.trim().to_string())
             .filter(|s| !s.is_empty())
             .collect()
     };
-    LintOptions {
+    let stdin = match &args.stdin_filename {
+        Some(path) => {
+            let others = args
+                .paths
+                .iter()
+                .any(|p| p != std::path::Path::new(".") && p != std::path::Path::new("-"));
+            if others {
+                return Err("--stdin-filename lints one file: give no other PATH".to_string());
+            }
+            let mut text = String::new();
+            std::io::stdin()
+                .read_to_string(&mut text)
+                .map_err(|e| format!("cannot read standard input: {e}"))?;
+            Some(StdinFile {
+                path: path.clone(),
+                text,
+            })
+        }
+        None => None,
+    };
+    let baseline = match (&args.baseline, &args.write_baseline) {
+        // Writing a baseline starts from every current finding.
+        (_, Some(_)) | (None, None) => None,
+        (Some(path), None) => {
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| format!("cannot read baseline {}: {e}", path.display()))?;
+            Some(
+                Baseline::parse(&text)
+                    .map_err(|e| format!("invalid baseline {}: {e}", path.display()))?,
+            )
+        }
+    };
+    let report_lines = match &args.diff_base {
+        Some(rev) => {
+            let cwd = std::env::current_dir()
+                .map_err(|e| format!("cannot read the current directory: {e}"))?;
+            Some(diff::changed_lines(rev, &cwd)?)
+        }
+        None => None,
+    };
+    Ok(LintOptions {
         paths: args.paths.clone(),
         config_path: args.config.clone(),
         select: selectors(&args.select),
@@ -63,7 +139,10 @@ fn options(args: &CheckArgs) -> LintOptions {
         jobs: args.jobs.map(|n| n as usize),
         max_file_size: args.max_file_size,
         report_unused_ignores: args.report_unused_ignores,
-    }
+        stdin,
+        report_lines,
+        baseline,
+    })
 }
 
 fn text_options(color: ColorChoice, terminal: bool) -> TextOptions {
@@ -81,7 +160,23 @@ pub fn render(outcome: &LintOutcome, format: Format, text: TextOptions) -> Strin
         Format::Json => output::json::render(outcome),
         Format::Sarif => output::sarif::render(outcome, &output::repository_base()),
         Format::Github => output::github::render(outcome, &output::repository_base()),
+        Format::Markdown => output::markdown::render(
+            outcome,
+            &output::repository_base(),
+            github_blob_base().as_deref(),
+        ),
     }
+}
+
+/// `$GITHUB_SERVER_URL/$GITHUB_REPOSITORY/blob/$GITHUB_SHA` inside GitHub Actions.
+fn github_blob_base() -> Option<String> {
+    let var = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
+    Some(format!(
+        "{}/{}/blob/{}",
+        var("GITHUB_SERVER_URL")?,
+        var("GITHUB_REPOSITORY")?,
+        var("GITHUB_SHA")?
+    ))
 }
 
 fn lint_error(e: &LintError) -> String {

@@ -4,6 +4,7 @@
 pub mod config_error;
 pub mod github;
 pub mod json;
+pub mod markdown;
 pub mod sarif;
 pub mod summary;
 pub mod text;
@@ -229,6 +230,7 @@ pub(crate) mod testutil {
             stats,
             problems: Vec::new(),
             config: Config::default(),
+            baseline_unused: Vec::new(),
         }
     }
 }

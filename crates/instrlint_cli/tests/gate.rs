@@ -1,0 +1,624 @@
+//! The pull-request gate and the editor/pre-commit paths, end to end through
+//! the binary: files named explicitly (package siblings read, not reported),
+//! `--stdin-filename`, `--diff-base` on temporary git repositories, and
+//! `--baseline` / `--write-baseline`.
+
+use serde_json::Value;
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+fn instrlint_in(dir: &Path, args: &[&str], stdin: Option<&str>) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_instrlint"))
+        .args(args)
+        .current_dir(dir)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run instrlint");
+    let mut input = child.stdin.take().unwrap();
+    input.write_all(stdin.unwrap_or("").as_bytes()).unwrap();
+    drop(input);
+    child.wait_with_output().unwrap()
+}
+
+fn instrlint(dir: &Path, args: &[&str]) -> Output {
+    instrlint_in(dir, args, None)
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+#[track_caller]
+fn assert_code(o: &Output, code: i32) {
+    assert_eq!(
+        o.status.code(),
+        Some(code),
+        "--- stdout\n{}\n--- stderr\n{}",
+        text(&o.stdout),
+        text(&o.stderr)
+    );
+}
+
+/// (code, path, line) of every finding of a `--format json` run.
+fn findings(o: &Output) -> Vec<(String, String, u64)> {
+    let v: Value = serde_json::from_slice(&o.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}\n{}", text(&o.stdout), text(&o.stderr)));
+    v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["code"].as_str().unwrap().to_string(),
+                f["path"].as_str().unwrap().to_string(),
+                f["start"]["line"].as_u64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+fn messages(o: &Output) -> String {
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["message"].as_str().unwrap().to_string())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+const NAMES_GO: &str = "package room\n\nconst joinsName = \"livestream_room_joins\"\n";
+
+const METRICS_GO: &str = r#"package room
+
+import "github.com/prometheus/client_golang/prometheus"
+
+var served = prometheus.NewCounter(prometheus.CounterOpts{
+	Name: "livestream_room_served_total",
+	Help: "Requests served.",
+})
+"#;
+
+/// A counter named through `joinsName` (declared in names.go), to append.
+const NEW_COUNTER: &str = r#"
+var joins = prometheus.NewCounter(prometheus.CounterOpts{
+	Name: joinsName,
+	Help: "Viewers admitted.",
+})
+"#;
+
+const LEGACY_GO: &str = r#"package room
+
+import "github.com/prometheus/client_golang/prometheus"
+
+var leaves = prometheus.NewCounter(prometheus.CounterOpts{
+	Name: "livestream_room_leaves",
+	Help: "Viewers who left.",
+})
+"#;
+
+fn write(dir: &Path, name: &str, contents: &str) {
+    let path = dir.join(name);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, contents).unwrap();
+}
+
+/// room/{names,metrics(with the new counter),legacy}.go
+fn room_tree() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "room/names.go", NAMES_GO);
+    write(
+        dir.path(),
+        "room/metrics.go",
+        &format!("{METRICS_GO}{NEW_COUNTER}"),
+    );
+    write(dir.path(), "room/legacy.go", LEGACY_GO);
+    dir
+}
+
+#[test]
+fn named_files_are_reported_alone_but_resolved_with_their_package() {
+    let dir = room_tree();
+    let o = instrlint(
+        dir.path(),
+        &["check", "--format", "json", "room/metrics.go"],
+    );
+    assert_code(&o, 1);
+    // The constant lives in names.go, which was read but not named.
+    assert_eq!(
+        findings(&o),
+        [("M105".to_string(), "room/metrics.go".to_string(), 11)]
+    );
+    assert!(
+        messages(&o).contains("livestream_room_joins"),
+        "{}",
+        messages(&o)
+    );
+    // legacy.go's finding only when it is named or its directory is.
+    let o = instrlint(dir.path(), &["check", "--format", "json", "room"]);
+    assert_eq!(findings(&o).len(), 2);
+    let o = instrlint(
+        dir.path(),
+        &[
+            "check",
+            "--format",
+            "json",
+            "room/legacy.go",
+            "room/names.go",
+        ],
+    );
+    assert_eq!(
+        findings(&o),
+        [("M105".to_string(), "room/legacy.go".to_string(), 6)]
+    );
+    assert!(
+        text(&o.stderr).starts_with("checked 2 files"),
+        "{}",
+        text(&o.stderr)
+    );
+}
+
+#[test]
+fn stdin_filename_lints_the_unsaved_buffer_with_siblings_from_disk() {
+    let dir = room_tree();
+    // On disk metrics.go is clean; the buffer adds the counter.
+    write(dir.path(), "room/metrics.go", METRICS_GO);
+    let buffer = format!("{METRICS_GO}{NEW_COUNTER}");
+    let args = [
+        "check",
+        "--format",
+        "json",
+        "--stdin-filename",
+        "room/metrics.go",
+    ];
+    let o = instrlint_in(dir.path(), &args, Some(&buffer));
+    assert_code(&o, 1);
+    assert_eq!(
+        findings(&o),
+        [("M105".to_string(), "room/metrics.go".to_string(), 11)]
+    );
+    assert!(messages(&o).contains("livestream_room_joins"));
+    // The buffer wins over the disk: a clean buffer is clean.
+    let o = instrlint_in(dir.path(), &args, Some(METRICS_GO));
+    assert_code(&o, 0);
+    // A new file not yet saved.
+    let mut args = args;
+    args[4] = "room/new.go";
+    let o = instrlint_in(
+        dir.path(),
+        &args,
+        Some(&format!("{METRICS_GO}{NEW_COUNTER}")),
+    );
+    assert_eq!(
+        findings(&o),
+        [("M105".to_string(), "room/new.go".to_string(), 11)]
+    );
+    // Other paths are a usage error.
+    let o = instrlint_in(
+        dir.path(),
+        &["check", "--stdin-filename", "room/new.go", "room"],
+        Some(""),
+    );
+    assert_code(&o, 2);
+    assert!(
+        text(&o.stderr).contains("--stdin-filename"),
+        "{}",
+        text(&o.stderr)
+    );
+}
+
+fn git(dir: &Path, args: &[&str]) {
+    let o = Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("HOME", dir)
+        .output()
+        .expect("run git");
+    assert!(o.status.success(), "git {args:?}: {}", text(&o.stderr));
+}
+
+/// A repository whose `main` holds names.go, metrics.go (clean) and
+/// legacy.go (one old finding), on branch `feature`.
+fn repo() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    git(d, &["init", "-q", "-b", "main"]);
+    git(d, &["config", "user.name", "Test"]);
+    git(d, &["config", "user.email", "test@example.com"]);
+    git(d, &["config", "commit.gpgsign", "false"]);
+    // A user's diff settings must not change what --diff-base sees.
+    git(d, &["config", "diff.noprefix", "true"]);
+    write(d, "room/names.go", NAMES_GO);
+    write(d, "room/metrics.go", METRICS_GO);
+    write(d, "room/legacy.go", LEGACY_GO);
+    git(d, &["add", "."]);
+    git(d, &["commit", "-q", "-m", "base"]);
+    git(d, &["checkout", "-q", "-b", "feature"]);
+    dir
+}
+
+#[test]
+fn diff_base_reports_only_changed_lines_resolving_unchanged_files() {
+    let dir = repo();
+    let d = dir.path();
+    write(d, "room/metrics.go", &format!("{METRICS_GO}{NEW_COUNTER}"));
+    git(d, &["commit", "-q", "-am", "add joins"]);
+    // main moved on too: the merge base, not main's tip, is compared.
+    git(d, &["checkout", "-q", "main"]);
+    write(d, "room/other.go", "package room\n");
+    git(d, &["add", "."]);
+    git(d, &["commit", "-q", "-m", "main moves"]);
+    git(d, &["checkout", "-q", "feature"]);
+
+    let o = instrlint(d, &["check", "--format", "json", "--diff-base", "main"]);
+    assert_code(&o, 1);
+    assert_eq!(
+        findings(&o),
+        [("M105".to_string(), "room/metrics.go".to_string(), 11)]
+    );
+    assert!(messages(&o).contains("livestream_room_joins"));
+    // Without --diff-base the old finding is there too.
+    let o = instrlint(d, &["check", "--format", "json"]);
+    assert_eq!(findings(&o).len(), 2);
+    // From a subdirectory, paths are mapped to the display paths.
+    let o = instrlint(
+        &d.join("room"),
+        &["check", "--format", "json", "--diff-base", "main", "."],
+    );
+    assert_eq!(
+        findings(&o),
+        [("M105".to_string(), "metrics.go".to_string(), 11)]
+    );
+
+    // Nothing changed since HEAD: clean.
+    let o = instrlint(d, &["check", "--diff-base", "HEAD"]);
+    assert_code(&o, 0);
+    // Uncommitted edits and untracked files count.
+    write(
+        d,
+        "room/legacy.go",
+        &LEGACY_GO.replace("Viewers who left.", "Viewers who left!"),
+    );
+    write(
+        d,
+        "room/fresh.go",
+        LEGACY_GO.replace("leaves", "exits").as_str(),
+    );
+    let o = instrlint(d, &["check", "--format", "json", "--diff-base", "HEAD"]);
+    assert_eq!(
+        findings(&o),
+        [("M105".to_string(), "room/fresh.go".to_string(), 6)],
+        "the legacy.go edit is on the Help line, not the flagged Name line"
+    );
+    write(
+        d,
+        "room/legacy.go",
+        &LEGACY_GO.replace("_leaves\"", "_left\""),
+    );
+    let o = instrlint(d, &["check", "--format", "json", "--diff-base", "HEAD"]);
+    assert_eq!(findings(&o).len(), 2, "{:?}", findings(&o));
+}
+
+#[test]
+fn diff_base_errors_exit_2() {
+    let dir = repo();
+    let o = instrlint(dir.path(), &["check", "--diff-base", "no-such-branch"]);
+    assert_code(&o, 2);
+    assert!(
+        text(&o.stderr).contains("unknown revision `no-such-branch`"),
+        "{}",
+        text(&o.stderr)
+    );
+    let plain = room_tree();
+    let o = instrlint(plain.path(), &["check", "--diff-base", "main"]);
+    assert_code(&o, 2);
+    assert!(
+        text(&o.stderr).contains("--diff-base needs a git repository"),
+        "{}",
+        text(&o.stderr)
+    );
+}
+
+#[test]
+fn baseline_accepts_old_findings_and_survives_edits() {
+    let dir = room_tree();
+    let d = dir.path();
+    let o = instrlint(d, &["check", "--write-baseline", "baseline.json"]);
+    assert_code(&o, 0);
+    assert!(
+        text(&o.stderr).contains("wrote 2 baseline entries"),
+        "{}",
+        text(&o.stderr)
+    );
+    let written = std::fs::read_to_string(d.join("baseline.json")).unwrap();
+    let v: Value = serde_json::from_str(&written).unwrap();
+    let entries = v["findings"].as_array().unwrap();
+    assert_eq!(entries.len(), 2);
+    assert_eq!(entries[0]["path"], "room/legacy.go");
+    assert_eq!(entries[0]["line"], "Name: \"livestream_room_leaves\",");
+    assert_eq!(entries[1]["path"], "room/metrics.go");
+    assert!(written.ends_with("}\n") && written.contains("\n  \"findings\": ["));
+
+    let o = instrlint(d, &["check", "--baseline", "baseline.json"]);
+    assert_code(&o, 0);
+    // Lines moved and re-indented: still accepted.
+    write(
+        d,
+        "room/legacy.go",
+        &LEGACY_GO
+            .replace("import", "// moved down\n\nimport")
+            .replace("\tName: ", "\t\tName:   "),
+    );
+    let o = instrlint(d, &["check", "--baseline", "baseline.json"]);
+    assert_code(&o, 0);
+    // A second identical flagged line in the same file is new (occurrence 2).
+    let moved = std::fs::read_to_string(d.join("room/legacy.go")).unwrap();
+    let second = "\nvar leaves2 = prometheus.NewCounter(prometheus.CounterOpts{\n\tName: \"livestream_room_leaves\",\n\tHelp: \"Again.\",\n})\n";
+    write(d, "room/legacy.go", &format!("{moved}{second}"));
+    let o = instrlint(
+        d,
+        &[
+            "check",
+            "--format",
+            "json",
+            "--select",
+            "M105",
+            "--baseline",
+            "baseline.json",
+        ],
+    );
+    assert_code(&o, 1);
+    assert_eq!(
+        findings(&o),
+        [("M105".to_string(), "room/legacy.go".to_string(), 13)]
+    );
+
+    // A fixed finding leaves a stale entry, reported only when asked for,
+    // on stderr, without changing the exit code.
+    write(
+        d,
+        "room/legacy.go",
+        &LEGACY_GO.replace("_leaves\"", "_leaves_total\""),
+    );
+    let o = instrlint(d, &["check", "--baseline", "baseline.json"]);
+    assert_code(&o, 0);
+    assert!(!text(&o.stderr).contains("baseline entry"));
+    let o = instrlint(
+        d,
+        &[
+            "check",
+            "--baseline",
+            "baseline.json",
+            "--report-unused-ignores",
+        ],
+    );
+    assert_code(&o, 0);
+    assert!(
+        text(&o.stderr).contains(
+            "warning: baseline entry matches no finding: M105 room/legacy.go: `Name: \"livestream_room_leaves\",`"
+        ),
+        "{}",
+        text(&o.stderr)
+    );
+}
+
+#[test]
+fn bad_baseline_is_a_usage_error() {
+    let dir = room_tree();
+    write(dir.path(), "b.json", "{\"version\": 7, \"findings\": []}");
+    let o = instrlint(dir.path(), &["check", "--baseline", "b.json"]);
+    assert_code(&o, 2);
+    assert!(
+        text(&o.stderr).contains("invalid baseline"),
+        "{}",
+        text(&o.stderr)
+    );
+    let o = instrlint(dir.path(), &["check", "--baseline", "missing.json"]);
+    assert_code(&o, 2);
+}
+
+#[test]
+fn markdown_summary_links_rules_and_files() {
+    let dir = room_tree();
+    let o = Command::new(env!("CARGO_BIN_EXE_instrlint"))
+        .args(["check", "--format", "markdown", "room"])
+        .current_dir(dir.path())
+        .env("GITHUB_SERVER_URL", "https://github.com")
+        .env("GITHUB_REPOSITORY", "o/r")
+        .env("GITHUB_SHA", "abc123")
+        .output()
+        .unwrap();
+    assert_code(&o, 1);
+    let md = text(&o.stdout);
+    assert!(
+        md.contains("**2 findings** (0 errors, 2 warnings, 0 notes)"),
+        "{md}"
+    );
+    assert!(
+        md.contains("| [M105 counter-missing-total](https://github.com/instrlint/instrlint/blob/main/rules/M105-counter-missing-total.md) | [room/legacy.go](https://github.com/o/r/blob/abc123/room/legacy.go#L6) | 1 | 6 |"),
+        "{md}"
+    );
+}
+
+/// The GitHub Action's script, run as the action runs it, with the
+/// `GITHUB_*` files in a temporary directory and the binary under test.
+struct ActionRun {
+    code: i32,
+    stdout: String,
+    stderr: String,
+    outputs: String,
+    summary: String,
+}
+
+fn action(workspace: &Path, event: &str, base_sha: &str, inputs: &[(&str, &str)]) -> ActionRun {
+    let gh = tempfile::tempdir().unwrap();
+    let output = gh.path().join("output");
+    let summary = gh.path().join("summary");
+    std::fs::write(&output, "").unwrap();
+    std::fs::write(&summary, "").unwrap();
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/action.sh");
+    let mut cmd = Command::new("bash");
+    cmd.arg(&script)
+        .current_dir(gh.path())
+        .env("INSTRLINT_BIN", env!("CARGO_BIN_EXE_instrlint"))
+        .env("GITHUB_OUTPUT", &output)
+        .env("GITHUB_STEP_SUMMARY", &summary)
+        .env("GITHUB_WORKSPACE", workspace)
+        .env("GITHUB_EVENT_NAME", event)
+        .env("RUNNER_TEMP", gh.path())
+        .env("PR_BASE_SHA", base_sha)
+        .env("GITHUB_SERVER_URL", "https://github.com")
+        .env("GITHUB_REPOSITORY", "o/r")
+        .env("GITHUB_SHA", "abc123");
+    for (k, v) in inputs {
+        cmd.env(format!("INPUT_{k}"), v);
+    }
+    let o = cmd.output().expect("run bash");
+    let run = ActionRun {
+        code: o.status.code().unwrap_or(-1),
+        stdout: text(&o.stdout),
+        stderr: text(&o.stderr),
+        outputs: std::fs::read_to_string(&output).unwrap(),
+        summary: std::fs::read_to_string(&summary).unwrap(),
+    };
+    // The SARIF default lives in RUNNER_TEMP: check it before it goes.
+    if let Some(path) = output_value(&run.outputs, "sarif-file") {
+        let sarif: Value =
+            serde_json::from_str(&std::fs::read_to_string(path).expect("SARIF written")).unwrap();
+        let results = sarif["runs"][0]["results"].as_array().unwrap().len();
+        let findings: usize = output_value(&run.outputs, "findings")
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert_eq!(results, findings, "SARIF results = findings output");
+    }
+    run
+}
+
+fn output_value<'a>(outputs: &'a str, key: &str) -> Option<&'a str> {
+    outputs
+        .lines()
+        .find_map(|l| l.strip_prefix(key)?.strip_prefix('='))
+}
+
+fn head(dir: &Path, rev: &str) -> String {
+    let o = Command::new("git")
+        .args(["rev-parse", rev])
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    text(&o.stdout).trim().to_string()
+}
+
+#[test]
+fn action_on_a_pull_request_reports_only_the_change() {
+    let dir = repo();
+    let d = dir.path();
+    write(d, "room/metrics.go", &format!("{METRICS_GO}{NEW_COUNTER}"));
+    git(d, &["commit", "-q", "-am", "add joins"]);
+    let base = head(d, "main");
+
+    let r = action(d, "pull_request", &base, &[]);
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    let annotations: Vec<&str> = r.stdout.lines().filter(|l| l.starts_with("::")).collect();
+    assert_eq!(annotations.len(), 1, "{}", r.stdout);
+    assert!(
+        annotations[0].starts_with("::warning file=room/metrics.go,line=11,"),
+        "{}",
+        annotations[0]
+    );
+    assert_eq!(output_value(&r.outputs, "findings"), Some("1"));
+    assert_eq!(output_value(&r.outputs, "exit-code"), Some("1"));
+    assert!(output_value(&r.outputs, "sarif-file")
+        .unwrap()
+        .ends_with("/instrlint.sarif"));
+    assert!(r.summary.starts_with("## instrlint"), "{}", r.summary);
+    assert!(
+        r.summary.contains(
+            "[room/metrics.go](https://github.com/o/r/blob/abc123/room/metrics.go#L11) | 1 | 11 |"
+        ),
+        "{}",
+        r.summary
+    );
+    assert!(!r.summary.contains("legacy.go"));
+
+    // A push lints everything; fail-on never passes.
+    let r = action(d, "push", &base, &[("FAIL_ON", "never")]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(output_value(&r.outputs, "findings"), Some("2"));
+    assert_eq!(output_value(&r.outputs, "exit-code"), Some("0"));
+    // diff-base none on a pull request; paths, working directory, sarif-file.
+    let r = action(
+        d,
+        "pull_request",
+        &base,
+        &[
+            ("DIFF_BASE", "none"),
+            ("WORKING_DIRECTORY", "room"),
+            ("PATHS", "legacy.go names.go"),
+            ("ARGS", "--select M105"),
+            ("SARIF_FILE", "out/lint.sarif"),
+        ],
+    );
+    assert_eq!(
+        output_value(&r.outputs, "findings"),
+        Some("1"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stdout.contains("::warning file=room/legacy.go,line=6,"),
+        "{}",
+        r.stdout
+    );
+    assert_eq!(
+        output_value(&r.outputs, "sarif-file"),
+        Some(d.join("out/lint.sarif").to_str().unwrap())
+    );
+}
+
+#[test]
+fn action_clean_and_error_paths() {
+    let dir = repo();
+    let d = dir.path();
+    let base = head(d, "main");
+    let r = action(d, "pull_request", &base, &[]);
+    assert_eq!(
+        output_value(&r.outputs, "findings"),
+        Some("0"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(output_value(&r.outputs, "exit-code"), Some("0"));
+    assert!(r.summary.contains("No findings"), "{}", r.summary);
+
+    let r = action(d, "push", &base, &[("FAIL_ON", "sometimes")]);
+    assert_eq!(r.code, 2);
+    assert!(r.stdout.contains("fail-on must be"), "{}", r.stdout);
+    // instrlint's own errors fail the step with its exit code, no SARIF output.
+    let r = action(d, "push", &base, &[("DIFF_BASE", "no-such-rev")]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("unknown revision"), "{}", r.stderr);
+    assert_eq!(output_value(&r.outputs, "sarif-file"), None);
+    assert_eq!(output_value(&r.outputs, "exit-code"), Some("2"));
+}
+
+#[test]
+fn action_fail_step_exits_with_the_lint_code() {
+    let o = Command::new("bash")
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/action.sh"))
+        .arg("--fail")
+        .env("EXIT_CODE", "1")
+        .env("FINDINGS", "3")
+        .env("FAIL_ON", "warning")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    assert!(text(&o.stdout)
+        .starts_with("::error title=instrlint::3 finding(s) at or above --fail-on warning"));
+}

@@ -4,11 +4,26 @@ use aho_corasick::AhoCorasick;
 use std::sync::LazyLock;
 
 /// Substrings that make a file worth parsing. Later rule groups extend this list.
+/// The method names admit files that use a vector or a registry of another
+/// package without importing client_golang (`metrics.Joins.WithLabelValues(…)`).
 const TRIGGERS: &[&str] = &[
     "client_golang/prometheus",
     "go.opentelemetry.io/otel",
     "opentracing",
     "\"context\"",
+    // Label methods (`GetMetricWith` also covers `GetMetricWithLabelValues`).
+    "WithLabelValues",
+    "GetMetricWith",
+    "CurryWith",
+    "DeleteLabelValues",
+    "DeletePartialMatch",
+    ".With(",
+    ".Delete(",
+    ".Reset()",
+    // Registration and value operations (T301 reads `Add`).
+    "Register(",
+    "Unregister(",
+    ".Add(",
 ];
 
 static TRIGGER_SCAN: LazyLock<AhoCorasick> =
@@ -90,5 +105,11 @@ mod tests {
         ));
         assert!(mentions_instrumentation("import \"context\""));
         assert!(!mentions_instrumentation("import \"fmt\"\nfunc main() {}"));
+        assert!(mentions_instrumentation(
+            "package room\nfunc f() { metrics.Joins.WithLabelValues(id).Inc() }"
+        ));
+        assert!(mentions_instrumentation("m.rooms.Delete(labels)"));
+        assert!(mentions_instrumentation("reg.MustRegister(c)"));
+        assert!(mentions_instrumentation("metrics.Errors.Add(-1)"));
     }
 }

@@ -11,9 +11,11 @@ mod lists;
 mod literals;
 mod locals;
 mod metrics;
+mod modpath;
 mod parse;
 mod pkg;
 mod prefilter;
+mod propagate;
 mod receivers;
 mod sources;
 mod types;
@@ -33,6 +35,7 @@ use crate::source::SourceFile;
 use pkg::Pkg;
 use tree_sitter::Tree;
 
+pub use modpath::{import_path_for, ModuleIndex};
 pub use prefilter::{mentions_instrumentation, package_clause};
 
 /// Facts of one package. `files` are all linted files of one directory with

@@ -121,6 +121,17 @@ impl<'t> Pkg<'t> {
     /// Where the value of the constructor call `call` is stored. `up` are
     /// its ancestors, root first (`Node::parent` is linear in the depth).
     pub fn stores(&self, site: Site<'_, 't>, call: Node<'t>, up: &[Node<'t>]) -> Vec<Store> {
+        let mut out = self.value_stores(site, call, up);
+        if let [Store::Local { name }] = out.as_slice() {
+            let name = name.clone();
+            out.extend(self.stores_through_local(site, &name, call));
+        }
+        out
+    }
+
+    /// Where the value of expression `n` is stored; `up` are its ancestors.
+    pub fn value_stores(&self, site: Site<'_, 't>, n: Node<'t>, up: &[Node<'t>]) -> Vec<Store> {
+        let call = n;
         let mut k = up.len();
         let mut n = call;
         while k > 0 && up[k - 1].kind() == "parenthesized_expression" {

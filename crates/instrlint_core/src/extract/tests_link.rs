@@ -341,3 +341,46 @@ fn unknown_package_var_and_unknown_import_stay_unbound() {
     assert_eq!(us.len(), 2);
     assert!(us.iter().all(|u| u.def.is_none()));
 }
+
+#[test]
+fn local_then_stored_in_a_literal_or_field() {
+    let src = "package p\nimport PROM\n\
+               type delegate struct {\n\treceived *prometheus.CounterVec\n\tsent *prometheus.CounterVec\n}\n\
+               func newDelegate(reg prometheus.Registerer) *delegate {\n\
+               \treceived := prometheus.NewCounterVec(prometheus.CounterOpts{Name: \"received_total\"}, []string{\"kind\"})\n\
+               \tsent := prometheus.NewCounterVec(prometheus.CounterOpts{Name: \"sent_total\"}, []string{\"kind\"})\n\
+               \treg.MustRegister(received, sent)\n\
+               \td := &delegate{received: received}\n\
+               \td.sent = sent\n\
+               \tgo func() { other := &delegate{received: received}; _ = other }()\n\
+               \treturn d\n}\n\
+               func (d *delegate) on() {\n\td.received.WithLabelValues(\"a\").Inc()\n\td.sent.WithLabelValues(\"a\").Inc()\n}\n";
+    let (fs, t) = tree(&[P {
+        path: None,
+        files: &[("p/a.go", src)],
+    }]);
+    assert_eq!(
+        def_named(&fs, &t, "received_total").stores,
+        vec![
+            Store::Local {
+                name: "received".into()
+            },
+            Store::Field {
+                type_name: Some("delegate".into()),
+                field: "received".into()
+            }
+        ]
+    );
+    assert_eq!(
+        def_named(&fs, &t, "sent_total").stores[1],
+        Store::Field {
+            type_name: Some("delegate".into()),
+            field: "sent".into()
+        }
+    );
+    let us = uses(&t, 0);
+    assert_eq!(bound_name(&fs, &t, &us[0]), Some("\"received_total\""));
+    assert_eq!(bound_name(&fs, &t, &us[1]), Some("\"sent_total\""));
+    let reg = &t.packages[0].registrations[0];
+    assert!(reg.collectors.iter().all(|c| c.1.is_some()));
+}

@@ -66,7 +66,7 @@ fn spellings_and_variadic() {
 fn unbounded_sources_of_net_http() {
     let src = format!(
         "{HEAD}func h(w http.ResponseWriter, r *http.Request) {{\n\
-         \tvec.WithLabelValues(r.URL.Path, r.URL.String(), r.RequestURI, r.RemoteAddr, r.Header.Get(\"X\"), r.UserAgent(), r.URL.RawQuery, r.Method, r.Proto)\n}}\n"
+         \tvec.WithLabelValues(r.URL.Path, r.URL.String(), r.RequestURI, r.RemoteAddr, r.Header.Get(\"X\"), r.UserAgent(), r.URL.RawQuery, r.Method, r.Proto, r.URL.Query().Get(\"q\"), r.FormValue(\"a\"), r.Host)\n}}\n"
     );
     let (_, p) = one_pkg(&src);
     let (args, _) = values(&p.label_uses[0]);
@@ -85,6 +85,9 @@ fn unbounded_sources_of_net_http() {
     );
     assert_eq!(args[7].source, ValueSource::Bounded);
     assert_eq!(args[8].source, ValueSource::Bounded);
+    assert_eq!(unbounded(&args[9].source).0, "r.URL.Query().Get(\"q\")");
+    assert_eq!(unbounded(&args[10].source).0, "r.FormValue(\"a\")");
+    assert_eq!(args[11].source, ValueSource::Bounded, "not in the catalog");
     assert_eq!(p.label_uses[0].func.kind, FuncKind::HttpHandler);
 }
 

@@ -384,3 +384,36 @@ fn local_then_stored_in_a_literal_or_field() {
     let reg = &t.packages[0].registrations[0];
     assert!(reg.collectors.iter().all(|c| c.1.is_some()));
 }
+
+#[test]
+fn typed_locals_package_vars_from_constructors_and_dot_imports() {
+    let src = "package p\nimport . PROM\n\
+               type metrics struct{ joins *CounterVec }\n\
+               func newMetrics() *metrics {\n\tvar m metrics\n\tm.joins = NewCounterVec(CounterOpts{Name: \"joins_total\"}, []string{\"x\"})\n\tMustRegister(m.joins)\n\treturn &m\n}\n\
+               var global = newMetrics()\n\
+               func f(ids []string) {\n\tfor _, id := range ids {\n\t\tglobal.joins.WithLabelValues(id)\n\t}\n}\n";
+    let (fs, t) = tree(&[P {
+        path: None,
+        files: &[("p/a.go", src)],
+    }]);
+    assert_eq!(
+        def_named(&fs, &t, "joins_total").stores,
+        vec![Store::Field {
+            type_name: Some("metrics".into()),
+            field: "joins".into()
+        }]
+    );
+    let u = &uses(&t, 0)[0];
+    assert_eq!(
+        u.receiver,
+        Receiver::Field {
+            type_name: Some("metrics".into()),
+            field: "joins".into()
+        }
+    );
+    assert_eq!(bound_name(&fs, &t, u), Some("\"joins_total\""));
+    assert!(u.func.in_loop);
+    let r = &t.packages[0].registrations[0];
+    assert_eq!(r.registry, crate::facts::RegistryKind::Default);
+    assert!(r.collectors[0].1.is_some());
+}

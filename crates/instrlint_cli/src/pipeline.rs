@@ -304,6 +304,13 @@ pub fn collect_with(
     let mut tree = TreeFacts {
         packages: extracted,
     };
+    let mut modules = extract::ModuleIndex::default();
+    for (facts, ids) in tree.packages.iter_mut().zip(packages.values()) {
+        facts.import_path = ids
+            .first()
+            .and_then(|id| files[id.0 as usize].abs_path.parent())
+            .and_then(|dir| modules.import_path(dir));
+    }
     link::link(&mut tree);
     Collected {
         files,

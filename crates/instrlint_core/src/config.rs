@@ -20,6 +20,11 @@
 //! [[spans.require]]
 //! names = ["signaling.*"]
 //! attributes = ["room_id"]
+//! [labels]                      # label-name lists (L201, L208, O804); each entry `^[a-zA-Z_][a-zA-Z0-9_]*$`
+//! high_cardinality = ["user_id"]        # replaces the default list
+//! extra_high_cardinality = ["tenant"]   # extends it (after any replacement)
+//! allow = ["shard_id"]                  # `*_id` names that are bounded; `extra_allow` extends
+//! short_lived = ["room_id"]             # L208 entities; `extra_short_lived` extends
 //! ```
 //!
 //! Every table rejects unknown keys. Errors carry the byte span of the
@@ -319,6 +324,18 @@ struct RawConfig {
     exclude: Option<Vec<Spanned<String>>>,
     rules: Option<RawRules>,
     spans: Option<crate::span_settings::RawSpans>,
+    labels: Option<RawLabels>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawLabels {
+    high_cardinality: Option<Vec<Spanned<String>>>,
+    extra_high_cardinality: Option<Vec<Spanned<String>>>,
+    allow: Option<Vec<Spanned<String>>>,
+    extra_allow: Option<Vec<Spanned<String>>>,
+    short_lived: Option<Vec<Spanned<String>>>,
+    extra_short_lived: Option<Vec<Spanned<String>>>,
 }
 
 #[derive(Deserialize)]
@@ -401,8 +418,59 @@ impl RawConfig {
                 help: e.help,
             })?;
         }
+        if let Some(labels) = self.labels {
+            labels.apply(&mut config.settings.labels)?;
+        }
         Ok(config)
     }
+}
+
+impl RawLabels {
+    /// Replace, then extend, each list; every entry must be a label name.
+    fn apply(self, out: &mut LabelSettings) -> Result<(), Invalid> {
+        let lists = [
+            (
+                self.high_cardinality,
+                self.extra_high_cardinality,
+                &mut out.high_cardinality,
+            ),
+            (self.allow, self.extra_allow, &mut out.allow),
+            (
+                self.short_lived,
+                self.extra_short_lived,
+                &mut out.short_lived,
+            ),
+        ];
+        for (replace, extra, list) in lists {
+            if let Some(names) = replace {
+                *list = label_names(names)?;
+            }
+            for name in label_names(extra.unwrap_or_default())? {
+                if !list.contains(&name) {
+                    list.push(name);
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+fn label_names(list: Vec<Spanned<String>>) -> Result<Vec<String>, Invalid> {
+    list.into_iter()
+        .map(|n| {
+            if is_identifier(n.get_ref()) {
+                Ok(n.into_inner())
+            } else {
+                Err(Invalid {
+                    span: span_of(&n),
+                    message: format!("`{}` is not a valid label name", n.get_ref()),
+                    help: Some(
+                        "a label name is letters, digits and `_`, not starting with a digit".into(),
+                    ),
+                })
+            }
+        })
+        .collect()
 }
 
 impl RawRules {
@@ -472,6 +540,7 @@ fn tidy_toml_message(raw: &str) -> (String, Option<String>) {
         ("invalid type: sequence", "invalid type: array"),
         ("invalid type: map", "invalid type: table"),
         ("expected struct RawRules", "expected a table"),
+        ("expected struct RawLabels", "expected a table"),
         ("expected a map", "expected a table"),
         (
             "wanted string or table",
@@ -722,6 +791,45 @@ L201 = "note"
         let c = load(&p).unwrap();
         assert_eq!(c.settings.min_name_parts, 2);
         assert_eq!(c.path.as_deref(), Some(p.as_path()));
+    }
+
+    #[test]
+    fn labels_replace_and_extend() {
+        let text = "[labels]\nhigh_cardinality = [\"user_id\"]\nextra_high_cardinality = [\"tenant\", \"user_id\"]\nextra_allow = [\"pod_id\"]\nshort_lived = []\n";
+        let c = parse(text, Path::new("instrlint.toml")).unwrap();
+        let l = &c.settings.labels;
+        assert_eq!(l.high_cardinality, ["user_id", "tenant"]);
+        let defaults = LabelSettings::default();
+        assert_eq!(l.allow.len(), defaults.allow.len() + 1);
+        assert_eq!(l.allow.last().map(String::as_str), Some("pod_id"));
+        assert!(l.short_lived.is_empty());
+        let c = parse(
+            "[labels]\nextra_short_lived = [\"call_id\"]\n",
+            Path::new("x"),
+        )
+        .unwrap();
+        assert_eq!(
+            c.settings.labels.high_cardinality,
+            defaults.high_cardinality
+        );
+        assert_eq!(
+            c.settings.labels.short_lived.last().map(String::as_str),
+            Some("call_id")
+        );
+    }
+
+    #[test]
+    fn bad_label_name_points_at_entry() {
+        let e = parse_err("[labels]\nallow = [\"ok\"]\nextra_short_lived = [\"a\", \"room-id\"]\n");
+        assert_eq!(pointed(&e), (3, "\"room-id\""));
+        assert_eq!(e.message, "`room-id` is not a valid label name");
+        let e = parse_err("[labels]\nhigh_cardinality = [\"\"]\n");
+        assert_eq!(pointed(&e), (2, "\"\""));
+        let e = parse_err("[labels]\nhigh_cardinalty = []\n");
+        assert_eq!(pointed(&e), (2, "high_cardinalty"));
+        assert_eq!(e.help.as_deref(), Some("did you mean `high_cardinality`?"));
+        let e = parse_err("labels = 3\n");
+        assert!(e.message.contains("expected a table"), "{}", e.message);
     }
 
     #[test]

@@ -232,7 +232,7 @@ impl<'t> Pkg<'t> {
     }
 
     /// `pkg.Name` or `*pkg.Name` → (API of `pkg`, `Name`, is pointer).
-    fn type_ref(&self, unit: usize, mut ty: Node<'t>) -> (Option<Api>, &'t str, bool) {
+    pub(crate) fn type_ref(&self, unit: usize, mut ty: Node<'t>) -> (Option<Api>, &'t str, bool) {
         let mut ptr = false;
         if ty.kind() == "pointer_type" {
             ptr = true;

@@ -97,7 +97,7 @@ impl<'t> FuncScope<'t> {
                         }
                     }
                 }
-                "inc_dec_statement" => {
+                "inc_dec_statement" | "inc_statement" | "dec_statement" => {
                     if let Some(e) = named_children(n).first() {
                         bump(&mut assigned, root_ident(*e).map(t));
                     }

@@ -12,15 +12,25 @@ mod lists;
 mod literals;
 mod locals;
 mod metrics;
+mod modpath;
 mod parse;
 mod pkg;
 mod prefilter;
+mod propagate;
+mod receivers;
+mod sources;
 mod spans;
+mod types;
+mod uses;
 mod values;
 mod walk;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_labels;
+#[cfg(test)]
+mod tests_link;
 #[cfg(test)]
 mod tests_spans;
 
@@ -29,6 +39,7 @@ use crate::source::SourceFile;
 use pkg::Pkg;
 use tree_sitter::Tree;
 
+pub use modpath::{import_path_for, ModuleIndex};
 pub use prefilter::{mentions_instrumentation, package_clause};
 
 /// Facts of one package. `files` are all linted files of one directory with
@@ -73,6 +84,9 @@ fn extract_into(
     files: &[&SourceFile],
 ) -> bool {
     facts.metrics.clear();
+    facts.label_uses.clear();
+    facts.metric_ops.clear();
+    facts.registrations.clear();
     facts.suppression_scopes.clear();
     facts.syntax_errors.clear();
     let pkg = Pkg::new(package, parsed, files);
@@ -82,6 +96,9 @@ fn extract_into(
         }
         let file = pkg.walk_unit(u);
         facts.metrics.extend(file.metrics);
+        facts.label_uses.extend(file.uses.label_uses);
+        facts.metric_ops.extend(file.uses.metric_ops);
+        facts.registrations.extend(file.uses.registrations);
         facts.suppression_scopes.extend(file.suppression_scopes);
         facts.syntax_errors.extend(file.syntax_error);
     }
@@ -89,6 +106,9 @@ fn extract_into(
     facts
         .metrics
         .sort_by_key(|m| (m.call.file, m.call.start, m.call.end));
+    facts.label_uses.sort_by_key(|x| x.call);
+    facts.metric_ops.sort_by_key(|x| x.call);
+    facts.registrations.sort_by_key(|x| x.call);
     facts.suppression_scopes.sort();
     facts.suppression_scopes.dedup();
     facts.syntax_errors.sort();

@@ -82,6 +82,8 @@ pub(crate) struct Unit<'t> {
     pub imports: HashMap<&'t str, Api>,
     /// APIs imported with `.`.
     pub dots: Vec<Api>,
+    /// Local import name → import path (dot and blank imports excluded).
+    pub paths: HashMap<&'t str, String>,
     /// Facts are extracted from this file (it passed the prefilter); other
     /// units only lend their declarations.
     pub walk: bool,
@@ -132,6 +134,7 @@ impl<'t> Pkg<'t> {
                 root,
                 imports: HashMap::new(),
                 dots: Vec::new(),
+                paths: HashMap::new(),
                 walk: *walk,
             });
             pkg.index_unit(u);
@@ -224,6 +227,7 @@ impl<'t> Pkg<'t> {
                 Some(n) => {
                     let local = self.text(u, n);
                     self.units[u].imports.insert(local, api);
+                    self.units[u].paths.insert(local, path.to_string());
                 }
                 None => {
                     let local = default_import_name(
@@ -234,6 +238,7 @@ impl<'t> Pkg<'t> {
                             .unwrap_or(""),
                     );
                     self.units[u].imports.insert(local, api);
+                    self.units[u].paths.insert(local, path.to_string());
                 }
             }
         }

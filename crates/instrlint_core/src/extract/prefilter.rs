@@ -4,6 +4,8 @@ use aho_corasick::AhoCorasick;
 use std::sync::LazyLock;
 
 /// Substrings that make a file worth parsing. Later rule groups extend this list.
+/// The method names admit files that use a vector or a registry of another
+/// package without importing client_golang (`metrics.Joins.WithLabelValues(…)`).
 const TRIGGERS: &[&str] = &[
     "client_golang/prometheus",
     "go.opentelemetry.io/otel",
@@ -12,6 +14,19 @@ const TRIGGERS: &[&str] = &[
     // Span starts on a tracer held by a field declared in another file.
     ".Start(",
     ".StartSpan(",
+    // Label methods (`GetMetricWith` also covers `GetMetricWithLabelValues`).
+    "WithLabelValues",
+    "GetMetricWith",
+    "CurryWith",
+    "DeleteLabelValues",
+    "DeletePartialMatch",
+    ".With(",
+    ".Delete(",
+    ".Reset()",
+    // Registration and value operations (T301 reads `Add`).
+    "Register(",
+    "Unregister(",
+    ".Add(",
 ];
 
 static TRIGGER_SCAN: LazyLock<AhoCorasick> =
@@ -96,5 +111,11 @@ mod tests {
         assert!(mentions_instrumentation(
             "func (s *S) A() { s.tracer.Start(x, \"a\") }"
         ));
+        assert!(mentions_instrumentation(
+            "package room\nfunc f() { metrics.Joins.WithLabelValues(id).Inc() }"
+        ));
+        assert!(mentions_instrumentation("m.rooms.Delete(labels)"));
+        assert!(mentions_instrumentation("reg.MustRegister(c)"));
+        assert!(mentions_instrumentation("metrics.Errors.Add(-1)"));
     }
 }

@@ -3,6 +3,7 @@
 
 use super::funcs::Mark;
 use super::pkg::{Api, Pkg};
+use super::uses::UseFacts;
 use super::values::Site;
 use crate::facts::MetricDef;
 use crate::source::Span;
@@ -17,6 +18,7 @@ static SUPPRESS_SCAN: LazyLock<AhoCorasick> = LazyLock::new(|| {
 #[derive(Default)]
 pub(crate) struct FileFacts {
     pub metrics: Vec<MetricDef>,
+    pub uses: UseFacts,
     pub suppression_scopes: Vec<Span>,
     pub syntax_error: Option<Span>,
 }
@@ -58,8 +60,21 @@ impl<'t> Pkg<'t> {
                     out.suppression_scopes.push(self.span(u, node));
                 }
             }
-            if wants_metrics && node.kind() == "call_expression" {
-                self.visit_call(u, node, &marks, &mut out.metrics);
+            if node.kind() == "call_expression" {
+                if wants_metrics {
+                    self.visit_call(u, node, &path, &marks, &mut out.metrics);
+                }
+                if let Some(what) = self.use_kind(u, node) {
+                    let chain: Vec<Node<'t>> =
+                        marks.iter().filter_map(|m| m.1.function()).collect();
+                    let site = Site {
+                        unit: u,
+                        chain: &chain,
+                    };
+                    let func = || self.func_context(u, marks.iter().map(|m| &m.1));
+                    let up = &path[..path.len() - 1];
+                    self.visit_use(site, node, up, what, func, &mut out.uses);
+                }
             }
             if cursor.goto_first_child() {
                 path.push(cursor.node());
@@ -88,6 +103,7 @@ impl<'t> Pkg<'t> {
         &self,
         u: usize,
         call: Node<'t>,
+        path: &[Node<'t>],
         marks: &[(usize, Mark<'t>)],
         out: &mut Vec<MetricDef>,
     ) {
@@ -103,7 +119,9 @@ impl<'t> Pkg<'t> {
             return;
         };
         let func = self.func_context(u, marks.iter().map(|m| &m.1));
-        out.push(self.metric_def(site, call, api, ctor, func));
+        let mut def = self.metric_def(site, call, api, ctor, func);
+        def.stores = self.stores(site, call, &path[..path.len() - 1]);
+        out.push(def);
     }
 }
 

@@ -51,6 +51,17 @@ pub enum Receiver {
     },
     /// `m.joins` where `m` is a package-level variable of this package.
     PackageVarField { var: String, field: String },
+    /// A local variable of the enclosing function (`v := promauto.NewCounterVec(…)`
+    /// … `v.WithLabelValues(…)`). `def_call` is the constructor call it holds
+    /// when that is certain (one declaration in the function, never
+    /// reassigned, its address never taken); `facts::link` binds through it.
+    Local {
+        name: String,
+        def_call: Option<Span>,
+    },
+    /// The constructor call itself, written in place
+    /// (`prometheus.MustRegister(prometheus.NewCounter(…))`).
+    Definition { call: Span },
     /// Anything else (a call result, a map index, a parameter of interface type).
     Unknown,
 }

@@ -1,9 +1,12 @@
 //! instrlint's rules. Each rule is its metadata plus one function over facts;
 //! this crate never sees a syntax tree.
 
+pub mod labels;
 pub mod metric_names;
+pub mod registration;
 pub mod registry;
 pub mod rule;
+pub mod types;
 pub mod util;
 
 #[cfg(test)]

@@ -72,6 +72,7 @@ mod tests {
         let settings = Settings {
             min_name_parts: 2,
             namespaces: vec!["livestream".to_string(), "signaling".to_string()],
+            ..Settings::default()
         };
         let defs = vec![
             counter("viewers_total"),

@@ -1,0 +1,80 @@
+use crate::rule::{Group, PackageCtx, RuleMeta, Sink};
+use crate::util::labels::all_names;
+use instrlint_core::facts::MetricKind;
+use instrlint_core::Level;
+
+pub const META: RuleMeta = RuleMeta {
+    code: "L206",
+    name: "reserved-label",
+    group: Group::Labels,
+    level: Level::Error,
+    summary: "`le` on a histogram or `quantile` on a summary (or either on another metric)",
+    since: "0.1.0",
+};
+
+pub fn check(ctx: &PackageCtx, out: &mut Sink) {
+    for def in &ctx.package.metrics {
+        for (name, span, _) in all_names(def) {
+            let (owner, series) = match name {
+                "le" => (
+                    MetricKind::Histogram,
+                    "the bucket bound of histogram series",
+                ),
+                "quantile" => (MetricKind::Summary, "the quantile of summary series"),
+                _ => continue,
+            };
+            if def.kind == owner {
+                let message = format!(
+                    "label `{name}` is reserved on a {}: `{}` panics",
+                    owner.as_str(),
+                    def.constructor
+                );
+                out.report(&META, span, message)
+                    .help(format!("rename it: `{name}` carries {series}"));
+            } else {
+                let message = format!(
+                    "label `{name}` on a {} is mistaken for {series}",
+                    def.kind.as_str()
+                );
+                out.report(&META, span, message)
+                    .level(Level::Warning)
+                    .help("rename it: PromQL functions and dashboards give it a fixed meaning");
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testutil::*;
+
+    #[test]
+    fn error_on_the_owning_kind_and_warning_elsewhere() {
+        let defs = vec![
+            histogram("livestream_join_latency_seconds").labels(&["le"]),
+            summary("livestream_chunk_size_bytes")
+                .const_labels(&["quantile"])
+                .at(0, 300),
+            gauge("livestream_room_viewers").labels(&["le"]).at(0, 600),
+        ];
+        let d = run(check, defs);
+        let levels: Vec<Level> = d.iter().map(|d| d.level).collect();
+        assert_eq!(levels, [Level::Error, Level::Error, Level::Warning]);
+        assert_eq!(
+            d[0].message,
+            "label `le` is reserved on a histogram: `NewHistogramVec` panics"
+        );
+        assert_eq!(
+            d[2].message,
+            "label `le` on a gauge is mistaken for the bucket bound of histogram series"
+        );
+    }
+
+    #[test]
+    fn silent_on_other_names() {
+        let defs =
+            vec![histogram("livestream_join_latency_seconds").labels(&["level", "quantiles"])];
+        assert!(run(check, defs).is_empty());
+    }
+}

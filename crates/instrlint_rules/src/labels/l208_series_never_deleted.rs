@@ -1,0 +1,158 @@
+use crate::rule::{Group, PackageCtx, RuleMeta, Sink};
+use crate::util::defs::package_index;
+use crate::util::labels::{declared, is_short_lived, vector_name};
+use instrlint_core::facts::{DefRef, LabelUse, MetricDef, Receiver, Store};
+use instrlint_core::Level;
+
+pub const META: RuleMeta = RuleMeta {
+    code: "L208",
+    name: "series-never-deleted",
+    group: Group::Labels,
+    level: Level::Warning,
+    summary: "a vector labelled by a short-lived entity never deletes its series",
+    since: "0.1.0",
+};
+
+/// An unbound deleting use that may be on `def`: its receiver is unknown or
+/// has the name `def` is stored under. Such a use silences the rule.
+fn may_be(def: &MetricDef, u: &LabelUse) -> bool {
+    let stored = |name: &str| {
+        def.stores.iter().any(|s| match s {
+            Store::PackageVar { name: n } | Store::Local { name: n } => n == name,
+            Store::Field { field, .. } | Store::PackageVarField { field, .. } => field == name,
+        })
+    };
+    match &u.receiver {
+        Receiver::PackageVar { name, .. } => stored(name),
+        Receiver::Field { field, .. } | Receiver::PackageVarField { field, .. } => stored(field),
+        Receiver::Unknown => true,
+    }
+}
+
+pub fn check(ctx: &PackageCtx, out: &mut Sink) {
+    let Some(package) = package_index(ctx) else {
+        return;
+    };
+    let uses: Vec<&LabelUse> = ctx
+        .tree
+        .packages
+        .iter()
+        .flat_map(|p| &p.label_uses)
+        .collect();
+    for (index, def) in ctx.package.metrics.iter().enumerate() {
+        let Some(names) = declared(def).filter(|_| def.vector) else {
+            continue;
+        };
+        let Some((label, span)) = names
+            .into_iter()
+            .find(|(n, _)| is_short_lived(&ctx.settings.labels, n))
+        else {
+            continue;
+        };
+        let me = DefRef {
+            package,
+            index: index as u32,
+        };
+        let mine = |u: &&&LabelUse| u.def == Some(me);
+        let Some(created) = uses.iter().filter(mine).find(|u| u.method.creates_series()) else {
+            continue;
+        };
+        let deleted = uses
+            .iter()
+            .filter(|u| u.method.deletes())
+            .any(|u| match u.def {
+                Some(r) => r == me,
+                None => may_be(def, u),
+            });
+        if deleted {
+            continue;
+        }
+        let name = vector_name(def);
+        let message = format!("{name} is labelled by `{label}` but never deletes a series");
+        let help = format!(
+            "call `DeleteLabelValues` or `DeletePartialMatch` on {name} when the entity ends: \
+             otherwise every past `{label}` stays in memory and in every scrape"
+        );
+        out.report(&META, span, message)
+            .help(help)
+            .related(created.call, "series created here");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testutil::*;
+    use instrlint_core::facts::LabelMethod::*;
+
+    fn vector() -> Def {
+        gauge("livestream_room_viewers")
+            .labels(&["tier", "room_id"])
+            .stored_as("viewers")
+    }
+
+    #[test]
+    fn fires_once_without_a_deletion_in_the_tree() {
+        let uses = vec![
+            values(WithLabelValues, &[None, None]),
+            keys(With, &["tier", "room_id"]),
+        ];
+        let d = run_pkg(
+            check,
+            Pkg {
+                defs: vec![vector()],
+                uses,
+                ..Pkg::default()
+            },
+        );
+        assert_eq!(d.len(), 1);
+        assert_eq!(
+            d[0].message,
+            "`viewers` is labelled by `room_id` but never deletes a series"
+        );
+        assert_eq!(d[0].primary, span(0, 210, 218));
+        assert_eq!(d[0].related[0].message, "series created here");
+    }
+
+    #[test]
+    fn silent_with_a_deletion_unbound_deletion_or_no_use() {
+        let create = || values(WithLabelValues, &[None, None]);
+        for deletion in [
+            values(DeleteLabelValues, &[None, None]),
+            keys(DeletePartialMatch, &["room_id"]),
+            reset(),
+        ] {
+            let uses = vec![create(), deletion];
+            assert!(run_pkg(
+                check,
+                Pkg {
+                    defs: vec![vector()],
+                    uses,
+                    ..Pkg::default()
+                }
+            )
+            .is_empty());
+        }
+        let mut unbound = reset();
+        unbound.def = None;
+        unbound.receiver = Receiver::Unknown;
+        let uses = vec![create(), unbound];
+        assert!(run_pkg(
+            check,
+            Pkg {
+                defs: vec![vector()],
+                uses,
+                ..Pkg::default()
+            }
+        )
+        .is_empty());
+        assert!(run_pkg(
+            check,
+            Pkg {
+                defs: vec![vector()],
+                ..Pkg::default()
+            }
+        )
+        .is_empty());
+    }
+}

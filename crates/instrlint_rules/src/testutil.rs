@@ -195,8 +195,13 @@ impl Def {
     }
 
     /// The label list is a variable declared elsewhere ([`DECL`]).
+    /// The names then sit in [`DECL`]'s file: name `i` at `5 + 10 * i`.
     pub fn labels_declared_elsewhere(mut self) -> Self {
-        self.0.labels.as_mut().expect("labels").decl = Some(DECL);
+        let list = self.0.labels.as_mut().expect("labels");
+        list.decl = Some(DECL);
+        for (i, n) in list.names.iter_mut().flatten().enumerate() {
+            n.span = span(DECL.file.0, 5 + 10 * i as u32, 13 + 10 * i as u32);
+        }
         self
     }
 

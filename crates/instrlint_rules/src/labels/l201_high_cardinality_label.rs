@@ -1,5 +1,5 @@
 use crate::rule::{Group, PackageCtx, RuleMeta, Sink};
-use crate::util::labels::{all_names, is_high_cardinality};
+use crate::util::labels::{all_names, is_high_cardinality, site};
 use instrlint_core::Level;
 
 pub const META: RuleMeta = RuleMeta {
@@ -34,11 +34,11 @@ pub fn check(ctx: &PackageCtx, out: &mut Sink) {
             };
             let message =
                 format!("label `{name}` is unbounded: every distinct value is a new series");
-            let mut report = out.report(&META, span, message).help(help);
-            if let (false, Some(decl)) = (constant, def.labels.as_ref().and_then(|l| l.decl)) {
-                report = report.related(decl, "the label list is declared here");
+            let (at, decl) = site(def, span, constant);
+            let report = out.report(&META, at, message).help(help);
+            if let Some(decl) = decl {
+                report.related(decl, format!("`{name}` is declared here"));
             }
-            let _ = report;
         }
     }
 }
@@ -63,9 +63,11 @@ mod tests {
             d[0].message,
             "label `user_id` is unbounded: every distinct value is a new series"
         );
-        assert_eq!(d[0].primary, span(0, 200, 208));
-        assert_eq!(d[0].related[0].span, DECL);
-        assert_eq!(d[1].primary, span(0, 220, 228));
+        // The list is a variable declared elsewhere: the finding stays in the call.
+        assert_eq!(d[0].primary, span(0, 198, 290));
+        assert_eq!(d[0].related[0].span, span(9, 5, 13));
+        assert_eq!(d[0].related[0].message, "`user_id` is declared here");
+        assert_eq!(d[1].related[0].span, span(9, 25, 33));
         assert_eq!(d[2].help.as_deref(), Some(EXEMPLAR));
     }
 

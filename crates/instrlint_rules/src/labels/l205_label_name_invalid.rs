@@ -1,5 +1,5 @@
 use crate::rule::{Group, PackageCtx, RuleMeta, Sink};
-use crate::util::labels::all_names;
+use crate::util::labels::{all_names, site};
 use crate::util::names::{describe_char, snake_problem, to_snake};
 use instrlint_core::Level;
 
@@ -19,31 +19,41 @@ fn outside_charset(name: &str) -> Option<char> {
         .map(|(_, c)| c)
 }
 
+/// The problem with a name, its level and the fix.
+fn problem(name: &str) -> Option<(String, Level, String)> {
+    let rename = format!("rename it to `{}`", to_snake(name));
+    if name.is_empty() {
+        let help = "give the label a name: registration fails on an empty one";
+        Some(("label name is empty".into(), Level::Error, help.into()))
+    } else if name.starts_with("__") {
+        let help =
+            "names starting with `__` are reserved for Prometheus and rejected at registration";
+        Some((
+            format!("label name `{name}` starts with `__`"),
+            Level::Error,
+            help.into(),
+        ))
+    } else if let Some(c) = outside_charset(name) {
+        let message = format!("label name `{name}` contains {}", describe_char(c));
+        let why = "names outside `[a-zA-Z_][a-zA-Z0-9_]*` break Prometheus < 3 and most tooling";
+        Some((message, Level::Warning, format!("{rename}: {why}")))
+    } else {
+        let problem = snake_problem(name)?;
+        let message = format!("label name `{name}` is not snake_case: {problem}");
+        Some((message, Level::Warning, rename))
+    }
+}
+
 pub fn check(ctx: &PackageCtx, out: &mut Sink) {
     for def in &ctx.package.metrics {
-        for (name, span, _) in all_names(def) {
-            if name.is_empty() {
-                out.report(&META, span, "label name is empty")
-                    .help("give the label a name: registration fails on an empty one");
-            } else if name.starts_with("__") {
-                out.report(&META, span, format!("label name `{name}` starts with `__`"))
-                    .help("names starting with `__` are reserved for Prometheus itself and rejected at registration");
-            } else if let Some(c) = outside_charset(name) {
-                let fixed = to_snake(name);
-                out.report(&META, span, format!("label name `{name}` contains {}", describe_char(c)))
-                    .level(Level::Warning)
-                    .help(format!(
-                        "rename it to `{fixed}`: names outside `[a-zA-Z_][a-zA-Z0-9_]*` break Prometheus < 3 and most tooling"
-                    ));
-            } else if let Some(problem) = snake_problem(name) {
-                let fixed = to_snake(name);
-                out.report(
-                    &META,
-                    span,
-                    format!("label name `{name}` is not snake_case: {problem}"),
-                )
-                .level(Level::Warning)
-                .help(format!("rename it to `{fixed}`"));
+        for (name, span, constant) in all_names(def) {
+            let Some((message, level, help)) = problem(name) else {
+                continue;
+            };
+            let (at, decl) = site(def, span, constant);
+            let report = out.report(&META, at, message).level(level).help(help);
+            if let Some(decl) = decl {
+                report.related(decl, "the label is declared here");
             }
         }
     }

@@ -1,5 +1,5 @@
 use crate::rule::{Group, PackageCtx, RuleMeta, Sink};
-use crate::util::labels::all_names;
+use crate::util::labels::{all_names, site};
 use instrlint_core::facts::MetricKind;
 use instrlint_core::Level;
 
@@ -14,7 +14,8 @@ pub const META: RuleMeta = RuleMeta {
 
 pub fn check(ctx: &PackageCtx, out: &mut Sink) {
     for def in &ctx.package.metrics {
-        for (name, span, _) in all_names(def) {
+        for (name, span, constant) in all_names(def) {
+            let (at, decl) = site(def, span, constant);
             let (owner, series) = match name {
                 "le" => (
                     MetricKind::Histogram,
@@ -29,16 +30,22 @@ pub fn check(ctx: &PackageCtx, out: &mut Sink) {
                     owner.as_str(),
                     def.constructor
                 );
-                out.report(&META, span, message)
-                    .help(format!("rename it: `{name}` carries {series}"));
+                let report = out.report(&META, at, message);
+                let report = report.help(format!("rename it: `{name}` carries {series}"));
+                if let Some(decl) = decl {
+                    report.related(decl, "the label is declared here");
+                }
             } else {
                 let message = format!(
                     "label `{name}` on a {} is mistaken for {series}",
                     def.kind.as_str()
                 );
-                out.report(&META, span, message)
-                    .level(Level::Warning)
-                    .help("rename it: PromQL functions and dashboards give it a fixed meaning");
+                let report = out.report(&META, at, message).level(Level::Warning);
+                let report =
+                    report.help("rename it: PromQL and dashboards give it a fixed meaning");
+                if let Some(decl) = decl {
+                    report.related(decl, "the label is declared here");
+                }
             }
         }
     }

@@ -1,6 +1,6 @@
 use crate::rule::{Group, PackageCtx, RuleMeta, Sink};
 use crate::util::defs::package_index;
-use crate::util::labels::{declared, is_short_lived, vector_name};
+use crate::util::labels::{declared, is_short_lived, site, vector_name};
 use instrlint_core::facts::{DefRef, LabelUse, MetricDef, Receiver, Store};
 use instrlint_core::Level;
 
@@ -73,9 +73,12 @@ pub fn check(ctx: &PackageCtx, out: &mut Sink) {
             "call `DeleteLabelValues` or `DeletePartialMatch` on {name} when the entity ends: \
              otherwise every past `{label}` stays in memory and in every scrape"
         );
-        out.report(&META, span, message)
-            .help(help)
-            .related(created.call, "series created here");
+        let (at, decl) = site(def, span, false);
+        let report = out.report(&META, at, message).help(help);
+        let report = report.related(created.call, "series created here");
+        if let Some(decl) = decl {
+            report.related(decl, format!("`{label}` is declared here"));
+        }
     }
 }
 

@@ -1,5 +1,5 @@
 use crate::rule::{Group, PackageCtx, RuleMeta, Sink};
-use crate::util::labels::all_names;
+use crate::util::labels::{all_names, site};
 use instrlint_core::Level;
 
 pub const META: RuleMeta = RuleMeta {
@@ -40,9 +40,12 @@ pub fn check(ctx: &PackageCtx, out: &mut Sink) {
             } else {
                 "first declared here"
             };
-            out.report(&META, at, message)
-                .help(help)
-                .related(other, related);
+            let (at, decl) = site(def, at, false);
+            let report = out.report(&META, at, message).help(help);
+            let report = report.related(other, related);
+            if let Some(decl) = decl {
+                report.related(decl, "the repeated label is declared here");
+            }
         }
     }
 }

@@ -26,6 +26,17 @@ pub fn all_names(def: &MetricDef) -> Vec<(&str, Span, bool)> {
         .collect()
 }
 
+/// Where a finding on a declared label sits: on the name inside the
+/// constructor call, or, when the label list is a variable declared
+/// elsewhere, on the list expression in the call with the name as a related
+/// location (RULES.md: findings about a definition stay inside its call).
+pub fn site(def: &MetricDef, name: Span, constant: bool) -> (Span, Option<Span>) {
+    match def.labels.as_ref() {
+        Some(list) if !constant && list.decl.is_some() => (list.span, Some(name)),
+        _ => (name, None),
+    }
+}
+
 /// How a name compares to an identifier (L207, S503): lower-cased, `_`
 /// removed, so `roomID`, `RoomId` and `room_id` are one spelling.
 pub fn spelling(name: &str) -> String {

@@ -445,6 +445,22 @@ pub struct Pkg {
 }
 
 impl Pkg {
+    pub fn new(defs: Vec<Def>, uses: Vec<LabelUse>) -> Pkg {
+        Pkg {
+            defs,
+            uses,
+            ..Pkg::default()
+        }
+    }
+    pub fn ops(mut self, ops: Vec<MetricOp>) -> Self {
+        self.ops = ops;
+        self
+    }
+    pub fn regs(mut self, regs: Vec<RegisterCall>) -> Self {
+        self.regs = regs;
+        self
+    }
+
     pub fn facts(self) -> PackageFacts {
         PackageFacts {
             label_uses: self.uses,
@@ -474,6 +490,11 @@ pub fn run_pkgs(
         check(&ctx, &mut sink);
     }
     sink.into_diagnostics()
+}
+
+/// A finding's help text.
+pub fn help(d: &Diagnostic) -> &str {
+    d.help.as_deref().unwrap_or_default()
 }
 
 /// [`run_pkgs`] on one package with the default settings.

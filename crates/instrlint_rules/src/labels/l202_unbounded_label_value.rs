@@ -77,14 +77,7 @@ mod tests {
             deleted,
             values(LabelMethod::WithLabelValues, &[None]),
         ];
-        let d = run_pkg(
-            check,
-            Pkg {
-                defs: vec![def],
-                uses,
-                ..Pkg::default()
-            },
-        );
+        let d = run_pkg(check, Pkg::new(vec![def], uses));
         assert_eq!(d.len(), 2);
         assert_eq!(
             d[0].message,
@@ -99,14 +92,6 @@ mod tests {
     fn silent_on_bounded_values() {
         let def = counter("livestream_requests_total").labels(&["method"]);
         let uses = vec![values(LabelMethod::WithLabelValues, &[Some("method")])];
-        assert!(run_pkg(
-            check,
-            Pkg {
-                defs: vec![def],
-                uses,
-                ..Pkg::default()
-            }
-        )
-        .is_empty());
+        assert!(run_pkg(check, Pkg::new(vec![def], uses)).is_empty());
     }
 }

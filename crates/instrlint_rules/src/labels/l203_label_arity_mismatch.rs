@@ -88,40 +88,19 @@ mod tests {
         far.def = Some(def_ref(0, 0));
         let uses = vec![values(LabelMethod::WithLabelValues, &[a(), a(), a()])];
         let pkgs = vec![
-            Pkg {
-                defs: vec![vector()],
-                ..Pkg::default()
-            },
-            Pkg {
-                uses: vec![far],
-                ..Pkg::default()
-            },
+            Pkg::new(vec![vector()], vec![]),
+            Pkg::new(vec![], vec![far]),
         ];
         let mut d = run_pkgs(check, &Default::default(), pkgs);
-        d.extend(run_pkg(
-            check,
-            Pkg {
-                defs: vec![vector()],
-                uses,
-                ..Pkg::default()
-            },
-        ));
+        d.extend(run_pkg(check, Pkg::new(vec![vector()], uses)));
         assert_eq!(d.len(), 2);
         assert_eq!(
             d[0].message,
             "`joins` declares 2 labels (`room_id`, `action`); this call passes 1"
         );
-        assert!(d[0]
-            .help
-            .as_deref()
-            .unwrap()
-            .ends_with("`DeleteLabelValues` deletes nothing on a count mismatch"));
+        assert!(help(&d[0]).ends_with("`DeleteLabelValues` deletes nothing on a count mismatch"));
         assert_eq!(d[0].related[0].message, "declared here");
-        assert!(d[1]
-            .help
-            .as_deref()
-            .unwrap()
-            .contains("`WithLabelValues` panics"));
+        assert!(help(&d[1]).contains("`WithLabelValues` panics"));
     }
 
     #[test]
@@ -131,25 +110,9 @@ mod tests {
         unbound.def = None;
         let variadic = spread(values(LabelMethod::WithLabelValues, &[None]));
         let uses = vec![two(), unbound, variadic, values(LabelMethod::With, &[None])];
-        assert!(run_pkg(
-            check,
-            Pkg {
-                defs: vec![vector()],
-                uses,
-                ..Pkg::default()
-            }
-        )
-        .is_empty());
+        assert!(run_pkg(check, Pkg::new(vec![vector()], uses)).is_empty());
         let uses = vec![values(LabelMethod::WithLabelValues, &[None])];
         let defs = vec![vector().labels_unresolved()];
-        assert!(run_pkg(
-            check,
-            Pkg {
-                defs,
-                uses,
-                ..Pkg::default()
-            }
-        )
-        .is_empty());
+        assert!(run_pkg(check, Pkg::new(defs, uses)).is_empty());
     }
 }

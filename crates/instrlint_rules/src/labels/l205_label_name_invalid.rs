@@ -82,11 +82,7 @@ mod tests {
             ]
         );
         assert_eq!(d[2].message, "label name `gift-type` contains `-`");
-        assert!(d[2]
-            .help
-            .as_deref()
-            .unwrap()
-            .starts_with("rename it to `gift_type`"));
+        assert!(help(&d[2]).starts_with("rename it to `gift_type`"));
         assert_eq!(
             d[3].message,
             "label name `giftType` is not snake_case: it has upper-case letters"

@@ -68,11 +68,7 @@ mod tests {
         let def = counter("livestream_requests_total")
             .labels(&["method", "room_id"])
             .stored_as("requests");
-        Pkg {
-            defs: vec![def],
-            uses: vec![values(WithLabelValues, spellings)],
-            ..Pkg::default()
-        }
+        Pkg::new(vec![def], vec![values(WithLabelValues, spellings)])
     }
 
     #[test]

@@ -1,7 +1,7 @@
 use crate::rule::{Group, PackageCtx, RuleMeta, Sink};
 use crate::util::defs::package_index;
-use crate::util::labels::{declared, is_short_lived, site, vector_name};
-use instrlint_core::facts::{DefRef, LabelUse, MetricDef, Receiver, Store};
+use crate::util::labels::{declared, is_short_lived, may_receive, site, vector_name};
+use instrlint_core::facts::{DefRef, LabelUse};
 use instrlint_core::Level;
 
 pub const META: RuleMeta = RuleMeta {
@@ -12,22 +12,6 @@ pub const META: RuleMeta = RuleMeta {
     summary: "a vector labelled by a short-lived entity never deletes its series",
     since: "0.1.0",
 };
-
-/// An unbound deleting use that may be on `def`: its receiver is unknown or
-/// has the name `def` is stored under. Such a use silences the rule.
-fn may_be(def: &MetricDef, u: &LabelUse) -> bool {
-    let stored = |name: &str| {
-        def.stores.iter().any(|s| match s {
-            Store::PackageVar { name: n } | Store::Local { name: n } => n == name,
-            Store::Field { field, .. } | Store::PackageVarField { field, .. } => field == name,
-        })
-    };
-    match &u.receiver {
-        Receiver::PackageVar { name, .. } => stored(name),
-        Receiver::Field { field, .. } | Receiver::PackageVarField { field, .. } => stored(field),
-        Receiver::Unknown => true,
-    }
-}
 
 pub fn check(ctx: &PackageCtx, out: &mut Sink) {
     let Some(package) = package_index(ctx) else {
@@ -62,7 +46,7 @@ pub fn check(ctx: &PackageCtx, out: &mut Sink) {
             .filter(|u| u.method.deletes())
             .any(|u| match u.def {
                 Some(r) => r == me,
-                None => may_be(def, u),
+                None => may_receive(def, &u.receiver),
             });
         if deleted {
             continue;
@@ -100,14 +84,7 @@ mod tests {
             values(WithLabelValues, &[None, None]),
             keys(With, &["tier", "room_id"]),
         ];
-        let d = run_pkg(
-            check,
-            Pkg {
-                defs: vec![vector()],
-                uses,
-                ..Pkg::default()
-            },
-        );
+        let d = run_pkg(check, Pkg::new(vec![vector()], uses));
         assert_eq!(d.len(), 1);
         assert_eq!(
             d[0].message,
@@ -126,36 +103,13 @@ mod tests {
             reset(),
         ] {
             let uses = vec![create(), deletion];
-            assert!(run_pkg(
-                check,
-                Pkg {
-                    defs: vec![vector()],
-                    uses,
-                    ..Pkg::default()
-                }
-            )
-            .is_empty());
+            assert!(run_pkg(check, Pkg::new(vec![vector()], uses)).is_empty());
         }
         let mut unbound = reset();
         unbound.def = None;
-        unbound.receiver = Receiver::Unknown;
+        unbound.receiver = instrlint_core::facts::Receiver::Unknown;
         let uses = vec![create(), unbound];
-        assert!(run_pkg(
-            check,
-            Pkg {
-                defs: vec![vector()],
-                uses,
-                ..Pkg::default()
-            }
-        )
-        .is_empty());
-        assert!(run_pkg(
-            check,
-            Pkg {
-                defs: vec![vector()],
-                ..Pkg::default()
-            }
-        )
-        .is_empty());
+        assert!(run_pkg(check, Pkg::new(vec![vector()], uses)).is_empty());
+        assert!(run_pkg(check, Pkg::new(vec![vector()], vec![])).is_empty());
     }
 }

@@ -26,13 +26,12 @@ pub fn check(ctx: &PackageCtx, out: &mut Sink) {
             continue;
         };
         registered.extend(reg.collectors.iter().filter_map(|(_, d)| *d));
-        let (message, unit) = (format!("`{}` inside {}", reg.method, hot.place), hot.unit);
         let consequence = match reg.method.as_str() {
-            "Register" => format!("the second {unit} gets an `AlreadyRegisteredError`"),
-            _ => format!("the second {unit} panics with a duplicate registration"),
+            "Register" => format!("the second {} gets an `AlreadyRegisteredError`", hot.unit),
+            _ => hot.panics(),
         };
-        out.report(&META, reg.call, format!("{message}: {consequence}"))
-            .help(ONCE);
+        let message = format!("`{}` inside {}: {consequence}", reg.method, hot.place);
+        out.report(&META, reg.call, message).help(ONCE);
     }
     let package = package_index(ctx);
     for (index, def) in ctx.package.metrics.iter().enumerate() {
@@ -47,21 +46,9 @@ pub fn check(ctx: &PackageCtx, out: &mut Sink) {
         let Some(hot) = hot_place(&def.func).filter(|_| !once && !covered) else {
             continue;
         };
-        let (api, unit) = (def.api, hot.unit);
-        let consequence = match api {
-            MetricApi::Promauto => {
-                format!("the second {unit} panics with a duplicate registration")
-            }
-            MetricApi::Prometheus => {
-                format!(
-                    "every {unit} leaks a new collector that is never exported unless registered"
-                )
-            }
-        };
-        let api = if api == MetricApi::Promauto {
-            "promauto"
-        } else {
-            "prometheus"
+        let (api, consequence) = match def.api {
+            MetricApi::Promauto => ("promauto", hot.panics()),
+            MetricApi::Prometheus => ("prometheus", hot.leaks()),
         };
         let message = format!(
             "`{api}.{}` inside {}: {consequence}",
@@ -75,18 +62,14 @@ pub fn check(ctx: &PackageCtx, out: &mut Sink) {
 mod tests {
     use super::*;
     use crate::testutil::*;
-    use instrlint_core::facts::{ErrorUse, FuncKind};
+    use instrlint_core::facts::{ErrorUse, FuncKind, RegistryKind::Default};
 
     #[test]
     fn fires_on_constructors_and_registrations_in_hot_paths() {
         let handler = func(FuncKind::HttpHandler, "joinRoom");
         let mut looped = func(FuncKind::Other, "refresh");
         looped.in_loop = true;
-        let mut reg = register(
-            "MustRegister",
-            RegistryKind::Default,
-            ErrorUse::NotApplicable,
-        );
+        let mut reg = register("MustRegister", Default, ErrorUse::NotApplicable);
         reg.func = looped;
         let defs = vec![
             counter("livestream_room_joins_total").func(handler.clone()),
@@ -95,14 +78,7 @@ mod tests {
                 .func(handler)
                 .at(0, 300),
         ];
-        let mut d = run_pkg(
-            check,
-            Pkg {
-                defs,
-                regs: vec![reg.clone()],
-                ..Pkg::default()
-            },
-        );
+        let mut d = run_pkg(check, Pkg::new(defs, vec![]).regs(vec![reg.clone()]));
         d.sort_by_key(|d| d.primary);
         assert_eq!(d.len(), 3);
         assert_eq!(
@@ -116,7 +92,21 @@ mod tests {
     }
 
     #[test]
-    fn silent_at_start_up_for_descs_and_for_registered_collectors() {
+    fn a_collector_registered_in_the_same_hot_path_is_one_finding() {
+        let handler = func(FuncKind::HttpHandler, "joinRoom");
+        let mut reg = register("Register", Default, ErrorUse::Used);
+        reg.func = handler.clone();
+        let g = gauge("livestream_room_viewers").api(MetricApi::Prometheus);
+        let d = run_pkg(
+            check,
+            Pkg::new(vec![g.func(handler)], vec![]).regs(vec![reg]),
+        );
+        assert_eq!(d.len(), 1);
+        assert!(d[0].message.ends_with("gets an `AlreadyRegisteredError`"));
+    }
+
+    #[test]
+    fn silent_at_start_up_for_descs_and_unknown_registries() {
         let mut ctor = func(FuncKind::Constructor, "newMetrics");
         ctor.in_loop = true;
         let handler = func(FuncKind::HttpHandler, "joinRoom");
@@ -126,14 +116,6 @@ mod tests {
             counter("livestream_room_joins_total").func(ctor),
             desc("livestream_room_viewers").func(handler).at(0, 300),
         ];
-        assert!(run_pkg(
-            check,
-            Pkg {
-                defs,
-                regs: vec![reg],
-                ..Pkg::default()
-            }
-        )
-        .is_empty());
+        assert!(run_pkg(check, Pkg::new(defs, vec![]).regs(vec![reg])).is_empty());
     }
 }

@@ -37,13 +37,7 @@ mod tests {
             register("Register", RegistryKind::Default, ErrorUse::Discarded),
             register("Register", RegistryKind::Registry, ErrorUse::Blank),
         ];
-        let d = run_pkg(
-            check,
-            Pkg {
-                regs,
-                ..Pkg::default()
-            },
-        );
+        let d = run_pkg(check, Pkg::new(vec![], vec![]).regs(regs));
         assert_eq!(d.len(), 2);
         assert_eq!(d[0].message, "the error from `Register` is discarded");
         assert_eq!(d[1].message, "the error from `Register` is assigned to `_`");
@@ -60,13 +54,6 @@ mod tests {
             ),
             register("Register", RegistryKind::Unknown, ErrorUse::Discarded),
         ];
-        assert!(run_pkg(
-            check,
-            Pkg {
-                regs,
-                ..Pkg::default()
-            }
-        )
-        .is_empty());
+        assert!(run_pkg(check, Pkg::new(vec![], vec![]).regs(regs)).is_empty());
     }
 }

@@ -34,16 +34,9 @@ mod tests {
         let mut far = op("Add", Some(-0.5));
         far.def = Some(def_ref(1, 0));
         let pkgs = vec![
-            Pkg {
-                defs: vec![gauge("livestream_room_viewers")],
-                ops: vec![far],
-                ..Pkg::default()
-            },
-            Pkg {
-                defs: vec![counter("livestream_gifts_total")],
-                ops: vec![op("Add", Some(-1.0))],
-                ..Pkg::default()
-            },
+            Pkg::new(vec![gauge("livestream_room_viewers")], vec![]).ops(vec![far]),
+            Pkg::new(vec![counter("livestream_gifts_total")], vec![])
+                .ops(vec![op("Add", Some(-1.0))]),
         ];
         let d = run_pkgs(check, &Default::default(), pkgs);
         assert_eq!(d.len(), 1);
@@ -63,17 +56,10 @@ mod tests {
             op("Sub", Some(-1.0)),
             unbound,
         ];
-        let pkg = Pkg {
-            defs: vec![counter("livestream_gifts_total")],
-            ops,
-            ..Pkg::default()
-        };
+        let pkg = Pkg::new(vec![counter("livestream_gifts_total")], vec![]).ops(ops);
         assert!(run_pkg(check, pkg).is_empty());
-        let pkg = Pkg {
-            defs: vec![gauge("livestream_room_viewers")],
-            ops: vec![op("Add", Some(-1.0))],
-            ..Pkg::default()
-        };
+        let pkg = Pkg::new(vec![gauge("livestream_room_viewers")], vec![])
+            .ops(vec![op("Add", Some(-1.0))]);
         assert!(run_pkg(check, pkg).is_empty());
     }
 }

@@ -37,7 +37,10 @@ fn problem(buckets: &Buckets) -> Option<(Span, String)> {
             (Some(c), _) => Some((span, format!("`LinearBuckets` with count {c}"))),
             (_, Some(w)) if count.is_some_and(|c| c > 1.0) => Some((
                 span,
-                format!("`LinearBuckets` with width {w}: the buckets do not increase"),
+                format!(
+                    "`LinearBuckets` with width {w} and count {}",
+                    count.unwrap_or(0.0)
+                ),
             )),
             _ => None,
         },
@@ -93,21 +96,15 @@ mod tests {
         let d = run(check, defs);
         assert_eq!(d.len(), 4);
         assert_eq!(d[0].primary, span(0, 135, 138));
+        let messages: Vec<&str> = d.iter().map(|d| d.message.as_str()).collect();
         assert_eq!(
-            d[0].message,
-            "bucket `0.5` is not greater than the bucket before it (`0.5`): `NewHistogram` panics"
-        );
-        assert_eq!(
-            d[1].message,
-            "`LinearBuckets` with width 0: the buckets do not increase: `NewHistogram` panics"
-        );
-        assert_eq!(
-            d[2].message,
-            "`ExponentialBuckets` with factor 1: `NewHistogram` panics"
-        );
-        assert_eq!(
-            d[3].message,
-            "`ExponentialBucketsRange` with min 0: `NewHistogram` panics"
+            messages,
+            [
+                "bucket `0.5` is not greater than the bucket before it (`0.5`): `NewHistogram` panics",
+                "`LinearBuckets` with width 0 and count 5: `NewHistogram` panics",
+                "`ExponentialBuckets` with factor 1: `NewHistogram` panics",
+                "`ExponentialBucketsRange` with min 0: `NewHistogram` panics",
+            ]
         );
     }
 

@@ -41,14 +41,7 @@ mod tests {
         let def = counter("livestream_gifts_total")
             .labels(&["tier"])
             .stored_as("gifts");
-        let d = run_pkg(
-            check,
-            Pkg {
-                defs: vec![def],
-                uses: vec![reset()],
-                ..Pkg::default()
-            },
-        );
+        let d = run_pkg(check, Pkg::new(vec![def], vec![reset()]));
         assert_eq!(d.len(), 1);
         assert_eq!(
             d[0].message,
@@ -63,24 +56,8 @@ mod tests {
         unbound.def = None;
         let uses = vec![unbound, values(LabelMethod::DeleteLabelValues, &[None])];
         let def = counter("livestream_gifts_total").labels(&["tier"]);
-        assert!(run_pkg(
-            check,
-            Pkg {
-                defs: vec![def],
-                uses,
-                ..Pkg::default()
-            }
-        )
-        .is_empty());
+        assert!(run_pkg(check, Pkg::new(vec![def], uses)).is_empty());
         let def = gauge("livestream_room_viewers").labels(&["tier"]);
-        assert!(run_pkg(
-            check,
-            Pkg {
-                defs: vec![def],
-                uses: vec![reset()],
-                ..Pkg::default()
-            }
-        )
-        .is_empty());
+        assert!(run_pkg(check, Pkg::new(vec![def], vec![reset()])).is_empty());
     }
 }

@@ -10,6 +10,21 @@ pub struct Hot {
     pub unit: &'static str,
 }
 
+impl Hot {
+    /// What a registering constructor or `MustRegister` does here.
+    pub fn panics(&self) -> String {
+        format!(
+            "the second {} panics with a duplicate registration",
+            self.unit
+        )
+    }
+    /// What an unregistered `prometheus.New…` does here.
+    pub fn leaks(&self) -> String {
+        let unit = self.unit;
+        format!("every {unit} leaks a new collector that is never exported unless registered")
+    }
+}
+
 /// `None` for code that runs once: package level, `init`, `main`,
 /// constructors and other functions outside loops and goroutines, and the
 /// outer body of middleware.

@@ -2,7 +2,7 @@
 //! (L201–L209, T304).
 
 use instrlint_core::config::LabelSettings;
-use instrlint_core::facts::{LabelMethod, MetricDef, Store};
+use instrlint_core::facts::{LabelMethod, MetricDef, Receiver, Store};
 use instrlint_core::Span;
 
 /// The variable label names of a definition, with their spans, when the list
@@ -57,6 +57,23 @@ pub fn vector_name(def: &MetricDef) -> String {
         })
         .next()
         .map_or_else(|| "the vector".to_string(), |n| format!("`{n}`"))
+}
+
+/// Whether an unbound receiver may be `def`: it is unknown, or it has a
+/// name `def` is stored under (L208 counts such a deletion, never guessing
+/// that a series is left behind).
+pub fn may_receive(def: &MetricDef, receiver: &Receiver) -> bool {
+    let stored = |name: &str| {
+        def.stores.iter().any(|s| match s {
+            Store::PackageVar { name: n } | Store::Local { name: n } => n == name,
+            Store::Field { field, .. } | Store::PackageVarField { field, .. } => field == name,
+        })
+    };
+    match receiver {
+        Receiver::PackageVar { name, .. } => stored(name),
+        Receiver::Field { field, .. } | Receiver::PackageVarField { field, .. } => stored(field),
+        Receiver::Unknown => true,
+    }
 }
 
 /// "`a`, `b`".

@@ -59,21 +59,19 @@ pub fn vector_name(def: &MetricDef) -> String {
         .map_or_else(|| "the vector".to_string(), |n| format!("`{n}`"))
 }
 
-/// Whether an unbound receiver may be `def`: it is unknown, or it has a
-/// name `def` is stored under (L208 counts such a deletion, never guessing
-/// that a series is left behind).
+/// Whether an unbound receiver may be `def`: it has a name `def` is stored
+/// under, or it is not a named variable or field at all (unknown, a local).
+/// L208 counts such a deletion rather than guess that a series is left behind.
 pub fn may_receive(def: &MetricDef, receiver: &Receiver) -> bool {
-    let stored = |name: &str| {
-        def.stores.iter().any(|s| match s {
-            Store::PackageVar { name: n } | Store::Local { name: n } => n == name,
-            Store::Field { field, .. } | Store::PackageVarField { field, .. } => field == name,
-        })
+    let name = match receiver {
+        Receiver::PackageVar { name, .. } => name,
+        Receiver::Field { field, .. } | Receiver::PackageVarField { field, .. } => field,
+        _ => return true,
     };
-    match receiver {
-        Receiver::PackageVar { name, .. } => stored(name),
-        Receiver::Field { field, .. } | Receiver::PackageVarField { field, .. } => stored(field),
-        Receiver::Unknown => true,
-    }
+    def.stores.iter().any(|s| match s {
+        Store::PackageVar { name: n } | Store::Local { name: n } => n == name,
+        Store::Field { field, .. } | Store::PackageVarField { field, .. } => field == name,
+    })
 }
 
 /// "`a`, `b`".

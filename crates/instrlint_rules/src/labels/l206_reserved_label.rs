@@ -36,10 +36,13 @@ pub fn check(ctx: &PackageCtx, out: &mut Sink) {
                     report.related(decl, "the label is declared here");
                 }
             } else {
-                let message = format!(
-                    "label `{name}` on a {} is mistaken for {series}",
-                    def.kind.as_str()
-                );
+                let kind = def.kind.as_str();
+                let a = if kind.starts_with(['a', 'e', 'i', 'o', 'u']) {
+                    "an"
+                } else {
+                    "a"
+                };
+                let message = format!("label `{name}` on {a} {kind} is mistaken for {series}");
                 let report = out.report(&META, at, message).level(Level::Warning);
                 let report =
                     report.help("rename it: PromQL and dashboards give it a fixed meaning");

@@ -26,15 +26,19 @@ pub fn all_names(def: &MetricDef) -> Vec<(&str, Span, bool)> {
         .collect()
 }
 
-/// Where a finding on a declared label sits: on the name inside the
-/// constructor call, or, when the label list is a variable declared
-/// elsewhere, on the list expression in the call with the name as a related
-/// location (RULES.md: findings about a definition stay inside its call).
+/// Where a finding on a declared label sits: on the name when it is written
+/// inside the constructor call or its Opts literal; otherwise (a label slice
+/// or a `ConstLabels` map declared elsewhere) on the list expression in the
+/// call, or the Opts literal, with the name as a related location (RULES.md:
+/// findings about a definition stay inside it).
 pub fn site(def: &MetricDef, name: Span, constant: bool) -> (Span, Option<Span>) {
-    match def.labels.as_ref() {
-        Some(list) if !constant && list.decl.is_some() => (list.span, Some(name)),
-        _ => (name, None),
+    let within =
+        |outer: Span| outer.file == name.file && outer.start <= name.start && name.end <= outer.end;
+    if within(def.call) || def.opts.is_some_and(within) {
+        return (name, None);
     }
+    let list = def.labels.as_ref().map(|l| l.span).filter(|_| !constant);
+    (list.or(def.opts).unwrap_or(def.call), Some(name))
 }
 
 /// How a name compares to an identifier (L207, S503): lower-cased, `_`
@@ -117,6 +121,22 @@ mod tests {
             assert_eq!(spelling(s), "roomid");
         }
         assert_eq!(spelling("giftType"), spelling("gift_type"));
+    }
+
+    #[test]
+    fn findings_on_labels_declared_elsewhere_stay_in_the_definition() {
+        use crate::testutil::{counter, DECL};
+        let def = counter("livestream_gifts_sent_total")
+            .labels(&["tier"])
+            .labels_declared_elsewhere()
+            .const_labels(&["region"])
+            .build();
+        let list = def.labels.as_ref().unwrap();
+        let tier = list.names.as_ref().unwrap()[0].span;
+        assert_eq!(site(&def, tier, false), (list.span, Some(tier)));
+        let region = def.const_labels.as_ref().unwrap()[0].span;
+        assert_eq!(site(&def, region, true), (region, None));
+        assert_eq!(site(&def, DECL, true), (def.opts.unwrap(), Some(DECL)));
     }
 
     #[test]

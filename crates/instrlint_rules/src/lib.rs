@@ -2,10 +2,13 @@
 //! this crate never sees a syntax tree.
 
 pub mod context;
+pub mod labels;
 pub mod metric_names;
+pub mod registration;
 pub mod registry;
 pub mod rule;
 pub mod spans;
+pub mod types;
 pub mod util;
 
 #[cfg(test)]

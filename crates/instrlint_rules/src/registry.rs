@@ -1,8 +1,7 @@
 //! The one place a rule is registered: one line per rule, in catalog order.
 
-use crate::metric_names;
 use crate::rule::{Check, Rule};
-use crate::{context, spans};
+use crate::{context, labels, metric_names, registration, spans, types};
 
 /// `rule!(Package|Tree, group::module, "CODE-name.md")`: the module's `META`
 /// and `check`, and the doc from `rules/` embedded.
@@ -81,6 +80,82 @@ pub static RULES: &[Rule] = &[
         Tree,
         metric_names::m113_duplicate_metric,
         "M113-duplicate-metric.md"
+    ),
+    rule!(
+        Package,
+        labels::l201_high_cardinality_label,
+        "L201-high-cardinality-label.md"
+    ),
+    rule!(
+        Package,
+        labels::l202_unbounded_label_value,
+        "L202-unbounded-label-value.md"
+    ),
+    rule!(
+        Package,
+        labels::l203_label_arity_mismatch,
+        "L203-label-arity-mismatch.md"
+    ),
+    rule!(
+        Package,
+        labels::l204_label_keys_mismatch,
+        "L204-label-keys-mismatch.md"
+    ),
+    rule!(
+        Package,
+        labels::l205_label_name_invalid,
+        "L205-label-name-invalid.md"
+    ),
+    rule!(
+        Package,
+        labels::l206_reserved_label,
+        "L206-reserved-label.md"
+    ),
+    rule!(
+        Package,
+        labels::l207_label_values_swapped,
+        "L207-label-values-swapped.md"
+    ),
+    rule!(
+        Package,
+        labels::l208_series_never_deleted,
+        "L208-series-never-deleted.md"
+    ),
+    rule!(
+        Package,
+        labels::l209_duplicate_label,
+        "L209-duplicate-label.md"
+    ),
+    rule!(
+        Package,
+        types::t301_counter_negative_add,
+        "T301-counter-negative-add.md"
+    ),
+    rule!(
+        Package,
+        types::t302_invalid_buckets,
+        "T302-invalid-buckets.md"
+    ),
+    rule!(
+        Package,
+        types::t303_default_buckets,
+        "T303-default-buckets.md"
+    ),
+    rule!(Package, types::t304_counter_reset, "T304-counter-reset.md"),
+    rule!(
+        Package,
+        types::t305_summary_not_aggregatable,
+        "T305-summary-not-aggregatable.md"
+    ),
+    rule!(
+        Package,
+        registration::r401_metric_in_hot_path,
+        "R401-metric-in-hot-path.md"
+    ),
+    rule!(
+        Package,
+        registration::r402_register_error_ignored,
+        "R402-register-error-ignored.md"
     ),
     rule!(
         Package,
@@ -205,7 +280,8 @@ mod tests {
         use crate::rule::{PackageCtx, Sink, TreeCtx};
         use crate::testutil::*;
         use instrlint_core::config::Settings;
-        use instrlint_core::facts::{PackageFacts, TreeFacts};
+        use instrlint_core::facts::LabelMethod::{With, WithLabelValues};
+        use instrlint_core::facts::{ErrorUse, FuncKind, LabelUse, RegistryKind, TreeFacts};
 
         let defs = [
             counter("livestream_room-joins_total"),
@@ -223,10 +299,54 @@ mod tests {
             counter("x").dynamic("kind").at(0, 3300),
             gauge("livestream_room_viewers").at(1, 0),
         ];
-        let package = PackageFacts {
-            metrics: defs.into_iter().map(Def::build).collect(),
-            ..PackageFacts::default()
+        let mut defs = Vec::from(defs);
+        // L, T and R: a vector with bad label names, histograms and a summary,
+        // a definition in a handler, and uses bound to the vectors.
+        let (gifts, viewers) = (defs.len() as u32, defs.len() as u32 + 1);
+        defs.extend([
+            counter("livestream_gifts_sent_total")
+                .labels(&["user_id", "tier", "", "le", "tier"])
+                .stored_as("gifts")
+                .at(2, 0),
+            gauge("livestream_room_viewers")
+                .labels(&["method", "room_id"])
+                .stored_as("viewers")
+                .at(3, 0),
+            histogram("livestream_join_latency_seconds").at(2, 300),
+            histogram("livestream_chunk_size_bytes")
+                .literal_buckets(&[Some(2.0), Some(1.0)])
+                .at(2, 600),
+            summary("livestream_join_latency_seconds")
+                .objectives()
+                .at(2, 900),
+            counter("livestream_room_joins_total")
+                .func(func(FuncKind::HttpHandler, "joinRoom"))
+                .at(2, 1200),
+        ]);
+        let on = |mut u: LabelUse, def: u32| {
+            u.def = Some(def_ref(0, def));
+            u
         };
+        let swapped = values(WithLabelValues, &[Some("roomID"), Some("method")]);
+        let uses = vec![
+            on(sourced(swapped, 0, unbounded("r.URL.Path", false)), viewers),
+            on(values(WithLabelValues, &[None]), viewers),
+            on(keys(With, &["kind"]), viewers),
+            on(reset(), gifts),
+        ];
+        let mut add = op("Add", Some(-1.0));
+        add.def = Some(def_ref(0, gifts));
+        let package = Pkg {
+            defs,
+            uses,
+            ops: vec![add],
+            regs: vec![register(
+                "Register",
+                RegistryKind::Default,
+                ErrorUse::Discarded,
+            )],
+        }
+        .facts();
         let package = crate::testutil_spans::with_span_and_context_facts(package);
         let tree = TreeFacts {
             packages: vec![package.clone()],

@@ -2,9 +2,10 @@
 
 use crate::rule::{PackageCtx, Sink, TreeCtx};
 use instrlint_core::config::Settings;
-use instrlint_core::facts::LabelName;
 use instrlint_core::facts::{
-    FuncContext, MetricApi, MetricDef, MetricKind, NamePart, NameRole, PackageFacts, TreeFacts,
+    Buckets, DefRef, ErrorUse, FuncContext, FuncKind, LabelArg, LabelArgs, LabelKey, LabelList,
+    LabelMethod, LabelName, LabelUse, MetricApi, MetricDef, MetricKind, MetricOp, NamePart,
+    NameRole, PackageFacts, Receiver, RegisterCall, RegistryKind, Store, TreeFacts, ValueSource,
 };
 use instrlint_core::{Diagnostic, Dynamic, FileId, Span, StrConst, Value};
 
@@ -72,6 +73,9 @@ pub fn gauge(name: &str) -> Def {
 }
 pub fn histogram(name: &str) -> Def {
     metric(MetricKind::Histogram, name)
+}
+pub fn summary(name: &str) -> Def {
+    metric(MetricKind::Summary, name)
 }
 pub fn desc(name: &str) -> Def {
     metric(MetricKind::Desc, name)
@@ -164,26 +168,338 @@ impl Def {
         let f = &mut self.0.func;
         f.name = Some(name.to_string());
         f.receiver = receiver.map(str::to_string);
-        f.kind = instrlint_core::facts::FuncKind::Other;
+        f.kind = FuncKind::Other;
         self
     }
 
     pub fn const_labels(mut self, keys: &[&str]) -> Self {
-        let file = self.0.call.file.0;
-        let labels = keys
+        let labels = names(self.0.call, 150, keys);
+        self.0.const_labels = Some(labels);
+        self
+    }
+
+    /// A vector declaring `labels`: name `i` at `call.start + 100 + 10 * i`.
+    pub fn labels(mut self, labels: &[&str]) -> Self {
+        let d = &mut self.0;
+        d.vector = true;
+        if !d.constructor.ends_with("Vec") {
+            d.constructor.push_str("Vec");
+        }
+        let (file, start) = (d.call.file.0, d.call.start);
+        d.labels = Some(LabelList {
+            names: Some(names(d.call, 100, labels)),
+            span: span(file, start + 98, start + 190),
+            decl: None,
+        });
+        self
+    }
+
+    /// The label list is a variable declared elsewhere ([`DECL`]).
+    /// The names then sit in [`DECL`]'s file: name `i` at `5 + 10 * i`.
+    pub fn labels_declared_elsewhere(mut self) -> Self {
+        let list = self.0.labels.as_mut().expect("labels");
+        list.decl = Some(DECL);
+        for (i, n) in list.names.iter_mut().flatten().enumerate() {
+            n.span = span(DECL.file.0, 5 + 10 * i as u32, 13 + 10 * i as u32);
+        }
+        self
+    }
+
+    /// The label list cannot be resolved.
+    pub fn labels_unresolved(mut self) -> Self {
+        self.0.labels.as_mut().expect("labels").names = None;
+        self
+    }
+
+    /// `var <name> = …`.
+    pub fn stored_as(mut self, name: &str) -> Self {
+        self.0.stores.push(Store::PackageVar {
+            name: name.to_string(),
+        });
+        self
+    }
+
+    pub fn buckets(mut self, buckets: Buckets) -> Self {
+        self.0.buckets = Some(buckets);
+        self
+    }
+
+    /// A `[]float64{…}` literal: value `i` at `call.start + 120 + 5 * i`.
+    pub fn literal_buckets(self, values: &[Option<f64>]) -> Self {
+        let (file, start) = (self.0.call.file.0, self.0.call.start);
+        let values = values
             .iter()
-            .map(|k| LabelName {
-                value: Value::Resolved(StrConst::new(*k)),
-                span: span(file, 0, 0),
+            .enumerate()
+            .map(|(i, v)| {
+                let at = start + 120 + 5 * i as u32;
+                (*v, span(file, at, at + 3))
             })
             .collect();
-        self.0.const_labels = Some(labels);
+        let span = span(file, start + 118, start + 180);
+        self.buckets(Buckets::Literal { values, span })
+    }
+
+    pub fn objectives(mut self) -> Self {
+        let (file, start) = (self.0.call.file.0, self.0.call.start);
+        self.0.objectives = Some(span(file, start + 80, start + 95));
+        self
+    }
+
+    pub fn native(mut self) -> Self {
+        self.0.native_histogram = true;
+        self
+    }
+
+    pub fn api(mut self, api: MetricApi) -> Self {
+        self.0.api = api;
+        self
+    }
+
+    pub fn func(mut self, func: FuncContext) -> Self {
+        self.0.func = func;
         self
     }
 
     pub fn build(self) -> MetricDef {
         self.0
     }
+}
+
+fn names(call: Span, at: u32, labels: &[&str]) -> Vec<LabelName> {
+    let (file, start) = (call.file.0, call.start + at);
+    labels
+        .iter()
+        .enumerate()
+        .map(|(i, n)| LabelName {
+            value: Value::Resolved(StrConst::new(*n)),
+            span: span(file, start + 10 * i as u32, start + 10 * i as u32 + 8),
+        })
+        .collect()
+}
+
+/// `LinearBuckets(start, width, count)`, `ExponentialBuckets(start, factor,
+/// count)` and `ExponentialBucketsRange(min, max, count)`, at `0..1`.
+pub fn linear(start: Option<f64>, width: Option<f64>, count: Option<f64>) -> Buckets {
+    let span = span(0, 0, 1);
+    Buckets::Linear {
+        start,
+        width,
+        count,
+        span,
+    }
+}
+pub fn exponential(start: Option<f64>, factor: Option<f64>, count: Option<f64>) -> Buckets {
+    let span = span(0, 0, 1);
+    Buckets::Exponential {
+        start,
+        factor,
+        count,
+        span,
+    }
+}
+pub fn exponential_range(min: Option<f64>, max: Option<f64>, count: Option<f64>) -> Buckets {
+    let span = span(0, 0, 1);
+    Buckets::ExponentialRange {
+        min,
+        max,
+        count,
+        span,
+    }
+}
+
+/// `Buckets: prometheus.DefBuckets`.
+pub fn default_buckets() -> Buckets {
+    Buckets::Default {
+        span: span(0, 0, 1),
+    }
+}
+
+/// The code of function `name` of `kind`, outside loops, closures and goroutines.
+pub fn func(kind: FuncKind, name: &str) -> FuncContext {
+    FuncContext {
+        name: Some(name.to_string()),
+        kind,
+        ..FuncContext::package_level()
+    }
+}
+
+pub fn def_ref(package: u32, index: u32) -> DefRef {
+    DefRef { package, index }
+}
+
+fn arg(at: Span, spelling: Option<&str>) -> LabelArg {
+    LabelArg {
+        span: at,
+        spelling: spelling.map(str::to_string),
+        source: ValueSource::Bounded,
+    }
+}
+
+fn label_use(method: LabelMethod, args: LabelArgs) -> LabelUse {
+    LabelUse {
+        method,
+        call: span(0, 1000, 1060),
+        method_span: span(0, 1010, 1020),
+        receiver: Receiver::PackageVar {
+            import_path: None,
+            name: "joins".to_string(),
+        },
+        def: Some(def_ref(0, 0)),
+        args,
+        func: func(FuncKind::Other, "join"),
+    }
+}
+
+/// `joins.<method>(args…)` bound to the package's first definition; argument
+/// `i` (spelled as given) at `1020 + 10 * i`.
+pub fn values(method: LabelMethod, spellings: &[Option<&str>]) -> LabelUse {
+    let args = spellings
+        .iter()
+        .enumerate()
+        .map(|(i, s)| arg(span(0, 1020 + 10 * i as u32, 1028 + 10 * i as u32), *s))
+        .collect();
+    let variadic = false;
+    label_use(method, LabelArgs::Values { args, variadic })
+}
+
+/// `joins.<method>(prometheus.Labels{key: v, …})` bound to the first definition.
+pub fn keys(method: LabelMethod, keys: &[&str]) -> LabelUse {
+    let keys = keys
+        .iter()
+        .enumerate()
+        .map(|(i, k)| {
+            let at = span(0, 1020 + 10 * i as u32, 1025 + 10 * i as u32);
+            LabelKey {
+                key: Value::Resolved(StrConst::new(*k)),
+                span: at,
+                value: arg(span(0, at.end + 1, at.end + 4), None),
+            }
+        })
+        .collect();
+    label_use(method, LabelArgs::Keys { keys: Some(keys) })
+}
+
+/// Sets the value source of argument (or key) `i`.
+pub fn sourced(mut u: LabelUse, i: usize, source: ValueSource) -> LabelUse {
+    match &mut u.args {
+        LabelArgs::Values { args, .. } => args[i].source = source,
+        LabelArgs::Keys { keys: Some(keys) } => keys[i].value.source = source,
+        _ => panic!("no argument {i}"),
+    }
+    u
+}
+
+/// The last argument is spread (`vals...`).
+pub fn spread(mut u: LabelUse) -> LabelUse {
+    if let LabelArgs::Values { variadic, .. } = &mut u.args {
+        *variadic = true;
+    }
+    u
+}
+
+pub fn reset() -> LabelUse {
+    label_use(LabelMethod::Reset, LabelArgs::None)
+}
+
+/// The value source of an argument: `what` from an unbounded source,
+/// through a local assigned at [`DECL`] when `via`.
+pub fn unbounded(what: &str, via: bool) -> ValueSource {
+    ValueSource::Unbounded {
+        what: what.to_string(),
+        via: via.then_some(DECL),
+    }
+}
+
+/// `x.<method>(value)` bound to the first definition.
+pub fn op(method: &str, value: Option<f64>) -> MetricOp {
+    MetricOp {
+        method: method.to_string(),
+        call: span(0, 1100, 1120),
+        receiver: Receiver::Unknown,
+        def: Some(def_ref(0, 0)),
+        value,
+        value_span: Some(span(0, 1110, 1115)),
+        func: func(FuncKind::Other, "sendGift"),
+    }
+}
+
+/// A `Register`-family call at package level with its collector bound to the first definition.
+pub fn register(method: &str, registry: RegistryKind, error: ErrorUse) -> RegisterCall {
+    RegisterCall {
+        method: method.to_string(),
+        call: span(0, 1200, 1240),
+        registry,
+        error,
+        collectors: vec![(Receiver::Unknown, Some(def_ref(0, 0)))],
+        func: FuncContext::package_level(),
+    }
+}
+
+/// One package of hand-built facts.
+#[derive(Default)]
+pub struct Pkg {
+    pub defs: Vec<Def>,
+    pub uses: Vec<LabelUse>,
+    pub ops: Vec<MetricOp>,
+    pub regs: Vec<RegisterCall>,
+}
+
+impl Pkg {
+    pub fn new(defs: Vec<Def>, uses: Vec<LabelUse>) -> Pkg {
+        Pkg {
+            defs,
+            uses,
+            ..Pkg::default()
+        }
+    }
+    pub fn ops(mut self, ops: Vec<MetricOp>) -> Self {
+        self.ops = ops;
+        self
+    }
+    pub fn regs(mut self, regs: Vec<RegisterCall>) -> Self {
+        self.regs = regs;
+        self
+    }
+
+    pub fn facts(self) -> PackageFacts {
+        PackageFacts {
+            label_uses: self.uses,
+            metric_ops: self.ops,
+            registrations: self.regs,
+            ..package(self.defs)
+        }
+    }
+}
+
+/// Runs a package rule on every package of the tree, in order.
+pub fn run_pkgs(
+    check: fn(&PackageCtx, &mut Sink),
+    settings: &Settings,
+    pkgs: Vec<Pkg>,
+) -> Vec<Diagnostic> {
+    let tree = TreeFacts {
+        packages: pkgs.into_iter().map(Pkg::facts).collect(),
+    };
+    let mut sink = Sink::new();
+    for package in &tree.packages {
+        let ctx = PackageCtx {
+            package,
+            tree: &tree,
+            settings,
+        };
+        check(&ctx, &mut sink);
+    }
+    sink.into_diagnostics()
+}
+
+/// A finding's help text.
+pub fn help(d: &Diagnostic) -> &str {
+    d.help.as_deref().unwrap_or_default()
+}
+
+/// [`run_pkgs`] on one package with the default settings.
+pub fn run_pkg(check: fn(&PackageCtx, &mut Sink), pkg: Pkg) -> Vec<Diagnostic> {
+    run_pkgs(check, &Settings::default(), vec![pkg])
 }
 
 fn package(defs: Vec<Def>) -> PackageFacts {

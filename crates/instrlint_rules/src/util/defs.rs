@@ -51,3 +51,20 @@ pub fn one_line(text: &str) -> String {
 pub fn is_last_part(role: NameRole) -> bool {
     matches!(role, NameRole::Name | NameRole::FqName)
 }
+
+/// The index of the package a package rule runs on, in the tree (for
+/// comparing `DefRef`s): the tree's own element, or else the package of the
+/// same directory and clause.
+pub fn package_index(ctx: &crate::rule::PackageCtx) -> Option<u32> {
+    let packages = &ctx.tree.packages;
+    let me = ctx.package;
+    let index = packages
+        .iter()
+        .position(|p| std::ptr::eq(p, me))
+        .or_else(|| {
+            packages
+                .iter()
+                .position(|p| p.dir == me.dir && p.name == me.name)
+        })?;
+    Some(index as u32)
+}

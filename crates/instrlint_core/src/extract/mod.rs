@@ -12,6 +12,7 @@ mod lists;
 mod literals;
 mod locals;
 mod metrics;
+mod otel;
 mod parse;
 mod pkg;
 mod prefilter;
@@ -21,6 +22,8 @@ mod walk;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_otel;
 #[cfg(test)]
 mod tests_spans;
 
@@ -86,6 +89,7 @@ fn extract_into(
         facts.syntax_errors.extend(file.syntax_error);
     }
     spans::extract_spans(&pkg, facts);
+    otel::extract_otel(&pkg, facts);
     facts
         .metrics
         .sort_by_key(|m| (m.call.file, m.call.start, m.call.end));

@@ -121,6 +121,19 @@ pub fn measurement(keys: &[&str], instrument: Option<u32>) -> OtelMeasurement {
     }
 }
 
+/// The measurement moved `by` bytes further down file 0.
+pub fn shifted(mut m: OtelMeasurement, by: u32) -> OtelMeasurement {
+    let mv = |s: &mut Span| *s = span(s.file.0, s.start + by, s.end + by);
+    mv(&mut m.option);
+    if let Some(c) = &mut m.measurement {
+        mv(&mut c.call);
+    }
+    for a in &mut m.attributes {
+        mv(&mut a.span);
+    }
+    m
+}
+
 pub fn package(instruments: Vec<Inst>, measurements: Vec<OtelMeasurement>) -> PackageFacts {
     PackageFacts {
         dir: "room".to_string(),

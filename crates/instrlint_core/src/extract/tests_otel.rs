@@ -201,3 +201,25 @@ fn no_otel_metric_import_no_facts() {
     let facts = extract_package("room", "room", &[&f]);
     assert!(facts.otel_instruments.is_empty());
 }
+
+#[test]
+fn meter_field_declared_in_another_file_and_meter_functions() {
+    let a = file(
+        0,
+        "server.go",
+        format!(
+            "package room\n{HEADER}type Server struct {{ meter metric.Meter }}\nfunc meterOf() metric.Meter {{ return otel.Meter(\"x\") }}\nvar q, _ = meterOf().Int64Histogram(\"room.queue\")\n"
+        ),
+    );
+    // No imports at all: found by the prefilter's instrument triggers.
+    let b = file(
+        1,
+        "init.go",
+        "package room\nfunc (s *Server) setup() { s.meter.Int64Counter(\"room.requests\") }\n"
+            .into(),
+    );
+    let facts = extract_package("room", "room", &[&a, &b]);
+    let names: Vec<&str> = facts.otel_instruments.iter().map(name).collect();
+    assert_eq!(names, ["room.queue", "room.requests"]);
+    assert_eq!(facts.otel_instruments[1].call.file, FileId(1));
+}

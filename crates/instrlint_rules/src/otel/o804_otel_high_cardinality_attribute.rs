@@ -16,6 +16,8 @@ const EXEMPLAR: &str = "drop it: the SDK links measurements to the active trace 
 pub fn check(ctx: &PackageCtx, out: &mut Sink) {
     let lists = &ctx.settings.labels;
     let pkg = ctx.package;
+    // An attribute slice or set shared by several measurements is one cause.
+    let mut seen = std::collections::HashSet::new();
     for m in &pkg.otel_measurements {
         let on = m
             .measurement
@@ -31,6 +33,9 @@ pub fn check(ctx: &PackageCtx, out: &mut Sink) {
             let Some(normal) = high_cardinality(lists, key) else {
                 continue;
             };
+            if !seen.insert(attr.span) {
+                continue;
+            }
             let help = match normal.as_str() {
                 "trace_id" | "span_id" => EXEMPLAR.to_string(),
                 _ => "drop it, or map the value to a small set (tier, region, kind); keep the \
@@ -72,7 +77,7 @@ mod tests {
                 vec![counter("room.joins").stored_as("joins")],
                 vec![
                     measurement(&["user_id", "action", "user.id"], Some(0)),
-                    measurement(&["trace_id", "viewerId"], None),
+                    shifted(measurement(&["trace_id", "viewerId"], None), 1000),
                 ],
             ),
         );
@@ -86,6 +91,13 @@ mod tests {
         assert!(d[2].message.contains("on a measurement"));
         assert_eq!(d[2].help.as_deref(), Some(EXEMPLAR));
         assert!(d[3].message.contains("`viewerId`"));
+    }
+
+    #[test]
+    fn a_shared_attribute_is_reported_once() {
+        let shared = measurement(&["user_id"], None);
+        let d = run(check, package(vec![], vec![shared.clone(), shared]));
+        assert_eq!(d.len(), 1);
     }
 
     #[test]

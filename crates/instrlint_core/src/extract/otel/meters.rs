@@ -22,7 +22,8 @@ impl<'p, 't> Mx<'p, 't> {
                 let Some(f) = n.child_by_field_name("function") else {
                     return false;
                 };
-                if p.prom_member(site, f, Api::Otel) == Some("Meter") {
+                if p.prom_member(site, f, Api::Otel) == Some("Meter") || self.returns_meter(site, f)
+                {
                     return true;
                 }
                 if f.kind() != "selector_expression" {
@@ -63,6 +64,25 @@ impl<'p, 't> Mx<'p, 't> {
             }
             _ => false,
         }
+    }
+
+    /// `meter()`: a package function declared to return `metric.Meter`.
+    fn returns_meter(&self, site: Site<'_, 't>, f: Node<'t>) -> bool {
+        let p = self.pkg;
+        if f.kind() != "identifier" {
+            return false;
+        }
+        let name = p.text(site.unit, f);
+        if p.is_shadowed(site, name, f.start_byte()) {
+            return false;
+        }
+        let Some(d) = p.decls.get(name).filter(|d| !d.ambiguous) else {
+            return false;
+        };
+        d.spec.kind() == "function_declaration"
+            && d.spec
+                .child_by_field_name("result")
+                .is_some_and(|r| is_meter_type(self, d.unit, r))
     }
 
     /// Collects struct fields that hold meters: declared `metric.Meter`,

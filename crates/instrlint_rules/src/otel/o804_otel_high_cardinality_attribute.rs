@@ -52,15 +52,27 @@ pub fn check(ctx: &PackageCtx, out: &mut Sink) {
 
 /// L201's lists applied to an attribute key (one configuration, two APIs):
 /// the key in snake_case with `.` and `-` as `_` (`user.id` is `user_id`, as
-/// the Prometheus exporter writes it), returned when it is listed or any
-/// `*_id` not allowed.
+/// the Prometheus exporter writes it), or for a dotted key its last segment
+/// (`url.path` is a `path`, `user.email` an `email`). Returns the listed
+/// spelling, or `None` when the key is bounded or allowed.
+fn high_cardinality(lists: &LabelSettings, key: &str) -> Option<String> {
+    let snake = |k: &str| crate::util::names::to_snake(&k.replace(['.', '-'], "_"));
+    let whole = snake(key);
+    if lists.allow.contains(&whole) {
+        return None;
+    }
+    let last = key.rsplit_once('.').map(|(_, l)| snake(l));
+    [Some(whole), last]
+        .into_iter()
+        .flatten()
+        .find(|k| is_listed(lists, k))
+}
+
 // Mirrors `util::labels::is_high_cardinality` of the labels branch; use it
 // once both are merged.
-fn high_cardinality(lists: &LabelSettings, key: &str) -> Option<String> {
-    let normal = crate::util::names::to_snake(&key.replace(['.', '-'], "_"));
-    let hit = !lists.allow.contains(&normal)
-        && (lists.high_cardinality.contains(&normal) || normal.ends_with("_id"));
-    hit.then_some(normal)
+fn is_listed(lists: &LabelSettings, name: &str) -> bool {
+    !lists.allow.iter().any(|a| a == name)
+        && (lists.high_cardinality.iter().any(|h| h == name) || name.ends_with("_id"))
 }
 
 #[cfg(test)]
@@ -77,11 +89,14 @@ mod tests {
                 vec![counter("room.joins").stored_as("joins")],
                 vec![
                     measurement(&["user_id", "action", "user.id"], Some(0)),
-                    shifted(measurement(&["trace_id", "viewerId"], None), 1000),
+                    shifted(
+                        measurement(&["trace_id", "viewerId", "url.path"], None),
+                        1000,
+                    ),
                 ],
             ),
         );
-        assert_eq!(d.len(), 4, "{d:?}");
+        assert_eq!(d.len(), 5, "{d:?}");
         assert_eq!(
             d[0].message,
             "attribute `user_id` on `room.joins` is unbounded: every distinct value is a new series"
@@ -91,6 +106,7 @@ mod tests {
         assert!(d[2].message.contains("on a measurement"));
         assert_eq!(d[2].help.as_deref(), Some(EXEMPLAR));
         assert!(d[3].message.contains("`viewerId`"));
+        assert!(d[4].message.contains("`url.path`"));
     }
 
     #[test]
@@ -106,7 +122,10 @@ mod tests {
             check,
             package(
                 vec![],
-                vec![measurement(&["shard_id", "method", "id", ""], None)],
+                vec![measurement(
+                    &["shard_id", "shard.id", "http.route", "method", "id", ""],
+                    None,
+                )],
             ),
         );
         assert!(d.is_empty());

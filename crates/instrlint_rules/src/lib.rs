@@ -4,6 +4,7 @@
 pub mod context;
 pub mod labels;
 pub mod metric_names;
+pub mod otel;
 pub mod registration;
 pub mod registry;
 pub mod rule;
@@ -13,6 +14,8 @@ pub mod util;
 
 #[cfg(test)]
 mod testutil;
+#[cfg(test)]
+mod testutil_otel;
 #[cfg(test)]
 mod testutil_spans;
 

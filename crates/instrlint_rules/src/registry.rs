@@ -1,7 +1,7 @@
 //! The one place a rule is registered: one line per rule, in catalog order.
 
 use crate::rule::{Check, Rule};
-use crate::{context, labels, metric_names, registration, spans, types};
+use crate::{context, labels, metric_names, otel, registration, spans, types};
 
 /// `rule!(Package|Tree, group::module, "CODE-name.md")`: the module's `META`
 /// and `check`, and the doc from `rules/` embedded.
@@ -207,6 +207,26 @@ pub static RULES: &[Rule] = &[
         context::c604_span_in_context_value,
         "C604-span-in-context-value.md"
     ),
+    rule!(
+        Package,
+        otel::o801_otel_instrument_name_invalid,
+        "O801-otel-instrument-name-invalid.md"
+    ),
+    rule!(
+        Package,
+        otel::o802_otel_instrument_name_suffix,
+        "O802-otel-instrument-name-suffix.md"
+    ),
+    rule!(
+        Package,
+        otel::o803_otel_histogram_missing_unit,
+        "O803-otel-histogram-missing-unit.md"
+    ),
+    rule!(
+        Package,
+        otel::o804_otel_high_cardinality_attribute,
+        "O804-otel-high-cardinality-attribute.md"
+    ),
 ];
 
 /// Look a rule up by code (`M105`, case-insensitive) or name (`counter-missing-total`).
@@ -348,6 +368,7 @@ mod tests {
         }
         .facts();
         let package = crate::testutil_spans::with_span_and_context_facts(package);
+        let package = crate::testutil_otel::with_otel_facts(package);
         let tree = TreeFacts {
             packages: vec![package.clone()],
         };

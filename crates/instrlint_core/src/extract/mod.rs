@@ -13,6 +13,7 @@ mod literals;
 mod locals;
 mod metrics;
 mod modpath;
+mod otel;
 mod parse;
 mod pkg;
 mod prefilter;
@@ -31,6 +32,8 @@ mod tests;
 mod tests_labels;
 #[cfg(test)]
 mod tests_link;
+#[cfg(test)]
+mod tests_otel;
 #[cfg(test)]
 mod tests_spans;
 
@@ -103,6 +106,7 @@ fn extract_into(
         facts.syntax_errors.extend(file.syntax_error);
     }
     spans::extract_spans(&pkg, facts);
+    otel::extract_otel(&pkg, facts);
     facts
         .metrics
         .sort_by_key(|m| (m.call.file, m.call.start, m.call.end));

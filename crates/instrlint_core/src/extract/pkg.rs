@@ -26,6 +26,8 @@ pub(crate) enum Api {
     OtelAttribute,
     /// `go.opentelemetry.io/otel/codes`
     OtelCodes,
+    /// `go.opentelemetry.io/otel/metric`
+    OtelMetric,
     /// `github.com/opentracing/opentracing-go`
     OpenTracing,
     /// `github.com/opentracing/opentracing-go/ext`
@@ -56,6 +58,7 @@ impl Api {
             "go.opentelemetry.io/otel/trace" => Api::OtelTrace,
             "go.opentelemetry.io/otel/attribute" => Api::OtelAttribute,
             "go.opentelemetry.io/otel/codes" => Api::OtelCodes,
+            "go.opentelemetry.io/otel/metric" => Api::OtelMetric,
             "github.com/opentracing/opentracing-go" => Api::OpenTracing,
             "github.com/opentracing/opentracing-go/ext" => Api::OpenTracingExt,
             "github.com/opentracing/opentracing-go/log" => Api::OpenTracingLog,

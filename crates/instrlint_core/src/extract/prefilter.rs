@@ -27,6 +27,12 @@ const TRIGGERS: &[&str] = &[
     "Register(",
     "Unregister(",
     ".Add(",
+    // OTel instruments created on a meter held by a field declared in another file.
+    "64Counter(",
+    "64UpDownCounter(",
+    "64Histogram(",
+    "64Gauge(",
+    "64Observable",
 ];
 
 static TRIGGER_SCAN: LazyLock<AhoCorasick> =

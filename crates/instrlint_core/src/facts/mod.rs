@@ -8,6 +8,7 @@ pub mod labels;
 pub mod link;
 pub mod metrics;
 pub mod ops;
+pub mod otel;
 pub mod spans;
 
 use crate::source::FileId;
@@ -25,6 +26,10 @@ pub use metrics::{
     Buckets, LabelList, LabelName, MetricApi, MetricDef, MetricKind, NamePart, NameRole,
 };
 pub use ops::{ErrorUse, MetricOp, RegisterCall, RegistryKind};
+pub use otel::{
+    InstrumentKind, MeasurementAttribute, MeasurementCall, MeasurementOption, OtelInstrument,
+    OtelMeasurement, OtelString,
+};
 pub use spans::{
     AttributeKey, AttributeVia, Binding, CtxArg, DynamicKind, DynamicPart, EndState, ScopeVar,
     SpanName, SpanStart, TracingApi, UnrecordedError,
@@ -60,6 +65,10 @@ pub struct PackageFacts {
     pub with_values: Vec<WithValueCall>,
     /// Spans started in goroutines that leave the request's trace (C602).
     pub detached_spans: Vec<DetachedSpan>,
+    /// OpenTelemetry metric instruments, in source order.
+    pub otel_instruments: Vec<OtelInstrument>,
+    /// `metric.WithAttributes` / `WithAttributeSet` measurement options, in source order.
+    pub otel_measurements: Vec<OtelMeasurement>,
     /// Statements and declarations that span several lines and start on a
     /// line holding a suppression comment (`nolint`, `instrlint:ignore`) or on
     /// the line right after one: a suppression covers the whole statement.

@@ -93,7 +93,12 @@ impl<'p, 't> Tx<'p, 't> {
         }
     }
 
-    fn attribute_key(&self, site: Site<'_, 't>, a: Node<'t>, depth: u32) -> Value<StrConst> {
+    pub(crate) fn attribute_key(
+        &self,
+        site: Site<'_, 't>,
+        a: Node<'t>,
+        depth: u32,
+    ) -> Value<StrConst> {
         let p = self.pkg;
         if depth > 8 {
             return Value::Unknown;

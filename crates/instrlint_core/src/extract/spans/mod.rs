@@ -60,7 +60,11 @@ pub(crate) fn extract_spans(pkg: &Pkg<'_>, facts: &mut PackageFacts) {
 }
 
 /// Visits every node of `root` in source order with its marked ancestors.
-fn visit<'t>(root: Node<'t>, text: &str, mut f: impl FnMut(Node<'t>, &[(usize, Mark<'t>)])) {
+pub(crate) fn visit<'t>(
+    root: Node<'t>,
+    text: &str,
+    mut f: impl FnMut(Node<'t>, &[(usize, Mark<'t>)]),
+) {
     let mut cursor = root.walk();
     let mut path: Vec<Node<'t>> = vec![root];
     let mut marks: Vec<(usize, Mark<'t>)> = Vec::new();

@@ -8,6 +8,7 @@ pub mod labels;
 pub mod link;
 pub mod metrics;
 pub mod ops;
+pub mod promql;
 pub mod spans;
 
 use crate::source::FileId;
@@ -25,6 +26,9 @@ pub use metrics::{
     Buckets, LabelList, LabelName, MetricApi, MetricDef, MetricKind, NamePart, NameRole,
 };
 pub use ops::{ErrorUse, MetricOp, RegisterCall, RegistryKind};
+pub use promql::{
+    QueriedDefinition, Query, QuerySelector, QuerySource, RuleFileError, RuleFileFacts, SelectorUse,
+};
 pub use spans::{
     AttributeKey, AttributeVia, Binding, CtxArg, DynamicKind, DynamicPart, EndState, ScopeVar,
     SpanName, SpanStart, TracingApi, UnrecordedError,
@@ -60,6 +64,8 @@ pub struct PackageFacts {
     pub with_values: Vec<WithValueCall>,
     /// Spans started in goroutines that leave the request's trace (C602).
     pub detached_spans: Vec<DetachedSpan>,
+    /// PromQL queries in string literals, constants and API calls, in source order.
+    pub queries: Vec<Query>,
     /// Statements and declarations that span several lines and start on a
     /// line holding a suppression comment (`nolint`, `instrlint:ignore`) or on
     /// the line right after one: a suppression covers the whole statement.
@@ -72,6 +78,8 @@ pub struct PackageFacts {
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct TreeFacts {
     pub packages: Vec<PackageFacts>,
+    /// Prometheus rule files (YAML), sorted by path.
+    pub rule_files: Vec<RuleFileFacts>,
 }
 
 impl PackageFacts {
@@ -85,6 +93,14 @@ impl PackageFacts {
 impl TreeFacts {
     pub fn metrics(&self) -> impl Iterator<Item = &MetricDef> {
         self.packages.iter().flat_map(|p| p.metrics.iter())
+    }
+
+    /// Every PromQL query of the run: Go packages first, then rule files.
+    pub fn queries(&self) -> impl Iterator<Item = &Query> {
+        self.packages
+            .iter()
+            .flat_map(|p| p.queries.iter())
+            .chain(self.rule_files.iter().flat_map(|f| f.queries.iter()))
     }
 
     /// The definition a use is bound to.

@@ -14,6 +14,9 @@
 //! [rules.level]
 //! M109 = "warning"              # error | warning | note | off
 //!
+//! [promql]                      # Q701
+//! native_histograms = ["livestream_join_seconds"]  # queried without `_bucket`
+//!
 //! [spans]                       # S501/S503: see `span_settings.rs`
 //! extra_generic_names = ["serve"]
 //! name_pattern = '^[a-z_]+\.[a-z_]+$'
@@ -50,6 +53,15 @@ pub struct Settings {
     pub labels: LabelSettings,
     /// S501, S503: span names and required attributes.
     pub spans: crate::span_settings::SpanSettings,
+    /// Q701: `[promql]`.
+    pub promql: PromqlSettings,
+}
+
+/// `[promql]`: what Q rules need to know about the queried metrics.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct PromqlSettings {
+    /// Native histograms: `histogram_quantile` over them needs no `_bucket`.
+    pub native_histograms: Vec<String>,
 }
 
 impl Default for Settings {
@@ -59,6 +71,7 @@ impl Default for Settings {
             namespaces: Vec::new(),
             labels: LabelSettings::default(),
             spans: Default::default(),
+            promql: PromqlSettings::default(),
         }
     }
 }
@@ -319,6 +332,13 @@ struct RawConfig {
     exclude: Option<Vec<Spanned<String>>>,
     rules: Option<RawRules>,
     spans: Option<crate::span_settings::RawSpans>,
+    promql: Option<RawPromql>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPromql {
+    native_histograms: Option<Vec<Spanned<String>>>,
 }
 
 #[derive(Deserialize)]
@@ -401,8 +421,30 @@ impl RawConfig {
                 help: e.help,
             })?;
         }
+        if let Some(promql) = self.promql {
+            for name in promql.native_histograms.unwrap_or_default() {
+                if !is_metric_name(name.get_ref()) {
+                    return Err(Invalid {
+                        span: span_of(&name),
+                        message: format!("`{}` is not a metric name", name.get_ref()),
+                        help: Some(
+                            "a metric name is letters, digits, `_` and `:`, not starting with a digit"
+                                .into(),
+                        ),
+                    });
+                }
+                config.settings.promql.native_histograms.push(name.into_inner());
+            }
+        }
         Ok(config)
     }
+}
+
+/// `^[a-zA-Z_:][a-zA-Z0-9_:]*$`
+fn is_metric_name(s: &str) -> bool {
+    let mut b = s.bytes();
+    matches!(b.next(), Some(c) if c.is_ascii_alphabetic() || c == b'_' || c == b':')
+        && b.all(|c| c.is_ascii_alphanumeric() || c == b'_' || c == b':')
 }
 
 impl RawRules {
@@ -472,6 +514,7 @@ fn tidy_toml_message(raw: &str) -> (String, Option<String>) {
         ("invalid type: sequence", "invalid type: array"),
         ("invalid type: map", "invalid type: table"),
         ("expected struct RawRules", "expected a table"),
+        ("expected struct RawPromql", "expected a table"),
         ("expected a map", "expected a table"),
         (
             "wanted string or table",
@@ -571,6 +614,23 @@ L201 = "note"
         assert_eq!(c.rules.levels["M105"], None);
         assert_eq!(c.rules.levels["L201"], Some(Level::Note));
         assert_eq!(c.root(), Some(Path::new("/repo")));
+    }
+
+    #[test]
+    fn promql_native_histograms() {
+        let c = parse(
+            "[promql]\nnative_histograms = [\"livestream_join_seconds\"]\n",
+            Path::new("instrlint.toml"),
+        )
+        .unwrap();
+        assert_eq!(
+            c.settings.promql.native_histograms,
+            ["livestream_join_seconds"]
+        );
+        let e = parse_err("[promql]\nnative_histograms = [\"9x\"]\n");
+        assert_eq!(pointed(&e), (2, "\"9x\""));
+        let e = parse_err("promql = 3\n");
+        assert!(e.message.contains("expected a table"), "{}", e.message);
     }
 
     #[test]

@@ -15,12 +15,15 @@ mod metrics;
 mod parse;
 mod pkg;
 mod prefilter;
+mod promql;
 mod spans;
 mod values;
 mod walk;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_promql;
 #[cfg(test)]
 mod tests_spans;
 
@@ -86,6 +89,7 @@ fn extract_into(
         facts.syntax_errors.extend(file.syntax_error);
     }
     spans::extract_spans(&pkg, facts);
+    facts.queries = promql::extract_queries(&pkg);
     facts
         .metrics
         .sort_by_key(|m| (m.call.file, m.call.start, m.call.end));

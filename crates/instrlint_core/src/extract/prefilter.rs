@@ -12,6 +12,11 @@ const TRIGGERS: &[&str] = &[
     // Span starts on a tracer held by a field declared in another file.
     ".Start(",
     ".StartSpan(",
+    // PromQL: the HTTP API client, and queries Q rules judge.
+    "client_golang/api/prometheus",
+    "histogram_quantile(",
+    "rate(",
+    "increase(",
 ];
 
 static TRIGGER_SCAN: LazyLock<AhoCorasick> =

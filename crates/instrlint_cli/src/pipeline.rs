@@ -5,7 +5,8 @@ use crate::selection::{enabled_rules, invalid_selectors, normalize_cli_selectors
 use instrlint_core::config::{self, Config, ConfigError};
 use instrlint_core::discover::{self, Candidate, DiscoverOptions, IoProblem, SkipReason};
 use instrlint_core::extract;
-use instrlint_core::facts::{link, PackageFacts, TreeFacts};
+use instrlint_core::facts::{link, promql, PackageFacts, RuleFileFacts, TreeFacts};
+use instrlint_core::rulefiles;
 use instrlint_core::suppress;
 use instrlint_core::{Diagnostic, FileId, Level, LineIndex, SourceFile, Span};
 use instrlint_rules::{Check, PackageCtx, Sink, TreeCtx};
@@ -241,8 +242,11 @@ pub fn collect(paths: &[PathBuf], discover_opts: &DiscoverOptions) -> Collected 
         .collect();
     let mut tree = TreeFacts {
         packages: extracted,
+        ..TreeFacts::default()
     };
     link::link(&mut tree);
+    tree.rule_files = collect_rule_files(&found.rule_files, &mut files, &mut problems);
+    promql::link_definitions(&mut tree, &files);
     Collected {
         files,
         tree,
@@ -288,6 +292,7 @@ fn run(
         .collect();
 
     let mut diagnostics: Vec<Diagnostic> = per_package.into_iter().flatten().collect();
+    diagnostics.extend(rule_file_errors(&tree.rule_files));
     let mut sink = Sink::new();
     let tctx = TreeCtx {
         tree: &tree,
@@ -305,6 +310,80 @@ fn run(
     let mut diagnostics = diagnostics;
     sort_diagnostics(&mut diagnostics, &files);
     (files, diagnostics, stats, problems)
+}
+
+/// The rule-file stage: read the YAML candidates that may be Prometheus rule
+/// files, keep those that are (appended to `files` after the Go files, which
+/// the Go stages never see) and extract their queries. Other YAML is dropped
+/// silently.
+fn collect_rule_files(
+    candidates: &[Candidate],
+    files: &mut Vec<SourceFile>,
+    problems: &mut Vec<IoProblem>,
+) -> Vec<RuleFileFacts> {
+    let read: Vec<Result<Option<SourceFile>, IoProblem>> =
+        candidates.par_iter().map(read_rule_candidate).collect();
+    let mut facts = Vec::new();
+    for r in read {
+        match r {
+            Ok(Some(mut f)) => {
+                f.id = FileId(files.len() as u32);
+                if let Some(found) = rulefiles::extract(&f) {
+                    files.push(f);
+                    facts.push(found);
+                }
+            }
+            Ok(None) => {}
+            Err(p) => problems.push(p),
+        }
+    }
+    facts
+}
+
+/// Read a YAML candidate; `Ok(None)` when a file found by walking does not
+/// mention `groups:` in its first KB (only that much is read then).
+fn read_rule_candidate(c: &Candidate) -> Result<Option<SourceFile>, IoProblem> {
+    use std::io::Read;
+    let problem = |e: std::io::Error| IoProblem {
+        path: c.display.clone(),
+        message: io_message(&e),
+    };
+    if !c.explicit {
+        let mut head = Vec::with_capacity(rulefiles::SNIFF_BYTES);
+        std::fs::File::open(&c.abs)
+            .and_then(|f| f.take(rulefiles::SNIFF_BYTES as u64).read_to_end(&mut head))
+            .map_err(problem)?;
+        if !rulefiles::may_be_rule_file(&head) {
+            return Ok(None);
+        }
+    }
+    let bytes = std::fs::read(&c.abs).map_err(problem)?;
+    let (text, lossy) = match String::from_utf8(bytes) {
+        Ok(s) => (s, false),
+        Err(e) => (String::from_utf8_lossy(e.as_bytes()).into_owned(), true),
+    };
+    Ok(Some(SourceFile {
+        id: FileId(0),
+        is_test: false,
+        path: c.display.clone(),
+        abs_path: c.abs.clone(),
+        text,
+        lossy,
+    }))
+}
+
+/// Rule files that do not parse (YAML or PromQL) are parse errors (I002):
+/// reported, never counted as findings, and the run goes on.
+fn rule_file_errors(rule_files: &[RuleFileFacts]) -> impl Iterator<Item = Diagnostic> + '_ {
+    rule_files.iter().flat_map(|f| &f.errors).map(|e| Diagnostic {
+        code: PARSE_ERROR.0,
+        name: PARSE_ERROR.1,
+        level: Level::Note,
+        message: format!("parse error: {}", e.message),
+        primary: e.span,
+        related: Vec::new(),
+        help: Some("fix the rule file; instrlint checked the rules it could read".to_string()),
+    })
 }
 
 fn skip_name(reason: SkipReason) -> &'static str {

@@ -230,6 +230,7 @@ mod tests {
         let package = crate::testutil_spans::with_span_and_context_facts(package);
         let tree = TreeFacts {
             packages: vec![package.clone()],
+            ..TreeFacts::default()
         };
         let settings = Settings::default();
         let mut sink = Sink::new();

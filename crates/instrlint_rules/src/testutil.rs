@@ -206,6 +206,7 @@ pub fn run_with(
 ) -> Vec<Diagnostic> {
     let tree = TreeFacts {
         packages: vec![package(defs)],
+        ..TreeFacts::default()
     };
     let mut sink = Sink::new();
     check(
@@ -222,6 +223,7 @@ pub fn run_with(
 pub fn run_tree(check: fn(&TreeCtx, &mut Sink), packages: Vec<Vec<Def>>) -> Vec<Diagnostic> {
     let tree = TreeFacts {
         packages: packages.into_iter().map(package).collect(),
+        ..TreeFacts::default()
     };
     let mut sink = Sink::new();
     check(

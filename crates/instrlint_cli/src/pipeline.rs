@@ -375,15 +375,18 @@ fn read_rule_candidate(c: &Candidate) -> Result<Option<SourceFile>, IoProblem> {
 /// Rule files that do not parse (YAML or PromQL) are parse errors (I002):
 /// reported, never counted as findings, and the run goes on.
 fn rule_file_errors(rule_files: &[RuleFileFacts]) -> impl Iterator<Item = Diagnostic> + '_ {
-    rule_files.iter().flat_map(|f| &f.errors).map(|e| Diagnostic {
-        code: PARSE_ERROR.0,
-        name: PARSE_ERROR.1,
-        level: Level::Note,
-        message: format!("parse error: {}", e.message),
-        primary: e.span,
-        related: Vec::new(),
-        help: Some("fix the rule file; instrlint checked the rules it could read".to_string()),
-    })
+    rule_files
+        .iter()
+        .flat_map(|f| &f.errors)
+        .map(|e| Diagnostic {
+            code: PARSE_ERROR.0,
+            name: PARSE_ERROR.1,
+            level: Level::Note,
+            message: format!("parse error: {}", e.message),
+            primary: e.span,
+            related: Vec::new(),
+            help: Some("fix the rule file; instrlint checked the rules it could read".to_string()),
+        })
 }
 
 fn skip_name(reason: SkipReason) -> &'static str {

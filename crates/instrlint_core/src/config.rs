@@ -433,7 +433,11 @@ impl RawConfig {
                         ),
                     });
                 }
-                config.settings.promql.native_histograms.push(name.into_inner());
+                config
+                    .settings
+                    .promql
+                    .native_histograms
+                    .push(name.into_inner());
             }
         }
         Ok(config)

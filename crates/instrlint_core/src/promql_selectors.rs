@@ -159,7 +159,8 @@ mod tests {
 
     #[test]
     fn binary_operands_do_not_reach_the_quantile() {
-        let a = analyze("histogram_quantile(0.9, rate(a[5m]) / ignoring(le) group_left b)").unwrap();
+        let a =
+            analyze("histogram_quantile(0.9, rate(a[5m]) / ignoring(le) group_left b)").unwrap();
         assert_eq!(sel(&a), [("a", Some("rate"), false), ("b", None, false)]);
     }
 

@@ -3,6 +3,7 @@
 
 pub mod context;
 pub mod metric_names;
+pub mod promql;
 pub mod registry;
 pub mod rule;
 pub mod spans;
@@ -10,6 +11,8 @@ pub mod util;
 
 #[cfg(test)]
 mod testutil;
+#[cfg(test)]
+mod testutil_promql;
 #[cfg(test)]
 mod testutil_spans;
 

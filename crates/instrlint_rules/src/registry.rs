@@ -2,7 +2,7 @@
 
 use crate::metric_names;
 use crate::rule::{Check, Rule};
-use crate::{context, spans};
+use crate::{context, promql, spans};
 
 /// `rule!(Package|Tree, group::module, "CODE-name.md")`: the module's `META`
 /// and `check`, and the doc from `rules/` embedded.
@@ -132,6 +132,16 @@ pub static RULES: &[Rule] = &[
         context::c604_span_in_context_value,
         "C604-span-in-context-value.md"
     ),
+    rule!(
+        Tree,
+        promql::q701_quantile_missing_bucket,
+        "Q701-quantile-missing-bucket.md"
+    ),
+    rule!(
+        Tree,
+        promql::q702_rate_on_non_counter,
+        "Q702-rate-on-non-counter.md"
+    ),
 ];
 
 /// Look a rule up by code (`M105`, case-insensitive) or name (`counter-missing-total`).
@@ -228,6 +238,7 @@ mod tests {
             ..PackageFacts::default()
         };
         let package = crate::testutil_spans::with_span_and_context_facts(package);
+        let package = crate::testutil_promql::with_query_facts(package);
         let tree = TreeFacts {
             packages: vec![package.clone()],
             ..TreeFacts::default()

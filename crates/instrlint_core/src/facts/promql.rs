@@ -122,7 +122,11 @@ pub fn link_definitions(tree: &mut super::TreeFacts, files: &[SourceFile]) {
         .packages
         .iter_mut()
         .flat_map(|p| p.queries.iter_mut())
-        .chain(tree.rule_files.iter_mut().flat_map(|f| f.queries.iter_mut()));
+        .chain(
+            tree.rule_files
+                .iter_mut()
+                .flat_map(|f| f.queries.iter_mut()),
+        );
     for q in queries {
         for s in &mut q.selectors {
             s.defined = find(&s.metric);

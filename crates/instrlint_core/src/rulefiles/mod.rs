@@ -189,7 +189,11 @@ groups:
         let facts = extract(&file(text)).unwrap();
         assert!(facts.queries.is_empty());
         assert_eq!(line_col(text, facts.errors[0].span), (4, 15));
-        assert!(facts.errors[0].message.contains("PromQL"), "{:?}", facts.errors);
+        assert!(
+            facts.errors[0].message.contains("PromQL"),
+            "{:?}",
+            facts.errors
+        );
     }
 
     #[test]

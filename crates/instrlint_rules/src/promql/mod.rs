@@ -15,11 +15,7 @@ pub(crate) fn is_recording_rule_output(metric: &str) -> bool {
 
 /// A native histogram by configuration or by its definition in the tree.
 pub(crate) fn is_native_histogram(s: &QuerySelector, settings: &Settings) -> bool {
-    settings
-        .promql
-        .native_histograms
-        .iter()
-        .any(|n| *n == s.metric)
+    settings.promql.native_histograms.contains(&s.metric)
         || s.defined.as_ref().is_some_and(|d| d.native_histogram)
 }
 

@@ -52,7 +52,7 @@ impl Default for LintOptions {
 
 #[derive(Clone, Debug, Default)]
 pub struct Stats {
-    /// Go files linted (read).
+    /// Files linted (read): Go files and Prometheus rule files.
     pub files_checked: usize,
     /// Files that passed the prefilter and were parsed.
     pub files_parsed: usize,
@@ -246,6 +246,7 @@ pub fn collect(paths: &[PathBuf], discover_opts: &DiscoverOptions) -> Collected 
     };
     link::link(&mut tree);
     tree.rule_files = collect_rule_files(&found.rule_files, &mut files, &mut problems);
+    stats.files_checked += tree.rule_files.len();
     promql::link_definitions(&mut tree, &files);
     Collected {
         files,
@@ -480,6 +481,8 @@ fn apply_suppressions(
 ) -> Vec<Diagnostic> {
     let with_findings_or_comments: Vec<(FileId, LineIndex, Vec<suppress::Suppression>)> = files
         .par_iter()
+        // Suppression comments are Go comments: rule files have none.
+        .filter(|f| !rulefiles::is_yaml_path(&f.abs_path))
         .filter(|f| f.text.contains("nolint") || f.text.contains("instrlint:ignore"))
         .map(|f| (f.id, LineIndex::new(&f.text), suppress::scan(f)))
         .filter(|(_, _, s)| !s.is_empty())

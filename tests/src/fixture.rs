@@ -106,15 +106,43 @@ pub fn go_files(dir: &Path) -> Vec<PathBuf> {
     out
 }
 
-/// The markers of every Go file under `root`.
+/// All `.yml`/`.yaml` files under `dir` (recursively, sorted): Prometheus
+/// rule files carry `# want` markers.
+pub fn yaml_files(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        for e in entries.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|x| x == "yml" || x == "yaml") {
+                out.push(p);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// The markers of every Go file (`// want`) and YAML file (`# want`) under `root`.
 pub fn expected(root: &Path) -> Result<Vec<Expected>, String> {
     let mut out = Vec::new();
     let mut errors = Vec::new();
-    for path in go_files(root) {
+    let go = go_files(root).into_iter().map(|p| (p, false));
+    for (path, yaml) in go.chain(yaml_files(root).into_iter().map(|p| (p, true))) {
         let text = std::fs::read_to_string(&path)
             .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
         let file = relative(&path, root);
-        match want::parse(&text) {
+        let parsed = if yaml {
+            want::parse_yaml(&text)
+        } else {
+            want::parse(&text)
+        };
+        match parsed {
             Ok(ms) => out.extend(ms.into_iter().map(|marker| Expected {
                 file: file.clone(),
                 marker,
@@ -231,8 +259,8 @@ fn split_codes(v: &str) -> impl Iterator<Item = String> + '_ {
 
 /// Lint `dir` as a fixture case and compare with its markers.
 pub fn run_case(dir: &Path) -> Result<Vec<Found>, String> {
-    if go_files(dir).is_empty() {
-        return Err(format!("{} holds no .go file", dir.display()));
+    if go_files(dir).is_empty() && yaml_files(dir).is_empty() {
+        return Err(format!("{} holds no .go or .yml file", dir.display()));
     }
     let opts = case_options(dir)?;
     let expected = expected(dir)?;

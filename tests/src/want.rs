@@ -38,14 +38,24 @@ pub fn is_code(s: &str) -> bool {
 
 /// All markers of a Go source text.
 pub fn parse(text: &str) -> Result<Vec<Marker>, Vec<MarkerError>> {
+    parse_with(text, "// want")
+}
+
+/// All markers of a YAML file (Prometheus rule files): `# want CODE`, with
+/// the same forms as in Go.
+pub fn parse_yaml(text: &str) -> Result<Vec<Marker>, Vec<MarkerError>> {
+    parse_with(text, "# want")
+}
+
+fn parse_with(text: &str, marker: &str) -> Result<Vec<Marker>, Vec<MarkerError>> {
     let mut markers = Vec::new();
     let mut errors = Vec::new();
     for (i, line) in text.lines().enumerate() {
         let line_no = i as u32 + 1;
-        let Some(pos) = find_marker(line) else {
+        let Some(pos) = find_marker(line, marker) else {
             continue;
         };
-        let rest = &line[pos + "// want".len()..];
+        let rest = &line[pos + marker.len()..];
         let (caret, rest) = match rest.strip_prefix('^') {
             Some(r) => (true, r),
             None => (false, rest),
@@ -95,11 +105,11 @@ pub fn parse(text: &str) -> Result<Vec<Marker>, Vec<MarkerError>> {
     }
 }
 
-/// Byte offset of the `// want` comment that ends `line`, if any. A `// want`
-/// inside a string literal earlier on the line is not a marker: the last
-/// occurrence wins, and it must not sit inside a double-quoted string.
-fn find_marker(line: &str) -> Option<usize> {
-    let pos = line.rfind("// want")?;
+/// Byte offset of the `// want` (`marker`) comment that ends `line`, if any. A
+/// `// want` inside a string literal earlier on the line is not a marker: the
+/// last occurrence wins, and it must not sit inside a double-quoted string.
+fn find_marker(line: &str, marker: &str) -> Option<usize> {
+    let pos = line.rfind(marker)?;
     let before = &line[..pos];
     // An odd number of unescaped quotes before it means we are inside a string.
     let mut quotes = 0;
@@ -186,6 +196,16 @@ mod tests {
             text: text.map(Into::into),
             comment_line,
         }
+    }
+
+    #[test]
+    fn yaml_markers() {
+        let src = "groups:\n  - expr: rate(x[5m]) # want Q702\n    # want^ I002\n";
+        assert_eq!(
+            parse_yaml(src).unwrap(),
+            vec![m(2, "Q702", None, 2), m(2, "I002", None, 3)]
+        );
+        assert!(parse(src).unwrap().is_empty());
     }
 
     #[test]

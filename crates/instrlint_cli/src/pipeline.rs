@@ -9,7 +9,8 @@ use crate::selection::{enabled_rules, invalid_selectors, normalize_cli_selectors
 use instrlint_core::config::{self, Config, ConfigError};
 use instrlint_core::discover::{self, Candidate, DiscoverOptions, IoProblem, SkipReason};
 use instrlint_core::extract;
-use instrlint_core::facts::{link, PackageFacts, TreeFacts};
+use instrlint_core::facts::{link, promql, PackageFacts, RuleFileFacts, TreeFacts};
+use instrlint_core::rulefiles;
 use instrlint_core::suppress;
 use instrlint_core::{Diagnostic, FileId, Level, LineIndex, SourceFile, Span};
 use instrlint_rules::{Check, PackageCtx, Sink, TreeCtx};
@@ -72,7 +73,7 @@ impl Default for LintOptions {
 
 #[derive(Clone, Debug, Default)]
 pub struct Stats {
-    /// Go files linted (read).
+    /// Files linted (read): Go files and Prometheus rule files.
     pub files_checked: usize,
     /// Files that passed the prefilter and were parsed.
     pub files_parsed: usize,
@@ -303,6 +304,7 @@ pub fn collect_with(
         .collect();
     let mut tree = TreeFacts {
         packages: extracted,
+        ..TreeFacts::default()
     };
     let mut modules = extract::ModuleIndex::default();
     for (facts, ids) in tree.packages.iter_mut().zip(packages.values()) {
@@ -312,6 +314,9 @@ pub fn collect_with(
             .and_then(|dir| modules.import_path(dir));
     }
     link::link(&mut tree);
+    tree.rule_files = collect_rule_files(&found.rule_files, &mut files, &mut problems);
+    stats.files_checked += tree.rule_files.len();
+    promql::link_definitions(&mut tree, &files);
     Collected {
         files,
         tree,
@@ -365,6 +370,7 @@ fn run(
         .collect();
 
     let mut diagnostics: Vec<Diagnostic> = per_package.into_iter().flatten().collect();
+    diagnostics.extend(rule_file_errors(&tree.rule_files));
     let mut sink = Sink::new();
     let tctx = TreeCtx {
         tree: &tree,
@@ -387,6 +393,83 @@ fn run(
         None => (diagnostics, Vec::new()),
     };
     (files, diagnostics, stats, problems, baseline_unused)
+}
+
+/// The rule-file stage: read the YAML candidates that may be Prometheus rule
+/// files, keep those that are (appended to `files` after the Go files, which
+/// the Go stages never see) and extract their queries. Other YAML is dropped
+/// silently.
+fn collect_rule_files(
+    candidates: &[Candidate],
+    files: &mut Vec<SourceFile>,
+    problems: &mut Vec<IoProblem>,
+) -> Vec<RuleFileFacts> {
+    let read: Vec<Result<Option<SourceFile>, IoProblem>> =
+        candidates.par_iter().map(read_rule_candidate).collect();
+    let mut facts = Vec::new();
+    for r in read {
+        match r {
+            Ok(Some(mut f)) => {
+                f.id = FileId(files.len() as u32);
+                if let Some(found) = rulefiles::extract(&f) {
+                    files.push(f);
+                    facts.push(found);
+                }
+            }
+            Ok(None) => {}
+            Err(p) => problems.push(p),
+        }
+    }
+    facts
+}
+
+/// Read a YAML candidate; `Ok(None)` when a file found by walking does not
+/// mention `groups:` in its first KB (only that much is read then).
+fn read_rule_candidate(c: &Candidate) -> Result<Option<SourceFile>, IoProblem> {
+    use std::io::Read;
+    let problem = |e: std::io::Error| IoProblem {
+        path: c.display.clone(),
+        message: io_message(&e),
+    };
+    if !c.explicit {
+        let mut head = Vec::with_capacity(rulefiles::SNIFF_BYTES);
+        std::fs::File::open(&c.abs)
+            .and_then(|f| f.take(rulefiles::SNIFF_BYTES as u64).read_to_end(&mut head))
+            .map_err(problem)?;
+        if !rulefiles::may_be_rule_file(&head) {
+            return Ok(None);
+        }
+    }
+    let bytes = std::fs::read(&c.abs).map_err(problem)?;
+    let (text, lossy) = match String::from_utf8(bytes) {
+        Ok(s) => (s, false),
+        Err(e) => (String::from_utf8_lossy(e.as_bytes()).into_owned(), true),
+    };
+    Ok(Some(SourceFile {
+        id: FileId(0),
+        is_test: false,
+        path: c.display.clone(),
+        abs_path: c.abs.clone(),
+        text,
+        lossy,
+    }))
+}
+
+/// Rule files that do not parse (YAML or PromQL) are parse errors (I002):
+/// reported, never counted as findings, and the run goes on.
+fn rule_file_errors(rule_files: &[RuleFileFacts]) -> impl Iterator<Item = Diagnostic> + '_ {
+    rule_files
+        .iter()
+        .flat_map(|f| &f.errors)
+        .map(|e| Diagnostic {
+            code: PARSE_ERROR.0,
+            name: PARSE_ERROR.1,
+            level: Level::Note,
+            message: format!("parse error: {}", e.message),
+            primary: e.span,
+            related: Vec::new(),
+            help: Some("fix the rule file; instrlint checked the rules it could read".to_string()),
+        })
 }
 
 fn skip_name(reason: SkipReason) -> &'static str {
@@ -486,6 +569,8 @@ fn apply_suppressions(
 ) -> Vec<Diagnostic> {
     let with_findings_or_comments: Vec<(FileId, LineIndex, Vec<suppress::Suppression>)> = files
         .par_iter()
+        // Suppression comments are Go comments: rule files have none.
+        .filter(|f| !rulefiles::is_yaml_path(&f.abs_path))
         .filter(|f| f.text.contains("nolint") || f.text.contains("instrlint:ignore"))
         .map(|f| (f.id, LineIndex::new(&f.text), suppress::scan(f)))
         .filter(|(_, _, s)| !s.is_empty())

@@ -235,6 +235,34 @@ fn debug_facts_prints_json() {
 }
 
 #[test]
+fn debug_facts_include_rule_files_and_queries() {
+    let dir = go_tree();
+    std::fs::write(
+        dir.path().join("main.go"),
+        "package main\n\nconst q = \"rate(room_members[5m])\"\n\nfunc main() {}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("alerts.rules.yml"),
+        "groups:\n  - name: rooms\n    rules:\n      - alert: A\n        expr: |\n          histogram_quantile(0.9, rate(x[5m]))\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("values.yaml"), "replicas: 2\n").unwrap();
+    let o = instrlint(dir.path(), &["debug", "facts", "."]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(
+        v["packages"][0]["queries"][0]["text"],
+        "rate(room_members[5m])"
+    );
+    let rules = &v["rule_files"];
+    assert_eq!(rules.as_array().map(Vec::len), Some(1), "{rules}");
+    assert_eq!(rules[0]["path"], "alerts.rules.yml");
+    assert_eq!(rules[0]["queries"][0]["selectors"][0]["metric"], "x");
+    assert_eq!(rules[0]["queries"][0]["selectors"][0]["in_quantile"], true);
+}
+
+#[test]
 fn in_process_run_is_plain() {
     let dir = go_tree();
     let path = dir.path().to_str().unwrap();

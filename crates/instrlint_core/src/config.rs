@@ -14,6 +14,9 @@
 //! [rules.level]
 //! M109 = "warning"              # error | warning | note | off
 //!
+//! [promql]                      # Q701
+//! native_histograms = ["livestream_join_seconds"]  # queried without `_bucket`
+//!
 //! [spans]                       # S501/S503: see `span_settings.rs`
 //! extra_generic_names = ["serve"]
 //! name_pattern = '^[a-z_]+\.[a-z_]+$'
@@ -55,6 +58,15 @@ pub struct Settings {
     pub labels: LabelSettings,
     /// S501, S503: span names and required attributes.
     pub spans: crate::span_settings::SpanSettings,
+    /// Q701: `[promql]`.
+    pub promql: PromqlSettings,
+}
+
+/// `[promql]`: what Q rules need to know about the queried metrics.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct PromqlSettings {
+    /// Native histograms: `histogram_quantile` over them needs no `_bucket`.
+    pub native_histograms: Vec<String>,
 }
 
 impl Default for Settings {
@@ -64,6 +76,7 @@ impl Default for Settings {
             namespaces: Vec::new(),
             labels: LabelSettings::default(),
             spans: Default::default(),
+            promql: PromqlSettings::default(),
         }
     }
 }
@@ -325,6 +338,7 @@ struct RawConfig {
     rules: Option<RawRules>,
     spans: Option<crate::span_settings::RawSpans>,
     labels: Option<RawLabels>,
+    promql: Option<RawPromql>,
 }
 
 #[derive(Deserialize)]
@@ -336,6 +350,12 @@ struct RawLabels {
     extra_allow: Option<Vec<Spanned<String>>>,
     short_lived: Option<Vec<Spanned<String>>>,
     extra_short_lived: Option<Vec<Spanned<String>>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPromql {
+    native_histograms: Option<Vec<Spanned<String>>>,
 }
 
 #[derive(Deserialize)]
@@ -421,6 +441,25 @@ impl RawConfig {
         if let Some(labels) = self.labels {
             labels.apply(&mut config.settings.labels)?;
         }
+        if let Some(promql) = self.promql {
+            for name in promql.native_histograms.unwrap_or_default() {
+                if !is_metric_name(name.get_ref()) {
+                    return Err(Invalid {
+                        span: span_of(&name),
+                        message: format!("`{}` is not a metric name", name.get_ref()),
+                        help: Some(
+                            "a metric name is letters, digits, `_` and `:`, not starting with a digit"
+                                .into(),
+                        ),
+                    });
+                }
+                config
+                    .settings
+                    .promql
+                    .native_histograms
+                    .push(name.into_inner());
+            }
+        }
         Ok(config)
     }
 }
@@ -471,6 +510,13 @@ fn label_names(list: Vec<Spanned<String>>) -> Result<Vec<String>, Invalid> {
             }
         })
         .collect()
+}
+
+/// `^[a-zA-Z_:][a-zA-Z0-9_:]*$`
+fn is_metric_name(s: &str) -> bool {
+    let mut b = s.bytes();
+    matches!(b.next(), Some(c) if c.is_ascii_alphabetic() || c == b'_' || c == b':')
+        && b.all(|c| c.is_ascii_alphanumeric() || c == b'_' || c == b':')
 }
 
 impl RawRules {
@@ -541,6 +587,7 @@ fn tidy_toml_message(raw: &str) -> (String, Option<String>) {
         ("invalid type: map", "invalid type: table"),
         ("expected struct RawRules", "expected a table"),
         ("expected struct RawLabels", "expected a table"),
+        ("expected struct RawPromql", "expected a table"),
         ("expected a map", "expected a table"),
         (
             "wanted string or table",
@@ -640,6 +687,23 @@ L201 = "note"
         assert_eq!(c.rules.levels["M105"], None);
         assert_eq!(c.rules.levels["L201"], Some(Level::Note));
         assert_eq!(c.root(), Some(Path::new("/repo")));
+    }
+
+    #[test]
+    fn promql_native_histograms() {
+        let c = parse(
+            "[promql]\nnative_histograms = [\"livestream_join_seconds\"]\n",
+            Path::new("instrlint.toml"),
+        )
+        .unwrap();
+        assert_eq!(
+            c.settings.promql.native_histograms,
+            ["livestream_join_seconds"]
+        );
+        let e = parse_err("[promql]\nnative_histograms = [\"9x\"]\n");
+        assert_eq!(pointed(&e), (2, "\"9x\""));
+        let e = parse_err("promql = 3\n");
+        assert!(e.message.contains("expected a table"), "{}", e.message);
     }
 
     #[test]

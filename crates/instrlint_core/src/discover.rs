@@ -13,8 +13,13 @@
 //! test file, a large one, an excluded one or one under `vendor/`). An
 //! explicit directory is walked even if it is hidden or named `vendor` or
 //! `testdata`; its own such subdirectories are still skipped. An explicit
-//! file that is not `.go` is left to the caller (it may be a Prometheus rule
-//! file), so it is neither a candidate nor a problem.
+//! file that is not `.go` is neither a candidate nor a problem.
+//!
+//! `.yml`/`.yaml` files are collected apart, in [`Discovery::rule_files`]:
+//! they may be Prometheus rule files. Walking applies the same skips to them
+//! (ignored, hidden, vendored, excluded, too large); one named explicitly is
+//! always a candidate. Whether a file is a rule file is the caller's business
+//! (`crate::rulefiles`).
 
 use crate::config::io_message;
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
@@ -76,6 +81,9 @@ pub struct IoProblem {
 pub struct Discovery {
     /// Sorted by display path, without duplicates.
     pub files: Vec<Candidate>,
+    /// `.yml`/`.yaml` files that may be Prometheus rule files, sorted by
+    /// display path.
+    pub rule_files: Vec<Candidate>,
     pub skipped: Vec<(String, SkipReason)>,
     pub problems: Vec<IoProblem>,
 }
@@ -93,6 +101,7 @@ pub fn discover_in(paths: &[PathBuf], opts: &DiscoverOptions, cwd: &Path) -> Dis
     let mut w = Walker {
         cwd: cwd.clone(),
         files: BTreeMap::new(),
+        rule_files: BTreeMap::new(),
         skipped: BTreeMap::new(),
         problems: Vec::new(),
     };
@@ -111,6 +120,8 @@ pub fn discover_in(paths: &[PathBuf], opts: &DiscoverOptions, cwd: &Path) -> Dis
             w.walk_dir(given, opts, &exclude, &pruned);
         } else if is_go_file(given) {
             w.add_file(given, true);
+        } else if crate::rulefiles::is_yaml_path(given) {
+            w.add_rule_file(given, true);
         }
     }
 
@@ -128,11 +139,16 @@ pub fn discover_in(paths: &[PathBuf], opts: &DiscoverOptions, cwd: &Path) -> Dis
     for f in &files {
         w.skipped.remove(&f.display);
     }
+    let rule_files: Vec<Candidate> = w.rule_files.into_values().collect();
+    for f in &rule_files {
+        w.skipped.remove(&f.display);
+    }
     let mut problems = w.problems;
     problems.sort_by(|a, b| (&a.path, &a.message).cmp(&(&b.path, &b.message)));
     problems.dedup();
     Discovery {
         files,
+        rule_files,
         skipped: w.skipped.into_iter().collect(),
         problems,
     }
@@ -142,6 +158,8 @@ struct Walker {
     cwd: PathBuf,
     /// Keyed by normalized absolute path, so a file named twice is kept once.
     files: BTreeMap<PathBuf, Candidate>,
+    /// YAML files, keyed like `files`.
+    rule_files: BTreeMap<PathBuf, Candidate>,
     /// Keyed by display path.
     skipped: BTreeMap<String, SkipReason>,
     problems: Vec<IoProblem>,
@@ -164,6 +182,16 @@ impl Walker {
     fn add_file(&mut self, path: &Path, explicit: bool) {
         let (abs, display) = self.names(path);
         let entry = self.files.entry(abs.clone()).or_insert(Candidate {
+            display,
+            abs,
+            explicit,
+        });
+        entry.explicit |= explicit;
+    }
+
+    fn add_rule_file(&mut self, path: &Path, explicit: bool) {
+        let (abs, display) = self.names(path);
+        let entry = self.rule_files.entry(abs.clone()).or_insert(Candidate {
             display,
             abs,
             explicit,
@@ -238,12 +266,13 @@ impl Walker {
             let Some(ft) = entry.file_type() else {
                 continue;
             };
-            if !ft.is_file() || !is_go_file(entry.path()) {
+            let yaml = crate::rulefiles::is_yaml_path(entry.path());
+            if !ft.is_file() || !(yaml || is_go_file(entry.path())) {
                 continue;
             }
             let path = &shown(entry.path());
             let (abs, display) = self.names(path);
-            if !opts.include_tests && is_test_file(path) {
+            if !yaml && !opts.include_tests && is_test_file(path) {
                 self.skipped.insert(display, SkipReason::Test);
                 continue;
             }
@@ -266,7 +295,11 @@ impl Walker {
                     continue;
                 }
             }
-            self.add_file(path, false);
+            if yaml {
+                self.add_rule_file(path, false);
+            } else {
+                self.add_file(path, false);
+            }
         }
     }
 }
@@ -746,5 +779,38 @@ mod tests {
             "/*\n// Code generated later\n*/\npackage p\n"
         ));
         assert!(!is_generated(""));
+    }
+
+    #[test]
+    fn yaml_files_are_rule_file_candidates() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        tree(
+            root,
+            &[
+                "main.go",
+                "deploy/alerts.rules.yml",
+                "deploy/values.yaml",
+                "vendor/x/rules.yml",
+                ".hidden/rules.yml",
+                "notes.txt",
+            ],
+        );
+        fs::write(root.join("extra.yml"), "groups: []\n").unwrap();
+        let d = run(root, &[".", "extra.yml"], &DiscoverOptions::default());
+        assert_eq!(displays(&d), ["main.go"]);
+        let yaml: Vec<(&str, bool)> = d
+            .rule_files
+            .iter()
+            .map(|c| (c.display.as_str(), c.explicit))
+            .collect();
+        assert_eq!(
+            yaml,
+            [
+                ("deploy/alerts.rules.yml", false),
+                ("deploy/values.yaml", false),
+                ("extra.yml", true)
+            ]
+        );
     }
 }

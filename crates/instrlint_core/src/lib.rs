@@ -6,6 +6,8 @@ pub mod diagnostic;
 pub mod discover;
 pub mod extract;
 pub mod facts;
+pub mod promql_selectors;
+pub mod rulefiles;
 pub mod source;
 pub mod span_settings;
 pub mod suppress;

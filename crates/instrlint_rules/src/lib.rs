@@ -5,6 +5,7 @@ pub mod context;
 pub mod labels;
 pub mod metric_names;
 pub mod otel;
+pub mod promql;
 pub mod registration;
 pub mod registry;
 pub mod rule;
@@ -16,6 +17,8 @@ pub mod util;
 mod testutil;
 #[cfg(test)]
 mod testutil_otel;
+#[cfg(test)]
+mod testutil_promql;
 #[cfg(test)]
 mod testutil_spans;
 

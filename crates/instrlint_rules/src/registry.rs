@@ -1,7 +1,7 @@
 //! The one place a rule is registered: one line per rule, in catalog order.
 
 use crate::rule::{Check, Rule};
-use crate::{context, labels, metric_names, otel, registration, spans, types};
+use crate::{context, labels, metric_names, otel, promql, registration, spans, types};
 
 /// `rule!(Package|Tree, group::module, "CODE-name.md")`: the module's `META`
 /// and `check`, and the doc from `rules/` embedded.
@@ -208,6 +208,16 @@ pub static RULES: &[Rule] = &[
         "C604-span-in-context-value.md"
     ),
     rule!(
+        Tree,
+        promql::q701_quantile_missing_bucket,
+        "Q701-quantile-missing-bucket.md"
+    ),
+    rule!(
+        Tree,
+        promql::q702_rate_on_non_counter,
+        "Q702-rate-on-non-counter.md"
+    ),
+    rule!(
         Package,
         otel::o801_otel_instrument_name_invalid,
         "O801-otel-instrument-name-invalid.md"
@@ -369,8 +379,10 @@ mod tests {
         .facts();
         let package = crate::testutil_spans::with_span_and_context_facts(package);
         let package = crate::testutil_otel::with_otel_facts(package);
+        let package = crate::testutil_promql::with_query_facts(package);
         let tree = TreeFacts {
             packages: vec![package.clone()],
+            ..TreeFacts::default()
         };
         let settings = Settings::default();
         let mut sink = Sink::new();

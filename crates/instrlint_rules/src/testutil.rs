@@ -479,6 +479,7 @@ pub fn run_pkgs(
 ) -> Vec<Diagnostic> {
     let tree = TreeFacts {
         packages: pkgs.into_iter().map(Pkg::facts).collect(),
+        ..TreeFacts::default()
     };
     let mut sink = Sink::new();
     for package in &tree.packages {
@@ -522,6 +523,7 @@ pub fn run_with(
 ) -> Vec<Diagnostic> {
     let tree = TreeFacts {
         packages: vec![package(defs)],
+        ..TreeFacts::default()
     };
     let mut sink = Sink::new();
     check(
@@ -538,6 +540,7 @@ pub fn run_with(
 pub fn run_tree(check: fn(&TreeCtx, &mut Sink), packages: Vec<Vec<Def>>) -> Vec<Diagnostic> {
     let tree = TreeFacts {
         packages: packages.into_iter().map(package).collect(),
+        ..TreeFacts::default()
     };
     let mut sink = Sink::new();
     check(

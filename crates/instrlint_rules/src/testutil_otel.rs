@@ -169,6 +169,7 @@ pub fn run_with(
 ) -> Vec<Diagnostic> {
     let tree = TreeFacts {
         packages: vec![package],
+        ..TreeFacts::default()
     };
     let mut sink = Sink::new();
     check(

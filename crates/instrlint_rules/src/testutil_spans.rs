@@ -251,6 +251,7 @@ pub fn run_with(
 ) -> Vec<Diagnostic> {
     let tree = TreeFacts {
         packages: vec![package],
+        ..TreeFacts::default()
     };
     let mut sink = Sink::new();
     check(

@@ -1,10 +1,10 @@
-//! `instrlint debug facts PATH...`: the extracted facts of every package as JSON,
-//! found and grouped as `check` does.
+//! `instrlint debug facts PATH...`: the extracted facts of every package and
+//! Prometheus rule file as JSON, found and grouped as `check` does.
 
 use crate::args::FactsArgs;
 use crate::exit;
 use crate::pipeline::{collect_facts, LintOptions};
-use instrlint_core::facts::PackageFacts;
+use instrlint_core::facts::{PackageFacts, RuleFileFacts};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -14,6 +14,8 @@ struct Dump<'a> {
     /// File id → display path.
     files: BTreeMap<u32, &'a str>,
     packages: &'a [PackageFacts],
+    /// Prometheus rule files (YAML) and their queries.
+    rule_files: &'a [RuleFileFacts],
 }
 
 pub fn run(args: &FactsArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> i32 {
@@ -36,6 +38,7 @@ pub fn run(args: &FactsArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> 
             .map(|f| (f.id.0, f.path.as_str()))
             .collect(),
         packages: &collected.tree.packages,
+        rule_files: &collected.tree.rule_files,
     };
     let mut json = serde_json::to_string_pretty(&dump).expect("facts serialise");
     json.push('\n');

@@ -72,7 +72,7 @@ pub const TOOL_CODES: [ToolCode; 2] = [
         code: PARSE_ERROR.0,
         name: PARSE_ERROR.1,
         level: Level::Note,
-        summary: "file that does not parse as Go",
+        summary: "file that does not parse as Go, or rule file that does not parse",
     },
 ];
 

@@ -17,6 +17,7 @@ mod otel;
 mod parse;
 mod pkg;
 mod prefilter;
+mod promql;
 mod propagate;
 mod receivers;
 mod sources;
@@ -34,6 +35,8 @@ mod tests_labels;
 mod tests_link;
 #[cfg(test)]
 mod tests_otel;
+#[cfg(test)]
+mod tests_promql;
 #[cfg(test)]
 mod tests_spans;
 
@@ -107,6 +110,7 @@ fn extract_into(
     }
     spans::extract_spans(&pkg, facts);
     otel::extract_otel(&pkg, facts);
+    facts.queries = promql::extract_queries(&pkg);
     facts
         .metrics
         .sort_by_key(|m| (m.call.file, m.call.start, m.call.end));

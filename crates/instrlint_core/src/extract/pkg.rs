@@ -43,6 +43,8 @@ pub(crate) enum Api {
     Log,
     Fmt,
     Errors,
+    /// `github.com/prometheus/client_golang/api/prometheus/v1` (the HTTP API client).
+    PromApiV1,
     Other,
 }
 
@@ -67,6 +69,7 @@ impl Api {
             "log" => Api::Log,
             "fmt" => Api::Fmt,
             "errors" => Api::Errors,
+            "github.com/prometheus/client_golang/api/prometheus/v1" => Api::PromApiV1,
             p if p == "github.com/gofiber/fiber" || p.starts_with("github.com/gofiber/fiber/v") => {
                 Api::Fiber
             }

@@ -33,6 +33,11 @@ const TRIGGERS: &[&str] = &[
     "64Histogram(",
     "64Gauge(",
     "64Observable",
+    // PromQL: the HTTP API client, and queries Q rules judge.
+    "client_golang/api/prometheus",
+    "histogram_quantile(",
+    "rate(",
+    "increase(",
 ];
 
 static TRIGGER_SCAN: LazyLock<AhoCorasick> =

@@ -9,6 +9,7 @@ pub mod link;
 pub mod metrics;
 pub mod ops;
 pub mod otel;
+pub mod promql;
 pub mod spans;
 
 use crate::source::FileId;
@@ -29,6 +30,9 @@ pub use ops::{ErrorUse, MetricOp, RegisterCall, RegistryKind};
 pub use otel::{
     InstrumentKind, MeasurementAttribute, MeasurementCall, MeasurementOption, OtelInstrument,
     OtelMeasurement, OtelString,
+};
+pub use promql::{
+    QueriedDefinition, Query, QuerySelector, QuerySource, RuleFileError, RuleFileFacts, SelectorUse,
 };
 pub use spans::{
     AttributeKey, AttributeVia, Binding, CtxArg, DynamicKind, DynamicPart, EndState, ScopeVar,
@@ -69,6 +73,8 @@ pub struct PackageFacts {
     pub otel_instruments: Vec<OtelInstrument>,
     /// `metric.WithAttributes` / `WithAttributeSet` measurement options, in source order.
     pub otel_measurements: Vec<OtelMeasurement>,
+    /// PromQL queries in string literals, constants and API calls, in source order.
+    pub queries: Vec<Query>,
     /// Statements and declarations that span several lines and start on a
     /// line holding a suppression comment (`nolint`, `instrlint:ignore`) or on
     /// the line right after one: a suppression covers the whole statement.
@@ -81,6 +87,8 @@ pub struct PackageFacts {
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct TreeFacts {
     pub packages: Vec<PackageFacts>,
+    /// Prometheus rule files (YAML), sorted by path.
+    pub rule_files: Vec<RuleFileFacts>,
 }
 
 impl PackageFacts {
@@ -94,6 +102,14 @@ impl PackageFacts {
 impl TreeFacts {
     pub fn metrics(&self) -> impl Iterator<Item = &MetricDef> {
         self.packages.iter().flat_map(|p| p.metrics.iter())
+    }
+
+    /// Every PromQL query of the run: Go packages first, then rule files.
+    pub fn queries(&self) -> impl Iterator<Item = &Query> {
+        self.packages
+            .iter()
+            .flat_map(|p| p.queries.iter())
+            .chain(self.rule_files.iter().flat_map(|f| f.queries.iter()))
     }
 
     /// The definition a use is bound to.

@@ -1,0 +1,102 @@
+//! PromQL query extraction from Go source.
+
+use super::extract_package;
+use crate::facts::{PackageFacts, Query, QuerySource};
+use crate::source::{FileId, SourceFile, Span};
+
+const API: &str = "\"github.com/prometheus/client_golang/api/prometheus/v1\"";
+
+fn run(srcs: &[(&str, &str)]) -> (Vec<SourceFile>, PackageFacts) {
+    let fs: Vec<SourceFile> = srcs
+        .iter()
+        .enumerate()
+        .map(|(i, (path, text))| SourceFile {
+            id: FileId(i as u32),
+            path: path.to_string(),
+            abs_path: path.into(),
+            text: text.replace("API", API),
+            lossy: false,
+            is_test: false,
+        })
+        .collect();
+    let refs: Vec<&SourceFile> = fs.iter().collect();
+    let package = super::package_clause(&fs[0].text).unwrap();
+    let facts = extract_package("pkg", &package, &refs);
+    (fs, facts)
+}
+
+fn at(fs: &[SourceFile], s: Span) -> &str {
+    &fs[s.file.0 as usize].text[s.start as usize..s.end as usize]
+}
+
+fn metrics(q: &Query) -> Vec<&str> {
+    q.selectors.iter().map(|s| s.metric.as_str()).collect()
+}
+
+#[test]
+fn literals_raw_strings_and_concatenations() {
+    let (fs, facts) = run(&[(
+        "a.go",
+        "package alerts\n\
+         const base = \"room_join_seconds\"\n\
+         const p99 = `histogram_quantile(0.99,\n  sum by (le) (rate(room_join_seconds[5m])))`\n\
+         func f() string { return \"rate(\" + base + \"_bucket[5m])\" }\n\
+         var words = \"hello (world)\"\n\
+         var selector = \"up\"\n",
+    )]);
+    assert_eq!(facts.queries.len(), 2, "{:#?}", facts.queries);
+    let (a, b) = (&facts.queries[0], &facts.queries[1]);
+    assert!(at(&fs, a.span).starts_with("`histogram_quantile"));
+    assert_eq!(metrics(a), ["room_join_seconds"]);
+    assert!(a.selectors[0].used.in_quantile);
+    assert_eq!(a.source, QuerySource::GoLiteral);
+    assert_eq!(at(&fs, b.span), "\"rate(\" + base + \"_bucket[5m])\"");
+    assert_eq!(b.text, "rate(room_join_seconds_bucket[5m])");
+}
+
+#[test]
+fn api_call_with_a_constant_is_one_site() {
+    let (fs, facts) = run(&[
+        (
+            "q.go",
+            "package alerts\nconst members = \"rate(room_members[5m])\"\n",
+        ),
+        (
+            "a.go",
+            "package alerts\n\
+             import (\n\t\"context\"\n\t\"time\"\n\tpromv1 API\n)\n\
+             func check(ctx context.Context, api promv1.API) {\n\
+             \tapi.Query(ctx, members, time.Now())\n\
+             \tapi.QueryRange(ctx, \"increase(jobs[1h])\", promv1.Range{})\n\
+             }\n",
+        ),
+    ]);
+    assert_eq!(facts.queries.len(), 2, "{:#?}", facts.queries);
+    let (a, b) = (&facts.queries[0], &facts.queries[1]);
+    assert_eq!(at(&fs, a.span), "members");
+    assert_eq!(
+        a.source,
+        QuerySource::ApiCall {
+            method: "Query".into()
+        }
+    );
+    assert_eq!(
+        at(&fs, a.decl.unwrap()),
+        "members = \"rate(room_members[5m])\""
+    );
+    assert_eq!(a.selectors[0].used.rate_fn.as_deref(), Some("rate"));
+    assert_eq!(at(&fs, b.span), "\"increase(jobs[1h])\"");
+    assert_eq!(metrics(b), ["jobs"]);
+}
+
+#[test]
+fn imports_tags_and_dynamic_strings_are_not_queries() {
+    let (_, facts) = run(&[(
+        "a.go",
+        "package alerts\n\
+         import \"context\"\n\
+         type T struct { A string `json:\"rate(x[5m])\"` }\n\
+         func f(ctx context.Context, m string) string { return \"rate(\" + m + \"[5m])\" }\n",
+    )]);
+    assert!(facts.queries.is_empty(), "{:#?}", facts.queries);
+}

@@ -251,7 +251,10 @@ fn debug_facts_include_rule_files_and_queries() {
     let o = instrlint(dir.path(), &["debug", "facts", "."]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
-    assert_eq!(v["packages"][0]["queries"][0]["text"], "rate(room_members[5m])");
+    assert_eq!(
+        v["packages"][0]["queries"][0]["text"],
+        "rate(room_members[5m])"
+    );
     let rules = &v["rule_files"];
     assert_eq!(rules.as_array().map(Vec::len), Some(1), "{rules}");
     assert_eq!(rules[0]["path"], "alerts.rules.yml");

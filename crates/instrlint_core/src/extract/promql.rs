@@ -15,7 +15,17 @@ use crate::facts::{Query, QuerySource};
 use crate::promql_selectors::{analyze, may_be_query};
 use crate::source::Span;
 use crate::value::Value;
+use std::rc::Rc;
 use tree_sitter::Node;
+
+/// A node found by the walk, with the functions around it (outermost
+/// first). The walk carries this context down: `Node::parent` costs the
+/// node's depth in tree-sitter, so climbing from every site would be
+/// quadratic on deeply nested code.
+struct SiteNode<'t> {
+    node: Node<'t>,
+    chain: Rc<Vec<Node<'t>>>,
+}
 
 /// `v1.API` methods whose second argument is a PromQL query.
 const API_METHODS: &[&str] = &["Query", "QueryRange", "QueryExemplars"];
@@ -36,15 +46,15 @@ pub(crate) fn extract_queries(pkg: &Pkg<'_>) -> Vec<Query> {
         let mut calls = Vec::new();
         let mut unit_strings = Vec::new();
         collect_sites(pkg.units[u].root, uses_api, &mut calls, &mut unit_strings);
-        for call in calls {
+        for call in &calls {
             api_query(pkg, u, call, &mut covered, &mut out);
         }
         strings.extend(unit_strings.into_iter().map(|n| (u, n)));
     }
-    for (u, node) in strings {
-        let span = pkg.span(u, node);
+    for (u, site) in &strings {
+        let span = pkg.span(*u, site.node);
         if !covered.iter().any(|c| contains(*c, span)) {
-            literal_query(pkg, u, node, &mut out);
+            literal_query(pkg, *u, site, &mut out);
         }
     }
     out.sort_by_key(|q| (q.span.file, q.span.start, q.span.end));
@@ -55,20 +65,19 @@ pub(crate) fn extract_queries(pkg: &Pkg<'_>) -> Vec<Query> {
 fn api_query<'t>(
     pkg: &Pkg<'t>,
     u: usize,
-    call: Node<'t>,
+    call: &SiteNode<'t>,
     covered: &mut Vec<Span>,
     out: &mut Vec<Query>,
 ) {
-    let Some(method) = api_method(pkg, u, call) else {
+    let Some(method) = api_method(pkg, u, call.node) else {
         return;
     };
-    let Some(arg) = call_args(call).get(1).copied() else {
+    let Some(arg) = call_args(call.node).get(1).copied() else {
         return;
     };
-    let chain = enclosing_functions(arg);
     let site = Site {
         unit: u,
-        chain: &chain,
+        chain: &call.chain,
     };
     let mut decl = None;
     let Value::Resolved(text) = pkg.fold_str(site, arg, 0, &mut decl).into_value() else {
@@ -91,11 +100,11 @@ fn api_query<'t>(
 }
 
 /// A string literal or concatenation that reads as a query.
-fn literal_query<'t>(pkg: &Pkg<'t>, u: usize, node: Node<'t>, out: &mut Vec<Query>) {
-    let chain = enclosing_functions(node);
+fn literal_query<'t>(pkg: &Pkg<'t>, u: usize, found: &SiteNode<'t>, out: &mut Vec<Query>) {
+    let node = found.node;
     let site = Site {
         unit: u,
-        chain: &chain,
+        chain: &found.chain,
     };
     let mut decl = None;
     let SVal::Str(bytes, _) = pkg.fold_str(site, node, 0, &mut decl) else {
@@ -122,34 +131,56 @@ fn literal_query<'t>(pkg: &Pkg<'t>, u: usize, node: Node<'t>, out: &mut Vec<Quer
 }
 
 /// Call expressions that may be API calls, and the outermost string
-/// expressions (a literal, or a `+` concatenation holding one).
+/// expressions (a literal, or a `+` concatenation holding one). Import paths
+/// and struct tags are not strings of the program.
 fn collect_sites<'t>(
     root: Node<'t>,
     uses_api: bool,
-    calls: &mut Vec<Node<'t>>,
-    strings: &mut Vec<Node<'t>>,
+    calls: &mut Vec<SiteNode<'t>>,
+    strings: &mut Vec<SiteNode<'t>>,
 ) {
-    let mut stack = vec![root];
-    while let Some(n) = stack.pop() {
+    // (node, functions around it, operand of a `+`, child of a field declaration)
+    let mut stack = vec![(root, Rc::new(Vec::new()), false, false)];
+    while let Some((n, chain, in_concat, in_field)) = stack.pop() {
+        let site = || SiteNode {
+            node: n,
+            chain: Rc::clone(&chain),
+        };
+        let plus = n.kind() == "binary_expression" && is_plus(n);
         match n.kind() {
             "import_declaration" => continue,
-            "call_expression" if uses_api => calls.push(n),
+            "call_expression" if uses_api => calls.push(site()),
             "interpreted_string_literal" | "raw_string_literal" => {
-                if !in_concatenation(n) && !is_field_tag(n) {
-                    strings.push(n);
+                if !in_concat && !in_field {
+                    strings.push(site());
                 }
                 continue;
             }
-            "binary_expression" if is_plus(n) && !in_concatenation(n) && holds_string(n) => {
-                strings.push(n);
-            }
+            "binary_expression" if plus && !in_concat && holds_string(n) => strings.push(site()),
             _ => {}
         }
+        let inner = if matches!(
+            n.kind(),
+            "function_declaration" | "method_declaration" | "func_literal"
+        ) {
+            let mut c = (*chain).clone();
+            c.push(n);
+            Rc::new(c)
+        } else {
+            chain
+        };
+        let child_concat = plus || (in_concat && n.kind() == "parenthesized_expression");
+        let child_field = n.kind() == "field_declaration";
         let mut cursor = n.walk();
         let children: Vec<Node<'t>> = n.named_children(&mut cursor).collect();
-        stack.extend(children.into_iter().rev());
+        stack.extend(
+            children
+                .into_iter()
+                .rev()
+                .map(|c| (c, Rc::clone(&inner), child_concat, child_field)),
+        );
     }
-    strings.sort_by_key(|n| n.start_byte());
+    strings.sort_by_key(|s| s.node.start_byte());
 }
 
 /// `recv.Query(…)` and friends, in a file importing the v1 API package.
@@ -167,19 +198,6 @@ fn is_plus(n: Node<'_>) -> bool {
         .is_some_and(|o| o.kind() == "+")
 }
 
-/// The node is an operand of a `+` (through parentheses).
-fn in_concatenation(n: Node<'_>) -> bool {
-    let mut p = n.parent();
-    while let Some(parent) = p {
-        match parent.kind() {
-            "parenthesized_expression" => p = parent.parent(),
-            "binary_expression" => return is_plus(parent),
-            _ => return false,
-        }
-    }
-    false
-}
-
 fn holds_string(n: Node<'_>) -> bool {
     let mut stack = vec![n];
     while let Some(n) = stack.pop() {
@@ -193,27 +211,6 @@ fn holds_string(n: Node<'_>) -> bool {
         }
     }
     false
-}
-
-fn is_field_tag(n: Node<'_>) -> bool {
-    n.parent().is_some_and(|p| p.kind() == "field_declaration")
-}
-
-/// Functions around `n`, outermost first.
-fn enclosing_functions(n: Node<'_>) -> Vec<Node<'_>> {
-    let mut chain = Vec::new();
-    let mut p = n.parent();
-    while let Some(parent) = p {
-        if matches!(
-            parent.kind(),
-            "function_declaration" | "method_declaration" | "func_literal"
-        ) {
-            chain.push(parent);
-        }
-        p = parent.parent();
-    }
-    chain.reverse();
-    chain
 }
 
 fn contains(outer: Span, inner: Span) -> bool {

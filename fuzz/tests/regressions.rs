@@ -55,7 +55,13 @@ fn promql_file_quotes_any_string() {
             std::fs::write(&path, &go).unwrap();
             let (mut out, mut err) = (Vec::new(), Vec::new());
             let code = instrlint_cli::run_cli(
-                ["instrlint", "check", "--format", "json", path.to_str().unwrap()],
+                [
+                    "instrlint",
+                    "check",
+                    "--format",
+                    "json",
+                    path.to_str().unwrap(),
+                ],
                 &mut out,
                 &mut err,
             );
@@ -63,6 +69,9 @@ fn promql_file_quotes_any_string() {
             assert!(code == 0 || code == 1, "{}", String::from_utf8_lossy(&err));
             String::from_utf8(out).unwrap()
         };
-        assert!(!report.contains("\"I002\""), "{q:?} gives a parse error:\n{go}\n{report}");
+        assert!(
+            !report.contains("\"I002\""),
+            "{q:?} gives a parse error:\n{go}\n{report}"
+        );
     }
 }

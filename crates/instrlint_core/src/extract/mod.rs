@@ -36,6 +36,8 @@ mod tests_link;
 mod tests_otel;
 #[cfg(test)]
 mod tests_spans;
+#[cfg(test)]
+mod values_proptest;
 
 use crate::facts::PackageFacts;
 use crate::source::SourceFile;

@@ -155,3 +155,34 @@ proptest! {
         }
     }
 }
+
+/// Found by the `source` fuzz target: a fold that branches at every level of
+/// a cycle ran 2^MAX_DEPTH steps (the run never ended). Each must now finish,
+/// leaving the name unresolved.
+#[test]
+fn cyclic_constants_fold_in_bounded_time() {
+    for decls in [
+        "const a = b + b\nconst b = a + a\n",
+        "const a = a + a\n",
+        "const a = f(b, b)\nconst b = f(a, a)\n",
+    ] {
+        let text = format!(
+            "package pkg\nimport \"github.com/prometheus/client_golang/prometheus\"\n{decls}\
+             var c = prometheus.NewCounter(prometheus.CounterOpts{{Name: a, Help: \"h\"}})\n\
+             var h = prometheus.NewHistogram(prometheus.HistogramOpts{{Name: \"x_seconds\", Help: \"h\", Buckets: []float64{{n}}}})\n\
+             const n = m * m\nconst m = n + n\n"
+        );
+        let facts = facts_of(text);
+        assert_eq!(facts.metrics.len(), 2);
+        assert!(!matches!(facts.metrics[0].fq_name, Value::Resolved(_)));
+    }
+}
+
+#[test]
+fn self_referencing_local_folds_in_bounded_time() {
+    let text = "package pkg\nimport \"github.com/prometheus/client_golang/prometheus\"\n\
+                func f() {\n\tname := g(name, name)\n\
+                \t_ = prometheus.NewCounter(prometheus.CounterOpts{Name: name, Help: \"h\"})\n}\n";
+    let facts = facts_of(text.to_string());
+    assert_eq!(facts.metrics.len(), 1);
+}

@@ -57,9 +57,13 @@ pub struct CheckArgs {
     pub ignore: Vec<String>,
 
     /// Exit with 1 when a finding at or above this level is reported (parse
-    /// errors, I002, never count).
+    /// errors, I002, count only with --fail-on-parse-errors).
     #[arg(long, value_enum, default_value_t = FailOn::Warning, value_name = "LEVEL")]
     pub fail_on: FailOn,
+
+    /// Also exit with 1 when a file does not parse as Go (I002), whatever --fail-on says.
+    #[arg(long)]
+    pub fail_on_parse_errors: bool,
 
     /// Number of worker threads (default: one per core).
     #[arg(short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]

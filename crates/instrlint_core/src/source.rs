@@ -146,3 +146,88 @@ mod tests {
         assert_eq!(idx.line_text(text, 1), "€x𝄞y");
     }
 }
+
+#[cfg(test)]
+mod proptests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Text mixing ASCII, CR, LF, 2-, 3- and 4-byte characters.
+    fn text() -> impl Strategy<Value = String> {
+        proptest::collection::vec(
+            prop_oneof![
+                Just('a'),
+                Just(' '),
+                Just('\n'),
+                Just('\r'),
+                Just('\t'),
+                Just('é'),
+                Just('€'),
+                Just('𝄞'),
+                Just('\u{feff}'),
+                any::<char>(),
+            ],
+            0..200,
+        )
+        .prop_map(|v| v.into_iter().collect())
+    }
+
+    proptest! {
+        /// line_col agrees with counting by hand, and converts back to the offset.
+        #[test]
+        fn line_col_round_trips(text in text(), pick in any::<prop::sample::Index>()) {
+            let idx = LineIndex::new(&text);
+            let boundaries: Vec<usize> =
+                (0..=text.len()).filter(|&i| text.is_char_boundary(i)).collect();
+            let offset = boundaries[pick.index(boundaries.len())];
+            let lc = idx.line_col(&text, offset as u32);
+
+            let before = &text[..offset];
+            let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+            let prefix = &text[line_start..offset];
+            prop_assert_eq!(lc.line as usize, before.matches('\n').count() + 1);
+            prop_assert_eq!(lc.column as usize, prefix.encode_utf16().count() + 1);
+            prop_assert_eq!(lc.char_column as usize, prefix.chars().count() + 1);
+            prop_assert_eq!(idx.line_start(lc.line as usize - 1) as usize, line_start);
+
+            // Back: walk `column - 1` UTF-16 units from the line's start.
+            let mut units = lc.column as usize - 1;
+            let mut back = line_start;
+            for c in text[line_start..].chars() {
+                if units == 0 {
+                    break;
+                }
+                units -= c.len_utf16();
+                back += c.len_utf8();
+            }
+            prop_assert_eq!(back, offset);
+
+            // Line text has no terminator and is a prefix of what follows the line start.
+            let line = idx.line_text(&text, lc.line as usize - 1);
+            prop_assert!(!line.contains('\n'));
+            prop_assert!(!line.ends_with('\r'));
+            prop_assert!(text[line_start..].starts_with(line));
+            prop_assert_eq!(idx.line_count(), text.matches('\n').count() + 1);
+        }
+
+        /// Any offset (inside a character, past the end) gives a position,
+        /// never before the character's start or past the text.
+        #[test]
+        fn any_offset_is_safe(text in text(), offset in 0u32..1000) {
+            let idx = LineIndex::new(&text);
+            let lc = idx.line_col(&text, offset);
+            let end = idx.line_col(&text, text.len() as u32);
+            prop_assert!(lc <= end);
+            prop_assert!(lc.line >= 1 && lc.column >= 1 && lc.char_column <= lc.column);
+        }
+
+        /// Positions are monotonic in the offset.
+        #[test]
+        fn monotonic(text in text(), a in 0u32..300, b in 0u32..300) {
+            let idx = LineIndex::new(&text);
+            let (lo, hi) = (a.min(b), a.max(b));
+            let (x, y) = (idx.line_col(&text, lo), idx.line_col(&text, hi));
+            prop_assert!((x.line, x.column) <= (y.line, y.column));
+        }
+    }
+}

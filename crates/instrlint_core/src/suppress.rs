@@ -591,3 +591,109 @@ mod tests {
         assert!(start.elapsed() < std::time::Duration::from_secs(5));
     }
 }
+
+#[cfg(test)]
+mod proptests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn file(text: String) -> SourceFile {
+        SourceFile {
+            id: FileId(0),
+            path: "f.go".to_string(),
+            abs_path: "/f.go".into(),
+            text,
+            lossy: false,
+            is_test: false,
+        }
+    }
+
+    /// Go-ish text with comments, strings, runes and directives.
+    fn goish() -> impl Strategy<Value = String> {
+        proptest::collection::vec(
+            prop_oneof![
+                Just("//instrlint:ignore M105 -- why\n"),
+                Just("//nolint\n"),
+                Just("//nolint:errcheck,instrlint\n"),
+                Just("// instrlint:ignore M105\n"),
+                Just("/* //nolint */"),
+                Just("\"//nolint\""),
+                Just("`//instrlint:ignore\n`"),
+                Just("'\"'"),
+                Just("'\\''"),
+                Just("\\"),
+                Just("x := 1"),
+                Just("\n"),
+                Just("\r\n"),
+                Just("/*"),
+                Just("*/"),
+                Just("\""),
+                Just("`"),
+                Just("'"),
+                Just("é"),
+            ],
+            0..40,
+        )
+        .prop_map(|v| v.concat())
+    }
+
+    fn code() -> impl Strategy<Value = String> {
+        prop_oneof!["[MLTRSCQO][1-9][0-9]{2}", "[MLTRSCQO]",]
+    }
+
+    proptest! {
+        /// Scanning never panics, and every suppression lies in the file on
+        /// the line its span starts on, starting with `//`.
+        #[test]
+        fn scan_is_total(text in goish()) {
+            let f = file(text);
+            let idx = crate::source::LineIndex::new(&f.text);
+            for s in scan(&f) {
+                let start = s.span.start as usize;
+                prop_assert!(s.span.end as usize <= f.text.len());
+                prop_assert!(f.text[start..].starts_with("//"));
+                prop_assert_eq!(idx.line_col(&f.text, s.span.start).line, s.line);
+            }
+        }
+
+        /// Arbitrary text never panics the scanner.
+        #[test]
+        fn scan_any_text(text in ".{0,200}") {
+            let _ = scan(&file(text));
+        }
+
+        /// A directive on its own line after arbitrary code lines is found
+        /// with its codes and reason, and covers its line and the next.
+        #[test]
+        fn directive_round_trips(
+            codes in proptest::collection::vec(code(), 1..4),
+            sep in prop_oneof![Just(","), Just(" "), Just(", ")],
+            reason in "[a-z ]{1,20}",
+            before in 0usize..5,
+        ) {
+            let mut text = String::from("package p\n");
+            for i in 0..before {
+                text.push_str(&format!("var v{i} = \"//nolint:x\" // plain\n"));
+            }
+            let reason = reason.trim().to_string();
+            text.push_str(&format!("//instrlint:ignore {} -- {reason}\nvar x = 1\n", codes.join(sep)));
+            let found = scan(&file(text));
+            prop_assert_eq!(found.len(), 1, "{:?}", found);
+            let s = &found[0];
+            prop_assert_eq!(s.kind, SuppressionKind::Ignore);
+            prop_assert_eq!(&s.codes, &codes);
+            prop_assert_eq!(s.line as usize, before + 2);
+            prop_assert!(s.standalone);
+            prop_assert!(s.covers_line(s.line) && s.covers_line(s.line + 1));
+            prop_assert!(!s.covers_line(s.line + 2));
+            for c in &codes {
+                prop_assert!(s.covers_code(c));
+            }
+            if reason.is_empty() {
+                prop_assert_eq!(&s.reason, &None);
+            } else {
+                prop_assert_eq!(s.reason.as_deref(), Some(reason.as_str()));
+            }
+        }
+    }
+}

@@ -78,7 +78,7 @@ pub fn run(
     if !outcome.problems.is_empty() {
         return exit::ERROR;
     }
-    exit_code(&outcome, args.fail_on)
+    exit_code(&outcome, args.fail_on, args.fail_on_parse_errors)
 }
 
 /// The lint options of `args`: reads the baseline, standard input
@@ -197,8 +197,13 @@ fn lint_error(e: &LintError) -> String {
     }
 }
 
-/// Parse errors (I002) never fail a run.
-pub fn exit_code(outcome: &LintOutcome, fail_on: FailOn) -> i32 {
+/// Parse errors (I002) fail a run only with `--fail-on-parse-errors`
+/// (`parse_errors`), and then whatever the `--fail-on` level.
+pub fn exit_code(outcome: &LintOutcome, fail_on: FailOn, parse_errors: bool) -> i32 {
+    let is_parse_error = |d: &instrlint_core::Diagnostic| d.code == PARSE_ERROR.0;
+    if parse_errors && outcome.diagnostics.iter().any(is_parse_error) {
+        return exit::FINDINGS;
+    }
     let threshold = match fail_on {
         FailOn::Error => Level::Error,
         FailOn::Warning => Level::Warning,
@@ -208,7 +213,7 @@ pub fn exit_code(outcome: &LintOutcome, fail_on: FailOn) -> i32 {
     let failing = outcome
         .diagnostics
         .iter()
-        .any(|d| d.code != PARSE_ERROR.0 && d.level >= threshold);
+        .any(|d| !is_parse_error(d) && d.level >= threshold);
     if failing {
         exit::FINDINGS
     } else {
@@ -224,19 +229,23 @@ mod tests {
     #[test]
     fn fail_on_thresholds_ignore_parse_errors() {
         let mut o = outcome();
-        assert_eq!(exit_code(&o, FailOn::Error), exit::FINDINGS);
-        assert_eq!(exit_code(&o, FailOn::Never), exit::CLEAN);
+        assert_eq!(exit_code(&o, FailOn::Error, false), exit::FINDINGS);
+        assert_eq!(exit_code(&o, FailOn::Never, false), exit::CLEAN);
         o.diagnostics.retain(|d| d.code == "I002");
-        assert_eq!(exit_code(&o, FailOn::Note), exit::CLEAN);
+        assert!(!o.diagnostics.is_empty());
+        assert_eq!(exit_code(&o, FailOn::Note, false), exit::CLEAN);
+        // --fail-on-parse-errors: any I002 fails, even with --fail-on never.
+        assert_eq!(exit_code(&o, FailOn::Never, true), exit::FINDINGS);
+        assert_eq!(exit_code(&o, FailOn::Error, true), exit::FINDINGS);
         o.diagnostics.clear();
-        assert_eq!(exit_code(&o, FailOn::Warning), exit::CLEAN);
+        assert_eq!(exit_code(&o, FailOn::Warning, false), exit::CLEAN);
     }
 
     #[test]
     fn warnings_pass_fail_on_error() {
         let mut o = outcome();
         o.diagnostics.retain(|d| d.level == Level::Warning);
-        assert_eq!(exit_code(&o, FailOn::Error), exit::CLEAN);
-        assert_eq!(exit_code(&o, FailOn::Warning), exit::FINDINGS);
+        assert_eq!(exit_code(&o, FailOn::Error, false), exit::CLEAN);
+        assert_eq!(exit_code(&o, FailOn::Warning, false), exit::FINDINGS);
     }
 }

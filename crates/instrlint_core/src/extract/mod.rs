@@ -39,6 +39,8 @@ mod tests_otel;
 mod tests_promql;
 #[cfg(test)]
 mod tests_spans;
+#[cfg(test)]
+mod values_proptest;
 
 use crate::facts::PackageFacts;
 use crate::source::SourceFile;

@@ -12,6 +12,32 @@ use tree_sitter::Node;
 /// Folding deeper than this gives up (Unknown) instead of risking the stack.
 pub(crate) const MAX_DEPTH: u32 = 256;
 
+/// Steps (calls of `fold_str`/`fold_num`) one top-level fold may take. The
+/// depth limit alone does not bound the work: `const a = b + b; const b =
+/// a + a` (an initialisation cycle gofmt accepts) or a local whose value
+/// mentions itself branches at every level, 2^MAX_DEPTH calls. Real
+/// expressions take a few hundred steps at most.
+const MAX_STEPS: u32 = 20_000;
+
+thread_local! {
+    static STEPS: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+}
+
+/// Count one folding step; false once the fold that began at depth 0 has
+/// used its budget. Every top-level fold starts at depth 0 and folding never
+/// re-enters at depth 0, so depth 0 resets the count.
+fn step(depth: u32) -> bool {
+    STEPS.with(|s| {
+        let n = if depth == 0 {
+            1
+        } else {
+            s.get().saturating_add(1)
+        };
+        s.set(n);
+        n <= MAX_STEPS
+    })
+}
+
 /// Where an expression sits: its file and the functions around it (outer → inner).
 #[derive(Clone, Copy)]
 pub(crate) struct Site<'a, 't> {
@@ -190,7 +216,7 @@ impl<'t> Pkg<'t> {
         depth: u32,
         decl: &mut Option<Span>,
     ) -> SVal {
-        if depth > MAX_DEPTH {
+        if depth > MAX_DEPTH || !step(depth) {
             return SVal::Unknown;
         }
         match n.kind() {
@@ -379,7 +405,7 @@ impl<'t> Pkg<'t> {
     }
 
     pub fn fold_num(&self, site: Site<'_, 't>, n: Node<'t>, depth: u32) -> Option<Num> {
-        if depth > MAX_DEPTH {
+        if depth > MAX_DEPTH || !step(depth) {
             return None;
         }
         let text = self.text(site.unit, n);

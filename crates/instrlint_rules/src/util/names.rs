@@ -210,3 +210,87 @@ mod tests {
         assert_eq!(reserved_suffix("gift_coins_sum"), Some("_sum"));
     }
 }
+
+#[cfg(test)]
+mod proptests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn name() -> impl Strategy<Value = String> {
+        proptest::collection::vec(
+            prop_oneof![
+                4 => proptest::char::range('a', 'z'),
+                2 => proptest::char::range('A', 'Z'),
+                2 => Just('_'),
+                1 => Just(':'),
+                1 => proptest::char::range('0', '9'),
+                1 => Just('.'),
+                1 => any::<char>(),
+            ],
+            0..40,
+        )
+        .prop_map(|v| v.into_iter().collect())
+    }
+
+    proptest! {
+        /// Words are non-empty, lower-case, and together spell the name's
+        /// letters and digits in order.
+        #[test]
+        fn words_spell_the_name(name in name()) {
+            let words = words(&name);
+            for w in &words {
+                prop_assert!(!w.is_empty());
+                prop_assert_eq!(w.clone(), w.to_lowercase());
+            }
+            let letters: String = name
+                .chars()
+                .filter(|c| c.is_alphanumeric())
+                .flat_map(char::to_lowercase)
+                .collect();
+            prop_assert_eq!(words.concat(), letters);
+        }
+
+        /// snake_case names are their own words joined with `_`.
+        #[test]
+        fn snake_names_are_their_words(parts in proptest::collection::vec("[a-z][a-z0-9]{0,6}", 1..6)) {
+            let name = parts.join("_");
+            prop_assert_eq!(words(&name), parts.clone());
+            prop_assert_eq!(super::parts(&name).collect::<Vec<_>>(), parts.iter().map(String::as_str).collect::<Vec<_>>());
+            prop_assert!(is_classic(&name));
+            prop_assert_eq!(snake_problem(&name), None);
+            prop_assert_eq!(to_snake(&name), name.clone());
+        }
+
+        /// Parts never hold `_` and rejoin to the name without empty parts.
+        #[test]
+        fn parts_rejoin(name in name()) {
+            let p: Vec<&str> = parts(&name).collect();
+            prop_assert!(p.iter().all(|s| !s.is_empty() && !s.contains('_')));
+            let collapsed: Vec<&str> = name.split('_').filter(|s| !s.is_empty()).collect();
+            prop_assert_eq!(p.join("_"), collapsed.join("_"));
+        }
+
+        /// The classic-charset check agrees with its regular expression.
+        #[test]
+        fn classic_matches_the_regex(name in name()) {
+            let re = name.chars().enumerate().all(|(i, c)| {
+                c.is_ascii_alphabetic() || c == '_' || c == ':' || (i > 0 && c.is_ascii_digit())
+            }) && !name.is_empty();
+            prop_assert_eq!(is_classic(&name), re);
+            if let Some((i, c)) = first_outside_classic(&name) {
+                prop_assert_eq!(name[i..].chars().next(), Some(c));
+            }
+        }
+
+        /// Tokenising helpers never panic.
+        #[test]
+        fn helpers_total(name in name()) {
+            let _ = to_snake(&name);
+            let _ = counter_name(&name);
+            let _ = sanitised(&name);
+            let _ = reserved_suffix(&name);
+            let _ = remove_word(&name, "ms");
+            let _ = replace_word(&name, "ms", "seconds");
+        }
+    }
+}

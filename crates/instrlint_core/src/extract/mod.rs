@@ -43,6 +43,7 @@ use pkg::Pkg;
 use tree_sitter::Tree;
 
 pub use modpath::{import_path_for, ModuleIndex};
+pub use parse::{parse_counters, parse_only};
 pub use prefilter::{mentions_instrumentation, package_clause};
 
 /// Facts of one package. `files` are all linted files of one directory with

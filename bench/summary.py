@@ -17,6 +17,7 @@ def medians(name):
 
 
 corpus, twice, diff = medians("corpus.json"), medians("twice.json"), medians("diff.json")
+corpus.update(medians("astgrep.json"))
 print()
 print(f"{'run':<48} {'median s':>9} {'MB/s':>7}")
 for name, secs in corpus.items():

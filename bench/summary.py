@@ -12,16 +12,25 @@ def medians(name):
     p = os.path.join(work, name)
     if not os.path.exists(p):
         return {}
-    with open(p) as f:
-        return {r["command"]: r["median"] for r in json.load(f)["results"]}
+    try:
+        with open(p) as f:
+            results = json.load(f)["results"]
+    except (OSError, ValueError, KeyError):
+        return {}  # a run that did not finish
+    for r in results:
+        USER[r["command"]] = r.get("user", 0.0)
+    return {r["command"]: r["median"] for r in results}
+
+
+USER = {}
 
 
 corpus, twice, diff = medians("corpus.json"), medians("twice.json"), medians("diff.json")
 corpus.update(medians("astgrep.json"))
 print()
-print(f"{'run':<48} {'median s':>9} {'MB/s':>7}")
+print(f"{'run':<48} {'median s':>9} {'MB/s':>7} {'user s':>7}")
 for name, secs in corpus.items():
-    print(f"{name:<48} {secs:>9.3f} {total_bytes / 1e6 / secs:>7.1f}")
+    print(f"{name:<48} {secs:>9.3f} {total_bytes / 1e6 / secs:>7.1f} {USER.get(name, 0):>7.2f}")
 for name, secs in twice.items():
     b = total_bytes * (2 if "twice" in name else 1)
     print(f"{name:<48} {secs:>9.3f} {b / 1e6 / secs:>7.1f}")
@@ -53,3 +62,7 @@ if d:
     row("--diff-base, 10 of 10,000 files", f"{d * 1000:.0f} ms", "<= 150 ms", d <= 0.150)
 if sg and j2:
     print(f"{'ast-grep (5 rules) / instrlint (catalog), -j 2':<44} {sg / j2:>13.2f}x")
+load = os.getloadavg()[0]
+if load > (os.cpu_count() or 1):
+    print(f"warning: load average {load:.1f} on {os.cpu_count()} cores: wall times and the "
+          "-j ratio are unreliable; compare user CPU or callgrind instruction counts")

@@ -102,6 +102,11 @@ pub struct CheckArgs {
     /// package siblings are read from disk). Takes no other paths.
     #[arg(long, value_name = "PATH")]
     pub stdin_filename: Option<PathBuf>,
+
+    /// Print where the time went (walk, read, prefilter, parse, facts, rules,
+    /// output) and how many files the prefilter skipped, on standard error.
+    #[arg(long)]
+    pub stats: bool,
 }
 
 #[derive(Debug, Args)]
@@ -126,6 +131,24 @@ pub struct ExplainArgs {
 pub enum DebugCommand {
     /// Print the facts extracted from every package as JSON.
     Facts(FactsArgs),
+    /// Parse every discovered file with tree-sitter and nothing else (the
+    /// benchmark floor); prints files, bytes, trees with errors and the time.
+    Parse(ParseArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ParseArgs {
+    /// Files and directories.
+    #[arg(value_name = "PATH", required = true)]
+    pub paths: Vec<PathBuf>,
+
+    /// Include `_test.go` files.
+    #[arg(long)]
+    pub include_tests: bool,
+
+    /// Number of worker threads (default: one per core).
+    #[arg(short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub jobs: Option<u32>,
 }
 
 #[derive(Debug, Args)]

@@ -60,6 +60,7 @@ where
         Command::Rules(a) => commands::rules::run(a, stdout),
         Command::Explain(a) => commands::explain::run(a, stdout, stderr),
         Command::Debug(DebugCommand::Facts(a)) => commands::debug::run(a, stdout, stderr),
+        Command::Debug(DebugCommand::Parse(a)) => commands::parse::run(a, stdout, stderr),
     };
     let _ = stdout.flush();
     code

@@ -80,6 +80,31 @@ pub struct Stats {
     pub packages: usize,
     pub skipped: BTreeMap<&'static str, usize>,
     pub elapsed: Duration,
+    /// Where the time went (`check --stats`).
+    pub timings: Timings,
+}
+
+/// Wall time per pipeline stage, plus thread time inside the parallel
+/// extraction (for `check --stats`). Filled by the timing hooks below.
+#[derive(Clone, Debug, Default)]
+pub struct Timings {
+    pub walk: Duration,
+    pub read: Duration,
+    pub prefilter: Duration,
+    /// Grouping, parsing and fact extraction (wall).
+    pub extract: Duration,
+    /// Thread time inside tree-sitter, summed over threads.
+    pub parse_cpu: Duration,
+    /// Thread time of the whole extraction, summed over threads.
+    pub extract_cpu: Duration,
+    /// Syntax trees built (prefiltered files and siblings parsed for resolution).
+    pub trees: u64,
+    pub link: Duration,
+    pub rules: Duration,
+    /// Levels, suppressions, report filters, sort, baseline.
+    pub filter: Duration,
+    /// Rendering and writing the report (set by `check`).
+    pub output: Duration,
 }
 
 /// What a run produced.
@@ -232,6 +257,9 @@ pub fn collect_with(
     discover_opts: &DiscoverOptions,
     stdin: Option<&StdinFile>,
 ) -> Collected {
+    let mut timings = Timings::default();
+    let clock = Instant::now();
+    let parse_before = extract::parse_counters();
     let (found, stdin_abs) = match stdin {
         // The stdin path need not exist on disk: it is added by hand.
         Some(s) => {
@@ -246,6 +274,8 @@ pub fn collect_with(
         None => (discover::discover(paths, discover_opts), None),
     };
     let siblings = context::package_siblings(&found.files, discover_opts);
+    timings.walk = clock.elapsed();
+    let clock = Instant::now();
     let mut reported = Vec::new();
     let mut stats = Stats::default();
     let mut problems = found.problems;
@@ -286,22 +316,39 @@ pub fn collect_with(
             Err(p) => problems.push(p),
         }
     }
+    timings.read = clock.elapsed();
+    let clock = Instant::now();
     // Package siblings read only for resolution are not counted as checked.
     stats.files_checked = reported.iter().filter(|r| **r).count();
     stats.files_parsed = files
         .par_iter()
         .filter(|f| extract::mentions_instrumentation(&f.text))
         .count();
+    timings.prefilter = clock.elapsed();
+    let clock = Instant::now();
+    let extract_nanos = std::sync::atomic::AtomicU64::new(0);
 
     let packages = group_packages(&files);
     stats.packages = packages.len();
     let extracted: Vec<PackageFacts> = packages
         .par_iter()
         .map(|((dir, name), ids)| {
+            let started = Instant::now();
             let members: Vec<&SourceFile> = ids.iter().map(|id| &files[id.0 as usize]).collect();
-            extract::extract_package(dir, name, &members)
+            let facts = extract::extract_package(dir, name, &members);
+            extract_nanos.fetch_add(
+                started.elapsed().as_nanos() as u64,
+                std::sync::atomic::Ordering::Relaxed,
+            );
+            facts
         })
         .collect();
+    timings.extract = clock.elapsed();
+    timings.extract_cpu = Duration::from_nanos(extract_nanos.into_inner());
+    let parse_after = extract::parse_counters();
+    timings.parse_cpu = Duration::from_nanos(parse_after.0.saturating_sub(parse_before.0));
+    timings.trees = parse_after.1.saturating_sub(parse_before.1);
+    let clock = Instant::now();
     let mut tree = TreeFacts {
         packages: extracted,
         ..TreeFacts::default()
@@ -317,6 +364,8 @@ pub fn collect_with(
     tree.rule_files = collect_rule_files(&found.rule_files, &mut files, &mut problems);
     stats.files_checked += tree.rule_files.len();
     promql::link_definitions(&mut tree, &files);
+    timings.link = clock.elapsed();
+    stats.timings = timings;
     Collected {
         files,
         tree,
@@ -348,6 +397,8 @@ fn run(
         problems,
         reported,
     } = collect_with(paths, discover_opts, opts.stdin.as_ref());
+    let mut stats = stats;
+    let clock = Instant::now();
     let per_package: Vec<Vec<Diagnostic>> = tree
         .packages
         .par_iter()
@@ -382,6 +433,8 @@ fn run(
         }
     }
     diagnostics.extend(sink.into_diagnostics());
+    stats.timings.rules = clock.elapsed();
+    let clock = Instant::now();
     apply_levels(&mut diagnostics, enabled);
 
     let diagnostics = apply_suppressions(&files, &tree, diagnostics, opts.report_unused_ignores);
@@ -392,6 +445,7 @@ fn run(
         Some(b) => b.apply(diagnostics, &files, &crate::output::repository_base()),
         None => (diagnostics, Vec::new()),
     };
+    stats.timings.filter = clock.elapsed();
     (files, diagnostics, stats, problems, baseline_unused)
 }
 

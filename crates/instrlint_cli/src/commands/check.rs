@@ -55,6 +55,7 @@ pub fn run(
         }
     }
     let terminal = stdout_is_terminal && args.output.is_none();
+    let output_clock = std::time::Instant::now();
     let rendered = render(&outcome, args.format, text_options(args.color, terminal));
 
     let written = match &args.output {
@@ -68,8 +69,12 @@ pub fn run(
     for p in &outcome.problems {
         let _ = writeln!(stderr, "error: {}: {}", p.path, p.message);
     }
+    outcome.stats.timings.output = output_clock.elapsed();
     let counts = Counts::of(&outcome.diagnostics);
     let _ = writeln!(stderr, "{}", output::summary::line(&outcome.stats, counts));
+    if args.stats {
+        let _ = stderr.write_all(crate::commands::stats::report(&outcome.stats).as_bytes());
+    }
 
     if let Err(message) = written {
         let _ = writeln!(stderr, "error: {message}");

@@ -3,4 +3,6 @@
 pub mod check;
 pub mod debug;
 pub mod explain;
+pub mod parse;
 pub mod rules;
+pub mod stats;

@@ -48,6 +48,7 @@ use pkg::Pkg;
 use tree_sitter::Tree;
 
 pub use modpath::{import_path_for, ModuleIndex};
+pub use parse::{parse_counters, parse_only};
 pub use prefilter::{mentions_instrumentation, package_clause};
 
 /// Facts of one package. `files` are all linted files of one directory with
@@ -71,26 +72,41 @@ pub fn extract_package(dir: &str, package: &str, files: &[&SourceFile]) -> Packa
     if parsed.is_empty() {
         return facts;
     }
-    if extract_into(&mut facts, package, &parsed, files) {
+    // Siblings are parsed only when a name is missing, and then only those
+    // whose text mentions a missing name (a file that does not contain the
+    // name cannot declare it); repeated until no new sibling qualifies.
+    let mut taken = walk;
+    let mut missing = extract_into(&mut facts, package, &parsed, files);
+    while !missing.is_empty() {
         let siblings: Vec<(usize, bool, Tree)> = (0..files.len())
-            .filter(|&i| !walk[i] && declares_something(&files[i].text))
+            .filter(|&i| {
+                let text = &files[i].text;
+                !taken[i]
+                    && declares_something(text)
+                    && missing.iter().any(|n| text.contains(n.as_str()))
+            })
             .filter_map(|i| Some((i, false, parse::parse_go(&files[i].text)?)))
             .collect();
-        if !siblings.is_empty() {
-            parsed.extend(siblings);
-            extract_into(&mut facts, package, &parsed, files);
+        if siblings.is_empty() {
+            break;
         }
+        for s in &siblings {
+            taken[s.0] = true;
+        }
+        parsed.extend(siblings);
+        missing = extract_into(&mut facts, package, &parsed, files);
     }
     facts
 }
 
-/// Fills the facts from the parsed files; true when some name was not found.
+/// Fills the facts from the parsed files; returns the names looked up that
+/// no parsed file declares.
 fn extract_into(
     facts: &mut PackageFacts,
     package: &str,
     parsed: &[(usize, bool, Tree)],
     files: &[&SourceFile],
-) -> bool {
+) -> Vec<String> {
     facts.metrics.clear();
     facts.label_uses.clear();
     facts.metric_ops.clear();
@@ -122,7 +138,7 @@ fn extract_into(
     facts.suppression_scopes.sort();
     facts.suppression_scopes.dedup();
     facts.syntax_errors.sort();
-    pkg.missing.get()
+    pkg.missing_names.take()
 }
 
 fn declares_something(text: &str) -> bool {

@@ -4,7 +4,7 @@
 use super::literals::decode_string;
 use super::locals::FuncScope;
 use crate::source::{SourceFile, Span};
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
 use tree_sitter::{Node, Tree};
@@ -118,8 +118,9 @@ pub(crate) struct Pkg<'t> {
     pub units: Vec<Unit<'t>>,
     pub decls: HashMap<&'t str, Decl<'t>>,
     pub scopes: RefCell<HashMap<(usize, usize), Rc<FuncScope<'t>>>>,
-    /// A name was looked up that no parsed file declares.
-    pub missing: Cell<bool>,
+    /// Names looked up that no parsed file declares, so that only the
+    /// siblings that mention one of them are parsed.
+    pub missing_names: RefCell<Vec<String>>,
 }
 
 impl<'t> Pkg<'t> {
@@ -129,7 +130,7 @@ impl<'t> Pkg<'t> {
             units: Vec::with_capacity(parsed.len()),
             decls: HashMap::new(),
             scopes: RefCell::new(HashMap::new()),
-            missing: Cell::new(false),
+            missing_names: RefCell::new(Vec::new()),
         };
         for (idx, walk, tree) in parsed {
             let src = files[*idx];

@@ -10,7 +10,6 @@ const TRIGGERS: &[&str] = &[
     "client_golang/prometheus",
     "go.opentelemetry.io/otel",
     "opentracing",
-    "\"context\"",
     // Span starts on a tracer held by a field declared in another file.
     ".Start(",
     ".StartSpan(",
@@ -43,8 +42,42 @@ const TRIGGERS: &[&str] = &[
 static TRIGGER_SCAN: LazyLock<AhoCorasick> =
     LazyLock::new(|| AhoCorasick::new(TRIGGERS).expect("static trigger patterns are valid"));
 
+/// The context facts a file importing only `"context"` can yield:
+/// `Background()`/`TODO()` calls (C601 reports them only where a request
+/// context exists) and `WithValue` calls (C603, C604).
+static CONTEXT_CALLS: LazyLock<AhoCorasick> = LazyLock::new(|| {
+    AhoCorasick::new(["Background", "TODO", "WithValue"])
+        .expect("static context patterns are valid")
+});
+
+/// Words without which no function of the file has a request context
+/// (`context.Context`, `*http.Request`, `*gin.Context`, `echo.Context`,
+/// `*fiber.Ctx`, `grpc.ServerStream`, an `http.Handler` middleware).
+static REQUEST_TYPES: LazyLock<AhoCorasick> = LazyLock::new(|| {
+    AhoCorasick::new(["Context", "Request", "Ctx", "ServerStream", "Handler"])
+        .expect("static request-type patterns are valid")
+});
+
 pub fn mentions_instrumentation(text: &str) -> bool {
-    TRIGGER_SCAN.is_match(text)
+    TRIGGER_SCAN.is_match(text) || context_facts_possible(text)
+}
+
+/// A file that imports `"context"` but has no other trigger is parsed only
+/// when it calls `WithValue`, or calls `Background`/`TODO` and also mentions a
+/// request-context type: a `context.Background()` in code without any request
+/// context cannot be reported, so it costs one more substring scan, not a parse.
+fn context_facts_possible(text: &str) -> bool {
+    if !text.contains("\"context\"") {
+        return false;
+    }
+    let mut background = false;
+    for m in CONTEXT_CALLS.find_iter(text) {
+        match m.pattern().as_usize() {
+            2 => return true,
+            _ => background = true,
+        }
+    }
+    background && REQUEST_TYPES.is_match(text)
 }
 
 pub fn package_clause(text: &str) -> Option<String> {
@@ -117,7 +150,20 @@ mod tests {
         assert!(mentions_instrumentation(
             "import \"github.com/prometheus/client_golang/prometheus/promauto\""
         ));
-        assert!(mentions_instrumentation("import \"context\""));
+        // `"context"` alone yields no fact: only with the calls that make one.
+        assert!(!mentions_instrumentation("import \"context\""));
+        assert!(!mentions_instrumentation(
+            "import \"context\"\nfunc main() { run(context.Background()) }"
+        ));
+        assert!(mentions_instrumentation(
+            "import \"context\"\nfunc h(ctx context.Context) { run(context.Background()) }"
+        ));
+        assert!(mentions_instrumentation(
+            "import \"context\"\nfunc main() { context.WithValue(c, k, v) }"
+        ));
+        assert!(!mentions_instrumentation(
+            "func h(ctx Context) { run(Background()) }"
+        ));
         assert!(!mentions_instrumentation("import \"fmt\"\nfunc main() {}"));
         assert!(mentions_instrumentation(
             "func (s *S) A() { s.tracer.Start(x, \"a\") }"

@@ -176,7 +176,10 @@ impl<'t> Pkg<'t> {
             return Some(*d);
         }
         if self.import_api(unit, name).is_none() && !is_predeclared(name) {
-            self.missing.set(true);
+            let mut names = self.missing_names.borrow_mut();
+            if !names.iter().any(|n| n == name) {
+                names.push(name.to_string());
+            }
         }
         None
     }

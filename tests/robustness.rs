@@ -357,7 +357,19 @@ fn symlink_loop_dangling_link_and_links_out_of_the_tree() {
     )
     .unwrap();
 
-    let report = check_json(&[s(dir.path()), "--fail-on", "never"], 0);
+    symlink(dir.path().join("ok/b"), dir.path().join("ok/a")).unwrap();
+    symlink(dir.path().join("ok/a"), dir.path().join("ok/b")).unwrap();
+
+    let r = cli(&[
+        "check",
+        "--format",
+        "json",
+        s(dir.path()),
+        "--fail-on",
+        "never",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let report: Value = serde_json::from_str(&r.stdout).unwrap();
     let paths: Vec<&str> = report["findings"]
         .as_array()
         .unwrap()
@@ -366,6 +378,19 @@ fn symlink_loop_dangling_link_and_links_out_of_the_tree() {
         .collect();
     assert!(paths.iter().all(|p| p.ends_with("ok/m.go")), "{paths:?}");
     assert_eq!(report["summary"]["files_checked"], 1, "{report:#}");
+    // escape, escape.go, ok/loop, ok/root: counted, not followed.
+    assert_eq!(report["summary"]["skipped"]["symlinks"], 4, "{report:#}");
+    for (link, why) in [
+        ("ok/dangling.go", "its target does not exist"),
+        ("ok/a", "too many levels of symbolic links"),
+        ("ok/b", "too many levels of symbolic links"),
+    ] {
+        let line = format!(
+            "warning: {}: broken symlink ({why}), not followed",
+            s(&dir.path().join(link))
+        );
+        assert!(r.stderr.contains(&line), "no `{line}` in\n{}", r.stderr);
+    }
 }
 
 #[test]

@@ -117,6 +117,8 @@ pub struct LintOutcome {
     pub stats: Stats,
     /// Paths that could not be walked or read.
     pub problems: Vec<IoProblem>,
+    /// Odd entries skipped without failing the run (broken symlinks).
+    pub warnings: Vec<IoProblem>,
     pub config: Config,
     /// Baseline entries that matched no finding (empty without `--baseline`).
     pub baseline_unused: Vec<baseline::Entry>,
@@ -180,7 +182,7 @@ pub fn lint(opts: &LintOptions) -> Result<LintOutcome, LintError> {
 
     let discover_opts = discover_options(opts, &config);
     let outcome = pool.install(|| run(&paths, &discover_opts, &config, &enabled, opts));
-    let (files, diagnostics, mut stats, problems, baseline_unused) = outcome;
+    let (files, diagnostics, mut stats, problems, warnings, baseline_unused) = outcome;
     stats.elapsed = started.elapsed();
     Ok(LintOutcome {
         files,
@@ -188,6 +190,7 @@ pub fn lint(opts: &LintOptions) -> Result<LintOutcome, LintError> {
         enabled,
         stats,
         problems,
+        warnings,
         config,
         baseline_unused,
     })
@@ -242,6 +245,8 @@ pub struct Collected {
     pub tree: TreeFacts,
     pub stats: Stats,
     pub problems: Vec<IoProblem>,
+    /// Odd entries skipped without failing the run (broken symlinks).
+    pub warnings: Vec<IoProblem>,
     /// Indexed by `FileId`: false for a package sibling read only for resolution.
     pub reported: Vec<bool>,
 }
@@ -371,6 +376,7 @@ pub fn collect_with(
         tree,
         stats,
         problems,
+        warnings: found.warnings,
         reported,
     }
 }
@@ -379,6 +385,7 @@ type RunResult = (
     Vec<SourceFile>,
     Vec<Diagnostic>,
     Stats,
+    Vec<IoProblem>,
     Vec<IoProblem>,
     Vec<baseline::Entry>,
 );
@@ -395,6 +402,7 @@ fn run(
         tree,
         stats,
         problems,
+        warnings,
         reported,
     } = collect_with(paths, discover_opts, opts.stdin.as_ref());
     let mut stats = stats;
@@ -446,7 +454,14 @@ fn run(
         None => (diagnostics, Vec::new()),
     };
     stats.timings.filter = clock.elapsed();
-    (files, diagnostics, stats, problems, baseline_unused)
+    (
+        files,
+        diagnostics,
+        stats,
+        problems,
+        warnings,
+        baseline_unused,
+    )
 }
 
 /// The rule-file stage: read the YAML candidates that may be Prometheus rule
@@ -532,6 +547,7 @@ fn skip_name(reason: SkipReason) -> &'static str {
         SkipReason::Generated => "generated",
         SkipReason::Test => "tests",
         SkipReason::Excluded => "excluded",
+        SkipReason::Symlink => "symlinks",
     }
 }
 

@@ -7,7 +7,10 @@
 //! Hidden entries and directories named `vendor` or `testdata` are skipped at
 //! any depth, symlinks are never followed, and only `*.go` files are kept.
 //! Silent skips (ignored, hidden, vendored) are not recorded; skips a user may
-//! want to know about (tests, size, `exclude`) are.
+//! want to know about (tests, size, `exclude`, symlinks to Go or YAML files
+//! and to directories) are. A symlink whose target cannot be reached
+//! (dangling, a loop) is a [`Discovery::warnings`] entry: worth saying, but no
+//! reason to fail the run, since it would not have been followed anyway.
 //!
 //! A path named explicitly is always linted when it is a `.go` file (even a
 //! test file, a large one, an excluded one or one under `vendor/`). An
@@ -68,6 +71,9 @@ pub enum SkipReason {
     Generated,
     Test,
     Excluded,
+    /// A symlink met while walking (to a Go or YAML file, or to a directory):
+    /// never followed, so nothing outside the tree is linted twice or at all.
+    Symlink,
 }
 
 /// A path that could not be walked or read.
@@ -86,6 +92,8 @@ pub struct Discovery {
     pub rule_files: Vec<Candidate>,
     pub skipped: Vec<(String, SkipReason)>,
     pub problems: Vec<IoProblem>,
+    /// Odd entries that did not stop the walk (broken symlinks), sorted by path.
+    pub warnings: Vec<IoProblem>,
 }
 
 /// Walk `paths` (files and directories).
@@ -104,6 +112,7 @@ pub fn discover_in(paths: &[PathBuf], opts: &DiscoverOptions, cwd: &Path) -> Dis
         rule_files: BTreeMap::new(),
         skipped: BTreeMap::new(),
         problems: Vec::new(),
+        warnings: Vec::new(),
     };
     let exclude = Arc::new(Exclude::new(opts, &cwd, &mut w.problems));
     let pruned = Arc::new(Mutex::new(Vec::new()));
@@ -146,11 +155,15 @@ pub fn discover_in(paths: &[PathBuf], opts: &DiscoverOptions, cwd: &Path) -> Dis
     let mut problems = w.problems;
     problems.sort_by(|a, b| (&a.path, &a.message).cmp(&(&b.path, &b.message)));
     problems.dedup();
+    let mut warnings = w.warnings;
+    warnings.sort_by(|a, b| (&a.path, &a.message).cmp(&(&b.path, &b.message)));
+    warnings.dedup();
     Discovery {
         files,
         rule_files,
         skipped: w.skipped.into_iter().collect(),
         problems,
+        warnings,
     }
 }
 
@@ -163,6 +176,7 @@ struct Walker {
     /// Keyed by display path.
     skipped: BTreeMap<String, SkipReason>,
     problems: Vec<IoProblem>,
+    warnings: Vec<IoProblem>,
 }
 
 impl Walker {
@@ -205,6 +219,31 @@ impl Walker {
             path: display,
             message,
         });
+    }
+
+    /// A symlink met while walking (`fs_path` on disk, `path` as shown): not
+    /// followed; recorded when it could have led to Go code, a warning when
+    /// its target cannot be reached.
+    fn symlink(&mut self, fs_path: &Path, path: &Path) {
+        let (_, display) = self.names(path);
+        match std::fs::metadata(fs_path) {
+            Ok(target) => {
+                if target.is_dir() || is_go_file(fs_path) || crate::rulefiles::is_yaml_path(fs_path)
+                {
+                    self.skipped.insert(display, SkipReason::Symlink);
+                }
+            }
+            Err(e) => {
+                let why = match e.kind() {
+                    std::io::ErrorKind::NotFound => "its target does not exist".to_string(),
+                    _ => io_message(&e),
+                };
+                self.warnings.push(IoProblem {
+                    path: display,
+                    message: format!("broken symlink ({why}), not followed"),
+                });
+            }
+        }
     }
 
     fn walk_dir(
@@ -266,6 +305,10 @@ impl Walker {
             let Some(ft) = entry.file_type() else {
                 continue;
             };
+            if ft.is_symlink() && entry.depth() > 0 {
+                self.symlink(entry.path(), &shown(entry.path()));
+                continue;
+            }
             let yaml = crate::rulefiles::is_yaml_path(entry.path());
             if !ft.is_file() || !(yaml || is_go_file(entry.path())) {
                 continue;
@@ -708,9 +751,43 @@ mod tests {
         symlink(root.join("real"), root.join("real/loop")).unwrap();
         symlink(root.join("elsewhere/e.go"), root.join("real/link.go")).unwrap();
         symlink(root.join("elsewhere"), root.join("real/linkdir")).unwrap();
+        symlink(root.join("real/nowhere.go"), root.join("real/dangling.go")).unwrap();
+        symlink(root.join("real/cycle-b"), root.join("real/cycle-a")).unwrap();
+        symlink(root.join("real/cycle-a"), root.join("real/cycle-b")).unwrap();
+        symlink(root.join("elsewhere/e.go"), root.join("real/notes.txt")).unwrap();
         let d = run(root, &["real"], &DiscoverOptions::default());
         assert_eq!(displays(&d), ["real/r.go"]);
         assert!(d.problems.is_empty(), "{:?}", d.problems);
+        assert_eq!(
+            d.skipped,
+            [
+                ("real/link.go".to_string(), SkipReason::Symlink),
+                ("real/linkdir".to_string(), SkipReason::Symlink),
+                ("real/loop".to_string(), SkipReason::Symlink),
+            ]
+        );
+        let warnings: Vec<(&str, &str)> = d
+            .warnings
+            .iter()
+            .map(|w| (w.path.as_str(), w.message.as_str()))
+            .collect();
+        assert_eq!(
+            warnings,
+            [
+                (
+                    "real/cycle-a",
+                    "broken symlink (too many levels of symbolic links), not followed"
+                ),
+                (
+                    "real/cycle-b",
+                    "broken symlink (too many levels of symbolic links), not followed"
+                ),
+                (
+                    "real/dangling.go",
+                    "broken symlink (its target does not exist), not followed"
+                ),
+            ]
+        );
     }
 
     #[cfg(unix)]

@@ -69,6 +69,9 @@ pub fn run(
     for p in &outcome.problems {
         let _ = writeln!(stderr, "error: {}: {}", p.path, p.message);
     }
+    for w in &outcome.warnings {
+        let _ = writeln!(stderr, "warning: {}: {}", w.path, w.message);
+    }
     outcome.stats.timings.output = output_clock.elapsed();
     let counts = Counts::of(&outcome.diagnostics);
     let _ = writeln!(stderr, "{}", output::summary::line(&outcome.stats, counts));

@@ -27,7 +27,7 @@
 //!     "files_parsed": 9,                     // of those, files parsed for rules
 //!     "packages": 3,
 //!     "errors": 2, "warnings": 5, "notes": 1,
-//!     "skipped": { "generated": 1, "tests": 2 }  // by reason: excluded, generated, tests, too large
+//!     "skipped": { "generated": 1, "tests": 2 }  // by reason: excluded, generated, symlinks, tests, too large
 //!   }
 //! }
 //! ```

@@ -229,6 +229,7 @@ pub(crate) mod testutil {
             enabled: Vec::new(),
             stats,
             problems: Vec::new(),
+            warnings: Vec::new(),
             config: Config::default(),
             baseline_unused: Vec::new(),
         }

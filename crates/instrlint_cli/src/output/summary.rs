@@ -22,7 +22,11 @@ pub fn line(stats: &Stats, counts: Counts) -> String {
         .skipped
         .iter()
         .filter(|(_, n)| **n > 0)
-        .map(|(reason, n)| format!("{n} {reason}"))
+        .map(|(reason, n)| match (*n, *reason) {
+            (1, "symlinks") => "1 symlink".to_string(),
+            (1, "tests") => "1 test".to_string(),
+            (n, reason) => format!("{n} {reason}"),
+        })
         .collect();
     if !skipped.is_empty() {
         s.push_str("; skipped ");
@@ -57,5 +61,8 @@ mod tests {
         stats.skipped.insert("generated", 1);
         stats.skipped.insert("tests", 2);
         assert!(line(&stats, counts).ends_with("; skipped 1 generated, 2 tests"));
+        stats.skipped.insert("symlinks", 1);
+        stats.skipped.insert("tests", 1);
+        assert!(line(&stats, counts).ends_with("; skipped 1 generated, 1 symlink, 1 test"));
     }
 }

@@ -12,22 +12,7 @@ use std::path::Path;
 const EXAMPLE: &str = "../examples/livestream";
 const SNAPSHOT_CASE: &str = "fixtures/cli/snapshot";
 
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn cli(args: &[&str]) -> Run {
-    let (mut out, mut err) = (Vec::new(), Vec::new());
-    let argv = std::iter::once("instrlint").chain(args.iter().copied());
-    let code = instrlint_cli::run_cli(argv, &mut out, &mut err);
-    Run {
-        code,
-        stdout: String::from_utf8(out).expect("stdout is UTF-8"),
-        stderr: String::from_utf8(err).expect("stderr is UTF-8"),
-    }
-}
+use instrlint_tests::cli::{cli, Run};
 
 #[track_caller]
 fn assert_exit(r: &Run, code: i32) {

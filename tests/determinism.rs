@@ -1,6 +1,7 @@
 //! The same input gives byte-identical output: across two runs and across
 //! `-j 1` / `-j 2`, in every format, on the fixture tree and the example.
-//! (`.ci/run`'s smoke step checks the same on real Debian Go packages.)
+//! (`scripts/smoke-real-code.sh`, run by `.ci/run`, checks the same on real
+//! Debian Go packages.)
 
 fn run(args: &[&str]) -> (i32, Vec<u8>) {
     let (mut out, mut err) = (Vec::new(), Vec::new());

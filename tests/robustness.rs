@@ -12,22 +12,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn cli(args: &[&str]) -> Run {
-    let (mut out, mut err) = (Vec::new(), Vec::new());
-    let argv = std::iter::once("instrlint").chain(args.iter().copied());
-    let code = instrlint_cli::run_cli(argv, &mut out, &mut err);
-    Run {
-        code,
-        stdout: String::from_utf8(out).expect("stdout is UTF-8"),
-        stderr: String::from_utf8(err).expect("stderr is UTF-8"),
-    }
-}
+use instrlint_tests::cli::cli;
 
 /// `check --format json ARGS…`, with the exit code checked.
 #[track_caller]

@@ -6,6 +6,7 @@
 //! - [`catalog`]: the catalog copy, the README rule table, message style.
 
 pub mod catalog;
+pub mod cli;
 pub mod docs;
 pub mod fixture;
 pub mod want;

@@ -194,23 +194,22 @@ impl Walker {
     }
 
     fn add_file(&mut self, path: &Path, explicit: bool) {
-        let (abs, display) = self.names(path);
-        let entry = self.files.entry(abs.clone()).or_insert(Candidate {
-            display,
-            abs,
-            explicit,
-        });
-        entry.explicit |= explicit;
+        let candidate = self.candidate(path, explicit);
+        insert(&mut self.files, candidate);
     }
 
     fn add_rule_file(&mut self, path: &Path, explicit: bool) {
+        let candidate = self.candidate(path, explicit);
+        insert(&mut self.rule_files, candidate);
+    }
+
+    fn candidate(&self, path: &Path, explicit: bool) -> Candidate {
         let (abs, display) = self.names(path);
-        let entry = self.rule_files.entry(abs.clone()).or_insert(Candidate {
+        Candidate {
             display,
             abs,
             explicit,
-        });
-        entry.explicit |= explicit;
+        }
     }
 
     fn problem(&mut self, path: &Path, message: String) {
@@ -345,6 +344,12 @@ impl Walker {
             }
         }
     }
+}
+
+/// Add `c` to `map` once; named explicitly if any of its namings was.
+fn insert(map: &mut BTreeMap<PathBuf, Candidate>, c: Candidate) {
+    let explicit = c.explicit;
+    map.entry(c.abs.clone()).or_insert(c).explicit |= explicit;
 }
 
 /// The `exclude` globs, matched against paths relative to `exclude_root`.

@@ -521,8 +521,17 @@ pub fn run_with(
     settings: &Settings,
     defs: Vec<Def>,
 ) -> Vec<Diagnostic> {
+    run_package(check, settings, package(defs))
+}
+
+/// Runs a package rule on `package`, alone in its tree.
+pub fn run_package(
+    check: fn(&PackageCtx, &mut Sink),
+    settings: &Settings,
+    package: PackageFacts,
+) -> Vec<Diagnostic> {
     let tree = TreeFacts {
-        packages: vec![package(defs)],
+        packages: vec![package],
         ..TreeFacts::default()
     };
     let mut sink = Sink::new();

@@ -4,7 +4,7 @@ use crate::rule::{PackageCtx, Sink};
 use instrlint_core::config::Settings;
 use instrlint_core::facts::{
     InstrumentKind, MeasurementAttribute, MeasurementCall, MeasurementOption, OtelInstrument,
-    OtelMeasurement, OtelString, PackageFacts, TreeFacts,
+    OtelMeasurement, OtelString, PackageFacts,
 };
 use instrlint_core::{Diagnostic, Dynamic, FileId, Span, StrConst, Value};
 
@@ -167,20 +167,7 @@ pub fn run_with(
     settings: &Settings,
     package: PackageFacts,
 ) -> Vec<Diagnostic> {
-    let tree = TreeFacts {
-        packages: vec![package],
-        ..TreeFacts::default()
-    };
-    let mut sink = Sink::new();
-    check(
-        &PackageCtx {
-            package: &tree.packages[0],
-            tree: &tree,
-            settings,
-        },
-        &mut sink,
-    );
-    sink.into_diagnostics()
+    crate::testutil::run_package(check, settings, package)
 }
 
 pub fn run(check: fn(&PackageCtx, &mut Sink), package: PackageFacts) -> Vec<Diagnostic> {

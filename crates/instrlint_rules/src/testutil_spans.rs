@@ -5,8 +5,7 @@ use instrlint_core::config::Settings;
 use instrlint_core::facts::{
     AttributeKey, AttributeVia, BackgroundCall, BackgroundKind, Binding, CarriedValue, CtxArg,
     DetachedSpan, DynamicKind, DynamicPart, EndState, FuncContext, FuncKind, KeyKind, PackageFacts,
-    RequestScope, ScopeVar, SpanName, SpanStart, TracingApi, TreeFacts, UnrecordedError,
-    WithValueCall,
+    RequestScope, ScopeVar, SpanName, SpanStart, TracingApi, UnrecordedError, WithValueCall,
 };
 use instrlint_core::span_settings::SpanRequirement;
 use instrlint_core::{Diagnostic, Dynamic, FileId, Span, StrConst, Value};
@@ -249,20 +248,7 @@ pub fn run_with(
     settings: &Settings,
     package: PackageFacts,
 ) -> Vec<Diagnostic> {
-    let tree = TreeFacts {
-        packages: vec![package],
-        ..TreeFacts::default()
-    };
-    let mut sink = Sink::new();
-    check(
-        &PackageCtx {
-            package: &tree.packages[0],
-            tree: &tree,
-            settings,
-        },
-        &mut sink,
-    );
-    sink.into_diagnostics()
+    crate::testutil::run_package(check, settings, package)
 }
 
 /// `package` plus span and context facts on which every S and C rule fires

@@ -83,6 +83,28 @@ mod tests {
     }
 
     #[test]
+    fn short_forms_count_only_where_the_unit_goes() {
+        let d = run(
+            check,
+            vec![
+                gauge("livestream_us_east_viewers"),
+                gauge("kube_ns_pods"),
+                counter("livestream_gb_signups_total"),
+                counter("livestream_upload_mb_total"),
+                histogram("livestream_ms_minutes_queued"),
+            ],
+        );
+        let tokens: Vec<&str> = d.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(
+            tokens,
+            [
+                "metric name `livestream_upload_mb_total` uses the non-base unit `mb`",
+                "metric name `livestream_ms_minutes_queued` uses the non-base unit `minutes`",
+            ]
+        );
+    }
+
+    #[test]
     fn silent_on_base_units_and_words_containing_a_unit() {
         let d = run(
             check,

@@ -54,11 +54,24 @@ pub const BASE_UNITS: &[&str] = &[
 /// Metric type tokens (M110).
 pub const TYPE_TOKENS: &[&str] = &["counter", "gauge", "histogram", "summary", "metric"];
 
-/// The first word that is a non-base unit.
+/// Short unit forms that are also common words or abbreviations (`us` for the
+/// United States, `ns` for namespace, `gb` for Great Britain): units only
+/// where a unit goes.
+const AMBIGUOUS: &[&str] = &["ms", "us", "ns", "kb", "mb", "gb", "pct"];
+
+/// The first word that is a non-base unit. A short form of [`AMBIGUOUS`]
+/// counts only in the unit position: the last word, or the one before a
+/// final `total`.
 pub fn non_base_unit(words: &[String]) -> Option<&'static NonBaseUnit> {
-    words
-        .iter()
-        .find_map(|w| NON_BASE_UNITS.iter().find(|u| u.token == w))
+    let unit_position = match words {
+        [.., _, last] if last == "total" => words.len() - 2,
+        _ => words.len().saturating_sub(1),
+    };
+    words.iter().enumerate().find_map(|(i, w)| {
+        NON_BASE_UNITS
+            .iter()
+            .find(|u| u.token == w && (i == unit_position || !AMBIGUOUS.contains(&u.token)))
+    })
 }
 
 /// True when a word is a base unit.

@@ -304,6 +304,46 @@ fn diff_base_reports_only_changed_lines_resolving_unchanged_files() {
     assert_eq!(findings(&o).len(), 2, "{:?}", findings(&o));
 }
 
+#[cfg(unix)]
+#[test]
+fn diff_base_runs_no_program_the_repository_configures() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = repo();
+    let d = dir.path();
+    let marker = d.join("ran");
+    let hook = d.join("hook.sh");
+    std::fs::write(&hook, format!("#!/bin/sh\ntouch '{}'\n", marker.display())).unwrap();
+    std::fs::set_permissions(&hook, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let hook = hook.to_str().unwrap();
+    git(d, &["config", "core.fsmonitor", hook]);
+    git(d, &["config", "diff.external", hook]);
+    git(d, &["config", "diff.sneaky.textconv", hook]);
+    write(d, ".gitattributes", "*.go diff=sneaky\n");
+    write(d, "room/metrics.go", &format!("{METRICS_GO}{NEW_COUNTER}"));
+
+    let o = instrlint(d, &["check", "--format", "json", "--diff-base", "HEAD"]);
+    assert_code(&o, 1);
+    assert_eq!(
+        findings(&o),
+        [("M105".to_string(), "room/metrics.go".to_string(), 11)]
+    );
+    assert!(
+        !marker.exists(),
+        "git ran a program the repository configured"
+    );
+    // The same configuration does run the hook for a plain `git diff`.
+    let o = Command::new("git")
+        .args(["diff", "HEAD"])
+        .current_dir(d)
+        .output()
+        .unwrap();
+    assert!(o.status.success());
+    assert!(
+        marker.exists(),
+        "the hook is not runnable: the test proves nothing"
+    );
+}
+
 #[test]
 fn diff_base_errors_exit_2() {
     let dir = repo();
@@ -311,6 +351,13 @@ fn diff_base_errors_exit_2() {
     assert_code(&o, 2);
     assert!(
         text(&o.stderr).contains("unknown revision `no-such-branch`"),
+        "{}",
+        text(&o.stderr)
+    );
+    let o = instrlint(dir.path(), &["check", "--diff-base=--output=x"]);
+    assert_code(&o, 2);
+    assert!(
+        text(&o.stderr).contains("`--output=x` is not a revision"),
         "{}",
         text(&o.stderr)
     );

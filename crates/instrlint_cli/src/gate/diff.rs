@@ -8,8 +8,12 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 /// Run `git` in `dir`; stdout on success, a one-line reason on failure.
+/// The repository's configuration must not make git run a program of its
+/// choosing: no file-system monitor hook (external diff drivers and textconv
+/// filters are turned off where `diff` runs).
 fn git(dir: &Path, args: &[&str]) -> Result<String, String> {
     let out = Command::new("git")
+        .args(["-c", "core.fsmonitor=false"])
         .args(args)
         .current_dir(dir)
         .env("LC_ALL", "C")
@@ -27,6 +31,9 @@ fn git(dir: &Path, args: &[&str]) -> Result<String, String> {
 /// The lines changed since the merge base of `rev` and HEAD, for the git
 /// repository holding `cwd`.
 pub fn changed_lines(rev: &str, cwd: &Path) -> Result<ReportLines, String> {
+    if rev.starts_with('-') {
+        return Err(format!("--diff-base: `{rev}` is not a revision"));
+    }
     let top = git(cwd, &["rev-parse", "--show-toplevel"])
         .map_err(|e| format!("--diff-base needs a git repository: {e}"))?;
     let top = super::canonical(Path::new(top.trim()));
@@ -52,6 +59,7 @@ pub fn changed_lines(rev: &str, cwd: &Path) -> Result<ReportLines, String> {
             "--unified=0",
             "--no-color",
             "--no-ext-diff",
+            "--no-textconv",
             "--find-renames",
             // Whatever diff.noprefix or diff.mnemonicPrefix say.
             "--src-prefix=a/",

@@ -75,7 +75,7 @@ impl Default for LintOptions {
 pub struct Stats {
     /// Files linted (read): Go files and Prometheus rule files.
     pub files_checked: usize,
-    /// Files that passed the prefilter and were parsed.
+    /// Files walked: admitted by the prefilter and, for weak triggers, the gate.
     pub files_parsed: usize,
     pub packages: usize,
     pub skipped: BTreeMap<&'static str, usize>,
@@ -320,22 +320,47 @@ pub fn collect_with(
     let clock = Instant::now();
     // Package siblings read only for resolution are not counted as checked.
     stats.files_checked = reported.iter().filter(|r| **r).count();
-    stats.files_parsed = files
+    let triggers: Vec<extract::Trigger> = files
         .par_iter()
-        .filter(|f| extract::mentions_instrumentation(&f.text))
-        .count();
+        .map(|f| extract::classify(&f.text))
+        .collect();
+    let packages: Vec<((String, String), Vec<FileId>)> =
+        group_packages(&files).into_iter().collect();
+    stats.packages = packages.len();
+    let mut modules = extract::ModuleIndex::default();
+    let import_paths: Vec<Option<String>> = packages
+        .iter()
+        .map(|(_, ids)| {
+            ids.first()
+                .and_then(|id| files[id.0 as usize].abs_path.parent())
+                .and_then(|dir| modules.import_path(dir))
+        })
+        .collect();
+    let scans: Vec<extract::PackageScan> = packages
+        .iter()
+        .zip(&import_paths)
+        .map(|((_, ids), path)| extract::PackageScan {
+            import_path: path.as_deref(),
+            files: ids
+                .iter()
+                .map(|id| (files[id.0 as usize].text.as_str(), triggers[id.0 as usize]))
+                .collect(),
+        })
+        .collect();
+    let walk = extract::walk_flags(&scans);
+    drop(scans);
+    stats.files_parsed = walk.iter().flatten().filter(|w| **w).count();
     timings.prefilter = clock.elapsed();
     let clock = Instant::now();
     let extract_nanos = std::sync::atomic::AtomicU64::new(0);
 
-    let packages = group_packages(&files);
-    stats.packages = packages.len();
     let extracted: Vec<PackageFacts> = packages
         .par_iter()
-        .map(|((dir, name), ids)| {
+        .zip(walk)
+        .map(|(((dir, name), ids), walk)| {
             let started = Instant::now();
             let members: Vec<&SourceFile> = ids.iter().map(|id| &files[id.0 as usize]).collect();
-            let facts = extract::extract_package(dir, name, &members);
+            let facts = extract::extract_package_walking(dir, name, &members, walk);
             extract_nanos.fetch_add(
                 started.elapsed().as_nanos() as u64,
                 std::sync::atomic::Ordering::Relaxed,
@@ -353,12 +378,8 @@ pub fn collect_with(
         packages: extracted,
         ..TreeFacts::default()
     };
-    let mut modules = extract::ModuleIndex::default();
-    for (facts, ids) in tree.packages.iter_mut().zip(packages.values()) {
-        facts.import_path = ids
-            .first()
-            .and_then(|id| files[id.0 as usize].abs_path.parent())
-            .and_then(|dir| modules.import_path(dir));
+    for (facts, path) in tree.packages.iter_mut().zip(import_paths) {
+        facts.import_path = path;
     }
     link::link(&mut tree);
     tree.rule_files = collect_rule_files(&found.rule_files, &mut files, &mut problems);

@@ -13,6 +13,7 @@
 mod context;
 mod funcs;
 mod gate;
+mod kinds;
 mod lists;
 mod literals;
 mod locals;
@@ -31,6 +32,7 @@ mod types;
 mod uses;
 mod values;
 mod walk;
+mod walker;
 
 #[cfg(test)]
 mod tests;

@@ -9,6 +9,7 @@
 //! import `github.com/prometheus/client_golang/api/prometheus/v1` and the call
 //! must pass the query as its second argument.
 
+use super::kinds::KINDS;
 use super::pkg::{call_args, Api, Pkg};
 use super::values::{SVal, Site};
 use crate::facts::{Query, QuerySource};
@@ -139,43 +140,46 @@ fn collect_sites<'t>(
     calls: &mut Vec<SiteNode<'t>>,
     strings: &mut Vec<SiteNode<'t>>,
 ) {
+    let k = &*KINDS;
     // (node, functions around it, operand of a `+`, child of a field declaration)
     let mut stack = vec![(root, Rc::new(Vec::new()), false, false)];
+    let mut cursor = root.walk();
+    let mut children: Vec<Node<'t>> = Vec::new();
     while let Some((n, chain, in_concat, in_field)) = stack.pop() {
         let site = || SiteNode {
             node: n,
             chain: Rc::clone(&chain),
         };
-        let plus = n.kind() == "binary_expression" && is_plus(n);
-        match n.kind() {
-            "import_declaration" => continue,
-            "call_expression" if uses_api => calls.push(site()),
-            "interpreted_string_literal" | "raw_string_literal" => {
-                if !in_concat && !in_field {
-                    strings.push(site());
-                }
-                continue;
+        let kind = n.kind_id();
+        let plus = kind == k.binary_expression && is_plus(n);
+        if kind == k.import_declaration {
+            continue;
+        } else if kind == k.call_expression && uses_api {
+            calls.push(site());
+        } else if kind == k.interpreted_string_literal || kind == k.raw_string_literal {
+            if !in_concat && !in_field {
+                strings.push(site());
             }
-            "binary_expression" if plus && !in_concat && holds_string(n) => strings.push(site()),
-            _ => {}
+            continue;
+        } else if plus && !in_concat && holds_string(n) {
+            strings.push(site());
         }
-        let inner = if matches!(
-            n.kind(),
-            "function_declaration" | "method_declaration" | "func_literal"
-        ) {
+        let inner = if kind == k.function_declaration
+            || kind == k.method_declaration
+            || kind == k.func_literal
+        {
             let mut c = (*chain).clone();
             c.push(n);
             Rc::new(c)
         } else {
             chain
         };
-        let child_concat = plus || (in_concat && n.kind() == "parenthesized_expression");
-        let child_field = n.kind() == "field_declaration";
-        let mut cursor = n.walk();
-        let children: Vec<Node<'t>> = n.named_children(&mut cursor).collect();
+        let child_concat = plus || (in_concat && kind == k.parenthesized_expression);
+        let child_field = kind == k.field_declaration;
+        children.extend(n.named_children(&mut cursor));
         stack.extend(
             children
-                .into_iter()
+                .drain(..)
                 .rev()
                 .map(|c| (c, Rc::clone(&inner), child_concat, child_field)),
         );

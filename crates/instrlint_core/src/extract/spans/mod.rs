@@ -12,7 +12,7 @@ mod starts;
 
 use super::context::ScopeCx;
 use super::kinds::KINDS;
-use super::pkg::{expressions, named_children, Pkg};
+use super::pkg::{expressions, named_children, Api, Pkg};
 use super::values::Site;
 use super::walker::{chain, visit};
 use crate::facts::{
@@ -84,6 +84,16 @@ impl<'p, 't> Tx<'p, 't> {
             pkg,
             tracer_fields: HashMap::new(),
         };
+        // Every tracer the index can find comes through a tracing import
+        // (a type, `otel.Tracer`, `GlobalTracer`) of some file of the package.
+        let traced = (0..pkg.units.len()).any(|u| {
+            [Api::Otel, Api::OtelTrace, Api::OpenTracing]
+                .iter()
+                .any(|a| pkg.imports_api(u, *a))
+        });
+        if !traced {
+            return tx;
+        }
         let mut found: Vec<(&'t str, Lib)> = Vec::new();
         for u in 0..pkg.units.len() {
             if !tx.wants(u) {
@@ -110,7 +120,6 @@ impl<'p, 't> Tx<'p, 't> {
     /// Whether a file can hold tracing or context facts at all: it imports a
     /// tracing or context package, or the package has tracer fields.
     fn wants(&self, u: usize) -> bool {
-        use super::pkg::Api;
         !self.tracer_fields.is_empty()
             || [Api::Otel, Api::OtelTrace, Api::OpenTracing, Api::Context]
                 .iter()

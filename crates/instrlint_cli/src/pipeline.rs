@@ -289,23 +289,18 @@ pub fn collect_with(
         .map(|c| (c, true))
         .chain(siblings.iter().map(|c| (c, false)))
         .collect();
-    let read: Vec<(Result<Option<SourceFile>, IoProblem>, bool)> = candidates
-        .par_iter()
-        .map(|(c, report)| {
-            let file = match stdin_abs.as_ref() {
-                Some((abs, text)) if *abs == c.abs => Ok(Some(source_file(c, text.to_string()))),
-                _ => read_candidate(c),
-            };
-            (file, *report)
-        })
-        .collect();
+    let read = read_by_directory(&candidates, stdin_abs);
     let mut files = Vec::new();
-    for (r, report) in read {
+    let mut clauses = Vec::new();
+    let mut triggers = Vec::new();
+    for (r, (_, report)) in read.into_iter().zip(&candidates) {
         match r {
-            Ok(Some(mut f)) => {
+            Ok(Some((mut f, clause, trigger))) => {
                 f.id = FileId(files.len() as u32);
                 files.push(f);
-                reported.push(report);
+                clauses.push(clause);
+                triggers.push(trigger);
+                reported.push(*report);
             }
             Ok(None) => {
                 *stats
@@ -320,12 +315,8 @@ pub fn collect_with(
     let clock = Instant::now();
     // Package siblings read only for resolution are not counted as checked.
     stats.files_checked = reported.iter().filter(|r| **r).count();
-    let triggers: Vec<extract::Trigger> = files
-        .par_iter()
-        .map(|f| extract::classify(&f.text))
-        .collect();
     let packages: Vec<((String, String), Vec<FileId>)> =
-        group_packages(&files).into_iter().collect();
+        group_packages(&files, clauses).into_iter().collect();
     stats.packages = packages.len();
     let mut modules = extract::ModuleIndex::default();
     let import_paths: Vec<Option<String>> = packages
@@ -594,20 +585,90 @@ fn io_message(e: &std::io::Error) -> String {
 }
 
 /// Files of one directory with the same package clause, keyed by (dir, package).
-fn group_packages(files: &[SourceFile]) -> BTreeMap<(String, String), Vec<FileId>> {
-    let clauses: Vec<String> = files
-        .par_iter()
-        .map(|f| extract::package_clause(&f.text).unwrap_or_default())
-        .collect();
+fn group_packages(
+    files: &[SourceFile],
+    clauses: Vec<String>,
+) -> BTreeMap<(String, String), Vec<FileId>> {
     let mut packages: BTreeMap<(String, String), Vec<FileId>> = BTreeMap::new();
     for (f, clause) in files.iter().zip(clauses) {
-        let dir = match f.path.rfind('/') {
-            Some(i) => f.path[..i].to_string(),
-            None => ".".to_string(),
-        };
-        packages.entry((dir, clause)).or_default().push(f.id);
+        packages
+            .entry((dir_of(&f.path), clause))
+            .or_default()
+            .push(f.id);
     }
     packages
+}
+
+fn dir_of(path: &str) -> String {
+    match path.rfind('/') {
+        Some(i) => path[..i].to_string(),
+        None => ".".to_string(),
+    }
+}
+
+/// A file read, with its package clause and prefilter trigger.
+type ReadFile = Result<Option<(SourceFile, String, extract::Trigger)>, IoProblem>;
+
+/// Reads the candidates (in their order), a directory at a time. A
+/// directory where no file has a trigger or a suppression comment yields no
+/// fact and no finding: its texts are dropped as soon as it is read, so
+/// they never all sit in memory together.
+fn read_by_directory(
+    candidates: &[(&Candidate, bool)],
+    stdin: Option<(PathBuf, &str)>,
+) -> Vec<ReadFile> {
+    let mut by_dir: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (i, (c, _)) in candidates.iter().enumerate() {
+        by_dir.entry(dir_of(&c.display)).or_default().push(i);
+    }
+    let groups: Vec<Vec<usize>> = by_dir.into_values().collect();
+    let read: Vec<Vec<(usize, ReadFile)>> = groups
+        .par_iter()
+        .map(|group| {
+            let mut out: Vec<(usize, ReadFile)> = group
+                .iter()
+                .map(|&i| {
+                    let c = candidates[i].0;
+                    let file = match stdin.as_ref() {
+                        Some((abs, text)) if *abs == c.abs => {
+                            Ok(Some(source_file(c, text.to_string())))
+                        }
+                        _ => read_candidate(c),
+                    };
+                    let file = file.map(|f| {
+                        f.map(|f| {
+                            let clause = extract::package_clause(&f.text).unwrap_or_default();
+                            let trigger = extract::classify(&f.text);
+                            (f, clause, trigger)
+                        })
+                    });
+                    (i, file)
+                })
+                .collect();
+            let quiet = out.iter().all(|(_, r)| match r {
+                Ok(Some((f, _, trigger))) => {
+                    *trigger == extract::Trigger::None && !suppress::mentions_suppression(&f.text)
+                }
+                _ => true,
+            });
+            if quiet {
+                for (_, r) in &mut out {
+                    if let Ok(Some((f, _, _))) = r {
+                        f.text = String::new();
+                    }
+                }
+            }
+            out
+        })
+        .collect();
+    let mut slots: Vec<Option<ReadFile>> = (0..candidates.len()).map(|_| None).collect();
+    for (i, r) in read.into_iter().flatten() {
+        slots[i] = Some(r);
+    }
+    slots
+        .into_iter()
+        .map(|r| r.expect("every candidate is read once"))
+        .collect()
 }
 
 fn parse_error(span: Span) -> Diagnostic {
@@ -646,7 +707,7 @@ fn apply_suppressions(
         .par_iter()
         // Suppression comments are Go comments: rule files have none.
         .filter(|f| !rulefiles::is_yaml_path(&f.abs_path))
-        .filter(|f| f.text.contains("nolint") || f.text.contains("instrlint:ignore"))
+        .filter(|f| suppress::mentions_suppression(&f.text))
         .map(|f| (f.id, LineIndex::new(&f.text), suppress::scan(f)))
         .filter(|(_, _, s)| !s.is_empty())
         .collect();

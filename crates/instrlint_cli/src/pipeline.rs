@@ -759,3 +759,52 @@ fn sort_diagnostics(diagnostics: &mut [Diagnostic], files: &[SourceFile]) {
             .then(a.message.cmp(&b.message))
     });
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quiet_directories_keep_no_text() {
+        let root = tempfile::tempdir().expect("temp dir");
+        let files = [
+            ("quiet/a.go", "package quiet\n\nfunc f() {}\n"),
+            ("loud/a.go", "package loud\n\nfunc f(m *M) { m.Add(1) }\n"),
+            ("loud/b.go", "package loud\n\nconst x = 1\n"),
+            ("quiet/b.go", "package quiet\n\nconst x = 1\n"),
+            ("kept/a.go", "package kept\n\nfunc f() {} //nolint\n"),
+        ];
+        let candidates: Vec<Candidate> = files
+            .iter()
+            .map(|(path, text)| {
+                let abs = root.path().join(path);
+                std::fs::create_dir_all(abs.parent().expect("has a parent")).expect("mkdir");
+                std::fs::write(&abs, text).expect("write");
+                Candidate {
+                    display: path.to_string(),
+                    abs,
+                    explicit: false,
+                }
+            })
+            .collect();
+        let pairs: Vec<(&Candidate, bool)> = candidates.iter().map(|c| (c, true)).collect();
+        let read = read_by_directory(&pairs, None);
+        let got: Vec<(String, usize, String)> = read
+            .into_iter()
+            .map(|r| {
+                let (f, clause, _) = r.expect("readable").expect("not generated");
+                (f.path, f.text.len(), clause)
+            })
+            .collect();
+        let want: Vec<(String, usize, String)> = files
+            .iter()
+            .map(|(path, text)| {
+                let quiet = path.starts_with("quiet/");
+                let clause = path.split('/').next().expect("a directory");
+                let len = if quiet { 0 } else { text.len() };
+                (path.to_string(), len, clause.to_string())
+            })
+            .collect();
+        assert_eq!(got, want);
+    }
+}

@@ -132,11 +132,13 @@ fn extract_into(
     facts.suppression_scopes.clear();
     facts.syntax_errors.clear();
     let pkg = Pkg::new(package, parsed, files);
+    let mut query_sites = Vec::new();
     for u in 0..pkg.units.len() {
         if !pkg.units[u].walk {
             continue;
         }
         let file = pkg.walk_unit(u);
+        query_sites.push((u, file.query_sites));
         facts.metrics.extend(file.metrics);
         facts.label_uses.extend(file.uses.label_uses);
         facts.metric_ops.extend(file.uses.metric_ops);
@@ -146,7 +148,7 @@ fn extract_into(
     }
     spans::extract_spans(&pkg, facts);
     otel::extract_otel(&pkg, facts);
-    facts.queries = promql::extract_queries(&pkg);
+    facts.queries = promql::extract_queries(&pkg, query_sites);
     facts
         .metrics
         .sort_by_key(|m| (m.call.file, m.call.start, m.call.end));

@@ -4,6 +4,7 @@
 use super::funcs::Mark;
 use super::kinds::KINDS;
 use super::pkg::{Api, Pkg};
+use super::promql::{self, Sites};
 use super::uses::UseFacts;
 use super::values::Site;
 use super::walker::{chain, visit};
@@ -18,15 +19,16 @@ static SUPPRESS_SCAN: LazyLock<AhoCorasick> = LazyLock::new(|| {
 });
 
 #[derive(Default)]
-pub(crate) struct FileFacts {
+pub(crate) struct FileFacts<'t> {
     pub metrics: Vec<MetricDef>,
     pub uses: UseFacts,
     pub suppression_scopes: Vec<Span>,
     pub syntax_error: Option<Span>,
+    pub query_sites: Sites<'t>,
 }
 
 impl<'t> Pkg<'t> {
-    pub fn walk_unit(&self, u: usize) -> FileFacts {
+    pub fn walk_unit(&self, u: usize) -> FileFacts<'t> {
         let unit = &self.units[u];
         let root = unit.root;
         let mut out = FileFacts::default();
@@ -40,10 +42,12 @@ impl<'t> Pkg<'t> {
                 .iter()
                 .any(|a| matches!(a, Api::Prometheus | Api::Promauto));
         let mut wants_error = root.has_error();
+        let uses_api = promql::uses_api(self, u);
 
         let text = unit.src.text.as_str();
         visit(root, text, |path, marks| {
             let node = path[path.len() - 1];
+            promql::collect_site(path, marks, uses_api, &mut out.query_sites);
             if wants_error && (node.is_error() || node.is_missing()) {
                 out.syntax_error = Some(self.span(u, node));
                 wants_error = false;

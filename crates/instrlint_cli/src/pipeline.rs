@@ -75,7 +75,7 @@ impl Default for LintOptions {
 pub struct Stats {
     /// Files linted (read): Go files and Prometheus rule files.
     pub files_checked: usize,
-    /// Files that passed the prefilter and were parsed.
+    /// Files walked: admitted by the prefilter and, for weak triggers, the gate.
     pub files_parsed: usize,
     pub packages: usize,
     pub skipped: BTreeMap<&'static str, usize>,
@@ -294,23 +294,18 @@ pub fn collect_with(
         .map(|c| (c, true))
         .chain(siblings.iter().map(|c| (c, false)))
         .collect();
-    let read: Vec<(Result<Option<SourceFile>, IoProblem>, bool)> = candidates
-        .par_iter()
-        .map(|(c, report)| {
-            let file = match stdin_abs.as_ref() {
-                Some((abs, text)) if *abs == c.abs => Ok(Some(source_file(c, text.to_string()))),
-                _ => read_candidate(c),
-            };
-            (file, *report)
-        })
-        .collect();
+    let read = read_by_directory(&candidates, stdin_abs);
     let mut files = Vec::new();
-    for (r, report) in read {
+    let mut clauses = Vec::new();
+    let mut triggers = Vec::new();
+    for (r, (_, report)) in read.into_iter().zip(&candidates) {
         match r {
-            Ok(Some(mut f)) => {
+            Ok(Some((mut f, clause, trigger))) => {
                 f.id = FileId(files.len() as u32);
                 files.push(f);
-                reported.push(report);
+                clauses.push(clause);
+                triggers.push(trigger);
+                reported.push(*report);
             }
             Ok(None) => {
                 *stats
@@ -325,22 +320,43 @@ pub fn collect_with(
     let clock = Instant::now();
     // Package siblings read only for resolution are not counted as checked.
     stats.files_checked = reported.iter().filter(|r| **r).count();
-    stats.files_parsed = files
-        .par_iter()
-        .filter(|f| extract::mentions_instrumentation(&f.text))
-        .count();
+    let packages: Vec<((String, String), Vec<FileId>)> =
+        group_packages(&files, clauses).into_iter().collect();
+    stats.packages = packages.len();
+    let mut modules = extract::ModuleIndex::default();
+    let import_paths: Vec<Option<String>> = packages
+        .iter()
+        .map(|(_, ids)| {
+            ids.first()
+                .and_then(|id| files[id.0 as usize].abs_path.parent())
+                .and_then(|dir| modules.import_path(dir))
+        })
+        .collect();
+    let scans: Vec<extract::PackageScan> = packages
+        .iter()
+        .zip(&import_paths)
+        .map(|((_, ids), path)| extract::PackageScan {
+            import_path: path.as_deref(),
+            files: ids
+                .iter()
+                .map(|id| (files[id.0 as usize].text.as_str(), triggers[id.0 as usize]))
+                .collect(),
+        })
+        .collect();
+    let walk = extract::walk_flags(&scans);
+    drop(scans);
+    stats.files_parsed = walk.iter().flatten().filter(|w| **w).count();
     timings.prefilter = clock.elapsed();
     let clock = Instant::now();
     let extract_nanos = std::sync::atomic::AtomicU64::new(0);
 
-    let packages = group_packages(&files);
-    stats.packages = packages.len();
     let extracted: Vec<PackageFacts> = packages
         .par_iter()
-        .map(|((dir, name), ids)| {
+        .zip(walk)
+        .map(|(((dir, name), ids), walk)| {
             let started = Instant::now();
             let members: Vec<&SourceFile> = ids.iter().map(|id| &files[id.0 as usize]).collect();
-            let facts = extract::extract_package(dir, name, &members);
+            let facts = extract::extract_package_walking(dir, name, &members, walk);
             extract_nanos.fetch_add(
                 started.elapsed().as_nanos() as u64,
                 std::sync::atomic::Ordering::Relaxed,
@@ -358,12 +374,8 @@ pub fn collect_with(
         packages: extracted,
         ..TreeFacts::default()
     };
-    let mut modules = extract::ModuleIndex::default();
-    for (facts, ids) in tree.packages.iter_mut().zip(packages.values()) {
-        facts.import_path = ids
-            .first()
-            .and_then(|id| files[id.0 as usize].abs_path.parent())
-            .and_then(|dir| modules.import_path(dir));
+    for (facts, path) in tree.packages.iter_mut().zip(import_paths) {
+        facts.import_path = path;
     }
     link::link(&mut tree);
     tree.rule_files = collect_rule_files(&found.rule_files, &mut files, &mut problems);
@@ -589,20 +601,90 @@ fn io_message(e: &std::io::Error) -> String {
 }
 
 /// Files of one directory with the same package clause, keyed by (dir, package).
-fn group_packages(files: &[SourceFile]) -> BTreeMap<(String, String), Vec<FileId>> {
-    let clauses: Vec<String> = files
-        .par_iter()
-        .map(|f| extract::package_clause(&f.text).unwrap_or_default())
-        .collect();
+fn group_packages(
+    files: &[SourceFile],
+    clauses: Vec<String>,
+) -> BTreeMap<(String, String), Vec<FileId>> {
     let mut packages: BTreeMap<(String, String), Vec<FileId>> = BTreeMap::new();
     for (f, clause) in files.iter().zip(clauses) {
-        let dir = match f.path.rfind('/') {
-            Some(i) => f.path[..i].to_string(),
-            None => ".".to_string(),
-        };
-        packages.entry((dir, clause)).or_default().push(f.id);
+        packages
+            .entry((dir_of(&f.path), clause))
+            .or_default()
+            .push(f.id);
     }
     packages
+}
+
+fn dir_of(path: &str) -> String {
+    match path.rfind('/') {
+        Some(i) => path[..i].to_string(),
+        None => ".".to_string(),
+    }
+}
+
+/// A file read, with its package clause and prefilter trigger.
+type ReadFile = Result<Option<(SourceFile, String, extract::Trigger)>, IoProblem>;
+
+/// Reads the candidates (in their order), a directory at a time. A
+/// directory where no file has a trigger or a suppression comment yields no
+/// fact and no finding: its texts are dropped as soon as it is read, so
+/// they never all sit in memory together.
+fn read_by_directory(
+    candidates: &[(&Candidate, bool)],
+    stdin: Option<(PathBuf, &str)>,
+) -> Vec<ReadFile> {
+    let mut by_dir: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (i, (c, _)) in candidates.iter().enumerate() {
+        by_dir.entry(dir_of(&c.display)).or_default().push(i);
+    }
+    let groups: Vec<Vec<usize>> = by_dir.into_values().collect();
+    let read: Vec<Vec<(usize, ReadFile)>> = groups
+        .par_iter()
+        .map(|group| {
+            let mut out: Vec<(usize, ReadFile)> = group
+                .iter()
+                .map(|&i| {
+                    let c = candidates[i].0;
+                    let file = match stdin.as_ref() {
+                        Some((abs, text)) if *abs == c.abs => {
+                            Ok(Some(source_file(c, text.to_string())))
+                        }
+                        _ => read_candidate(c),
+                    };
+                    let file = file.map(|f| {
+                        f.map(|f| {
+                            let clause = extract::package_clause(&f.text).unwrap_or_default();
+                            let trigger = extract::classify(&f.text);
+                            (f, clause, trigger)
+                        })
+                    });
+                    (i, file)
+                })
+                .collect();
+            let quiet = out.iter().all(|(_, r)| match r {
+                Ok(Some((f, _, trigger))) => {
+                    *trigger == extract::Trigger::None && !suppress::mentions_suppression(&f.text)
+                }
+                _ => true,
+            });
+            if quiet {
+                for (_, r) in &mut out {
+                    if let Ok(Some((f, _, _))) = r {
+                        f.text = String::new();
+                    }
+                }
+            }
+            out
+        })
+        .collect();
+    let mut slots: Vec<Option<ReadFile>> = (0..candidates.len()).map(|_| None).collect();
+    for (i, r) in read.into_iter().flatten() {
+        slots[i] = Some(r);
+    }
+    slots
+        .into_iter()
+        .map(|r| r.expect("every candidate is read once"))
+        .collect()
 }
 
 fn parse_error(span: Span) -> Diagnostic {
@@ -641,7 +723,7 @@ fn apply_suppressions(
         .par_iter()
         // Suppression comments are Go comments: rule files have none.
         .filter(|f| !rulefiles::is_yaml_path(&f.abs_path))
-        .filter(|f| f.text.contains("nolint") || f.text.contains("instrlint:ignore"))
+        .filter(|f| suppress::mentions_suppression(&f.text))
         .map(|f| (f.id, LineIndex::new(&f.text), suppress::scan(f)))
         .filter(|(_, _, s)| !s.is_empty())
         .collect();
@@ -692,4 +774,53 @@ fn sort_diagnostics(diagnostics: &mut [Diagnostic], files: &[SourceFile]) {
             .then(a.primary.end.cmp(&b.primary.end))
             .then(a.message.cmp(&b.message))
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quiet_directories_keep_no_text() {
+        let root = tempfile::tempdir().expect("temp dir");
+        let files = [
+            ("quiet/a.go", "package quiet\n\nfunc f() {}\n"),
+            ("loud/a.go", "package loud\n\nfunc f(m *M) { m.Add(1) }\n"),
+            ("loud/b.go", "package loud\n\nconst x = 1\n"),
+            ("quiet/b.go", "package quiet\n\nconst x = 1\n"),
+            ("kept/a.go", "package kept\n\nfunc f() {} //nolint\n"),
+        ];
+        let candidates: Vec<Candidate> = files
+            .iter()
+            .map(|(path, text)| {
+                let abs = root.path().join(path);
+                std::fs::create_dir_all(abs.parent().expect("has a parent")).expect("mkdir");
+                std::fs::write(&abs, text).expect("write");
+                Candidate {
+                    display: path.to_string(),
+                    abs,
+                    explicit: false,
+                }
+            })
+            .collect();
+        let pairs: Vec<(&Candidate, bool)> = candidates.iter().map(|c| (c, true)).collect();
+        let read = read_by_directory(&pairs, None);
+        let got: Vec<(String, usize, String)> = read
+            .into_iter()
+            .map(|r| {
+                let (f, clause, _) = r.expect("readable").expect("not generated");
+                (f.path, f.text.len(), clause)
+            })
+            .collect();
+        let want: Vec<(String, usize, String)> = files
+            .iter()
+            .map(|(path, text)| {
+                let quiet = path.starts_with("quiet/");
+                let clause = path.split('/').next().expect("a directory");
+                let len = if quiet { 0 } else { text.len() };
+                (path.to_string(), len, clause.to_string())
+            })
+            .collect();
+        assert_eq!(got, want);
+    }
 }

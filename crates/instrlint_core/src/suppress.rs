@@ -68,6 +68,11 @@ impl Suppression {
     }
 }
 
+/// Whether a text may hold a suppression comment (cheap; [`scan`] decides).
+pub fn mentions_suppression(text: &str) -> bool {
+    text.contains("nolint") || text.contains("instrlint:ignore")
+}
+
 /// Suppression comments of one file.
 pub fn scan(file: &SourceFile) -> Vec<Suppression> {
     let mut out = Vec::new();

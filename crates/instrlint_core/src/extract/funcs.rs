@@ -1,6 +1,7 @@
 //! Classifies where a node runs: the enclosing named function, closures,
 //! loops and goroutines, read off the marked ancestors of the walk.
 
+use super::kinds::KINDS;
 use super::pkg::{named_children, Api, Pkg};
 use crate::facts::{FuncContext, FuncKind};
 use tree_sitter::Node;
@@ -42,24 +43,25 @@ impl<'t> Mark<'t> {
     pub fn of(text: &str, path: &[Node<'t>]) -> Option<Mark<'t>> {
         let (&n, up) = path.split_last()?;
         let parent = up.last();
-        match n.kind() {
-            "function_declaration" | "method_declaration" => Some(Mark::Func(n)),
-            "func_literal" => {
+        let k = &*KINDS;
+        match n.kind_id() {
+            id if id == k.function_declaration || id == k.method_declaration => Some(Mark::Func(n)),
+            id if id == k.func_literal => {
                 let by_go = up.len() >= 2
-                    && up[up.len() - 2].kind() == "go_statement"
+                    && up[up.len() - 2].kind_id() == k.go_statement
                     && parent.is_some_and(|p| {
-                        p.kind() == "call_expression"
+                        p.kind_id() == k.call_expression
                             && p.child_by_field_name("function").map(|f| f.id()) == Some(n.id())
                     });
                 Some(Mark::Closure { node: n, by_go })
             }
-            "block" => parent
-                .filter(|p| p.kind() == "for_statement")
+            id if id == k.block => parent
+                .filter(|p| p.kind_id() == k.for_statement)
                 .and_then(|p| p.child_by_field_name("body"))
                 .filter(|b| b.id() == n.id())
                 .map(|_| Mark::LoopBody),
-            "return_statement" => Some(Mark::Return),
-            "call_expression" => n
+            id if id == k.return_statement => Some(Mark::Return),
+            id if id == k.call_expression => n
                 .child_by_field_name("function")
                 .and_then(|f| text.get(f.byte_range()))
                 .filter(|t| t.ends_with("HandlerFunc"))

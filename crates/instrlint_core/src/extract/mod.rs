@@ -2,12 +2,18 @@
 //!
 //! Contract (used by the pipeline):
 //! - [`package_clause`] reads a file's package name cheaply, without parsing.
-//! - [`extract_package`] turns the files of one package into its facts. It
-//!   decides itself which files to parse (the prefilter) and parses sibling
-//!   files when a name needs their constants. No syntax tree outlives it.
+//! - [`walk_flags`] decides, for a whole tree, which files to walk: those the
+//!   prefilter admits, less the weak-trigger files whose facts could bind to
+//!   nothing (`gate.rs`).
+//! - [`extract_package_walking`] turns the files of one package into its
+//!   facts, walking the files it is told to and parsing sibling files when a
+//!   name needs their constants. No syntax tree outlives it.
+//!   [`extract_package`] walks every file the prefilter admits.
 
 mod context;
 mod funcs;
+mod gate;
+mod kinds;
 mod lists;
 mod literals;
 mod locals;
@@ -26,6 +32,7 @@ mod types;
 mod uses;
 mod values;
 mod walk;
+mod walker;
 
 #[cfg(test)]
 mod tests;
@@ -47,13 +54,28 @@ use crate::source::SourceFile;
 use pkg::Pkg;
 use tree_sitter::Tree;
 
+pub use gate::{walk_flags, PackageScan};
 pub use modpath::{import_path_for, ModuleIndex};
 pub use parse::{parse_counters, parse_only};
-pub use prefilter::{mentions_instrumentation, package_clause};
+pub use prefilter::{classify, mentions_instrumentation, package_clause, Trigger};
 
 /// Facts of one package. `files` are all linted files of one directory with
 /// the same package clause, sorted by path.
 pub fn extract_package(dir: &str, package: &str, files: &[&SourceFile]) -> PackageFacts {
+    let walk: Vec<bool> = files
+        .iter()
+        .map(|f| mentions_instrumentation(&f.text))
+        .collect();
+    extract_package_walking(dir, package, files, walk)
+}
+
+/// [`extract_package`], walking the files whose `walk` flag is set.
+pub fn extract_package_walking(
+    dir: &str,
+    package: &str,
+    files: &[&SourceFile],
+    walk: Vec<bool>,
+) -> PackageFacts {
     let mut facts = PackageFacts {
         dir: dir.to_string(),
         name: package.to_string(),
@@ -61,10 +83,6 @@ pub fn extract_package(dir: &str, package: &str, files: &[&SourceFile]) -> Packa
         paths: files.iter().map(|f| f.path.clone()).collect(),
         ..PackageFacts::default()
     };
-    let walk: Vec<bool> = files
-        .iter()
-        .map(|f| mentions_instrumentation(&f.text))
-        .collect();
     let mut parsed: Vec<(usize, bool, Tree)> = (0..files.len())
         .filter(|&i| walk[i])
         .filter_map(|i| Some((i, true, parse::parse_go(&files[i].text)?)))
@@ -114,11 +132,13 @@ fn extract_into(
     facts.suppression_scopes.clear();
     facts.syntax_errors.clear();
     let pkg = Pkg::new(package, parsed, files);
+    let mut query_sites = Vec::new();
     for u in 0..pkg.units.len() {
         if !pkg.units[u].walk {
             continue;
         }
         let file = pkg.walk_unit(u);
+        query_sites.push((u, file.query_sites));
         facts.metrics.extend(file.metrics);
         facts.label_uses.extend(file.uses.label_uses);
         facts.metric_ops.extend(file.uses.metric_ops);
@@ -128,7 +148,7 @@ fn extract_into(
     }
     spans::extract_spans(&pkg, facts);
     otel::extract_otel(&pkg, facts);
-    facts.queries = promql::extract_queries(&pkg);
+    facts.queries = promql::extract_queries(&pkg, query_sites);
     facts
         .metrics
         .sort_by_key(|m| (m.call.file, m.call.start, m.call.end));

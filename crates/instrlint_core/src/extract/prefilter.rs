@@ -3,22 +3,35 @@
 use aho_corasick::AhoCorasick;
 use std::sync::LazyLock;
 
-/// Substrings that make a file worth parsing. Later rule groups extend this list.
-/// The method names admit files that use a vector or a registry of another
-/// package without importing client_golang (`metrics.Joins.WithLabelValues(…)`).
-const TRIGGERS: &[&str] = &[
+/// Substrings that make a file worth parsing, by [`Trigger`]. Later rule
+/// groups extend these lists.
+///
+/// Strong: an instrumentation import, or a method only client_golang's
+/// vectors have (`GetMetricWith` also covers `GetMetricWithLabelValues`);
+/// such a file yields facts on its own.
+const STRONG: &[&str] = &[
     "client_golang/prometheus",
     "go.opentelemetry.io/otel",
     "opentracing",
-    // Span starts on a tracer held by a field declared in another file.
-    ".Start(",
-    ".StartSpan(",
-    // Label methods (`GetMetricWith` also covers `GetMetricWithLabelValues`).
     "WithLabelValues",
     "GetMetricWith",
     "CurryWith",
     "DeleteLabelValues",
     "DeletePartialMatch",
+];
+
+/// Own: PromQL queries, which a file yields whatever it imports (the
+/// Q rules judge them; `client_golang/api/prometheus` is already strong).
+const OWN: &[&str] = &["histogram_quantile(", "rate(", "increase("];
+
+/// Weak: method names common outside instrumentation. They admit files that
+/// use a metric, registry, tracer or meter of another file or package
+/// without importing an instrumentation library (`metrics.Errors.Add(-1)`,
+/// `s.reg.Register(c)`, `s.tracer.Start(…)`, `s.meter.Int64Counter(…)`);
+/// [`super::gate`] walks such a file only where that can bind.
+const WEAK: &[&str] = &[
+    ".Start(",
+    ".StartSpan(",
     ".With(",
     ".Delete(",
     ".Reset()",
@@ -26,21 +39,28 @@ const TRIGGERS: &[&str] = &[
     "Register(",
     "Unregister(",
     ".Add(",
-    // OTel instruments created on a meter held by a field declared in another file.
     "64Counter(",
     "64UpDownCounter(",
     "64Histogram(",
     "64Gauge(",
     "64Observable",
-    // PromQL: the HTTP API client, and queries Q rules judge.
-    "client_golang/api/prometheus",
-    "histogram_quantile(",
-    "rate(",
-    "increase(",
 ];
 
-static TRIGGER_SCAN: LazyLock<AhoCorasick> =
-    LazyLock::new(|| AhoCorasick::new(TRIGGERS).expect("static trigger patterns are valid"));
+/// Why a file is worth parsing, weakest first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Trigger {
+    None,
+    Weak,
+    /// Facts of its own (PromQL queries, context calls) that need nothing
+    /// from other files to be reported.
+    Own,
+    Strong,
+}
+
+static TRIGGER_SCAN: LazyLock<AhoCorasick> = LazyLock::new(|| {
+    AhoCorasick::new(STRONG.iter().chain(OWN).chain(WEAK))
+        .expect("static trigger patterns are valid")
+});
 
 /// The context facts a file importing only `"context"` can yield:
 /// `Background()`/`TODO()` calls (C601 reports them only where a request
@@ -59,7 +79,27 @@ static REQUEST_TYPES: LazyLock<AhoCorasick> = LazyLock::new(|| {
 });
 
 pub fn mentions_instrumentation(text: &str) -> bool {
-    TRIGGER_SCAN.is_match(text) || context_facts_possible(text)
+    classify(text) != Trigger::None
+}
+
+/// The strongest trigger the text holds.
+pub fn classify(text: &str) -> Trigger {
+    let mut found = Trigger::None;
+    for m in TRIGGER_SCAN.find_overlapping_iter(text) {
+        let i = m.pattern().as_usize();
+        if i < STRONG.len() {
+            return Trigger::Strong;
+        }
+        found = found.max(if i < STRONG.len() + OWN.len() {
+            Trigger::Own
+        } else {
+            Trigger::Weak
+        });
+    }
+    if found < Trigger::Own && context_facts_possible(text) {
+        return Trigger::Own;
+    }
+    found
 }
 
 /// A file that imports `"context"` but has no other trigger is parsed only
@@ -174,5 +214,24 @@ mod tests {
         assert!(mentions_instrumentation("m.rooms.Delete(labels)"));
         assert!(mentions_instrumentation("reg.MustRegister(c)"));
         assert!(mentions_instrumentation("metrics.Errors.Add(-1)"));
+    }
+
+    #[test]
+    fn trigger_strength() {
+        assert_eq!(classify("x := 1"), Trigger::None);
+        assert_eq!(classify("m.Delete(k); m.Add(1)"), Trigger::Weak);
+        assert_eq!(classify("m.Add(1); q := `rate(x[5m])`"), Trigger::Own);
+        assert_eq!(
+            classify("import \"context\"\nfunc f() { context.WithValue(c, k, v); s.Add(1) }"),
+            Trigger::Own
+        );
+        assert_eq!(
+            classify("m.Add(1); metrics.Joins.WithLabelValues(id)"),
+            Trigger::Strong
+        );
+        assert_eq!(
+            classify("import \"go.opentelemetry.io/otel/trace\""),
+            Trigger::Strong
+        );
     }
 }

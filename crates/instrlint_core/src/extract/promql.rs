@@ -9,8 +9,11 @@
 //! import `github.com/prometheus/client_golang/api/prometheus/v1` and the call
 //! must pass the query as its second argument.
 
+use super::funcs::Mark;
+use super::kinds::KINDS;
 use super::pkg::{call_args, Api, Pkg};
 use super::values::{SVal, Site};
+use super::walker::chain;
 use crate::facts::{Query, QuerySource};
 use crate::promql_selectors::{analyze, may_be_query};
 use crate::source::Span;
@@ -27,29 +30,37 @@ struct SiteNode<'t> {
     chain: Rc<Vec<Node<'t>>>,
 }
 
+/// One file's PromQL sites, collected by the shared walk ([`collect_site`]).
+#[derive(Default)]
+pub(crate) struct Sites<'t> {
+    /// Call expressions that may be API calls (only in a file using the API).
+    calls: Vec<SiteNode<'t>>,
+    /// The outermost string expressions, in source order once sorted.
+    strings: Vec<SiteNode<'t>>,
+}
+
 /// `v1.API` methods whose second argument is a PromQL query.
 const API_METHODS: &[&str] = &["Query", "QueryRange", "QueryExemplars"];
 
-/// The queries of every walked file of the package, in source order.
-pub(crate) fn extract_queries(pkg: &Pkg<'_>) -> Vec<Query> {
+/// Whether unit `u` imports the Prometheus HTTP API client.
+pub(crate) fn uses_api(pkg: &Pkg<'_>, u: usize) -> bool {
+    pkg.units[u].imports.values().any(|a| *a == Api::PromApiV1) || pkg.has_dot(u, Api::PromApiV1)
+}
+
+/// The queries of the walked files of the package, from their sites (one
+/// entry per walked unit, in unit order), in source order.
+pub(crate) fn extract_queries<'t>(pkg: &Pkg<'t>, sites: Vec<(usize, Sites<'t>)>) -> Vec<Query> {
     let mut out = Vec::new();
     // Spans already covered by an API call: its arguments and the
     // declarations of the constants they name, in any file of the package.
     let mut covered: Vec<Span> = Vec::new();
     let mut strings = Vec::new();
-    for u in 0..pkg.units.len() {
-        if !pkg.units[u].walk {
-            continue;
-        }
-        let uses_api = pkg.units[u].imports.values().any(|a| *a == Api::PromApiV1)
-            || pkg.has_dot(u, Api::PromApiV1);
-        let mut calls = Vec::new();
-        let mut unit_strings = Vec::new();
-        collect_sites(pkg.units[u].root, uses_api, &mut calls, &mut unit_strings);
-        for call in &calls {
+    for (u, mut unit) in sites {
+        for call in &unit.calls {
             api_query(pkg, u, call, &mut covered, &mut out);
         }
-        strings.extend(unit_strings.into_iter().map(|n| (u, n)));
+        unit.strings.sort_by_key(|s| s.node.start_byte());
+        strings.extend(unit.strings.into_iter().map(|n| (u, n)));
     }
     for (u, site) in &strings {
         let span = pkg.span(*u, site.node);
@@ -130,57 +141,64 @@ fn literal_query<'t>(pkg: &Pkg<'t>, u: usize, found: &SiteNode<'t>, out: &mut Ve
     }
 }
 
-/// Call expressions that may be API calls, and the outermost string
-/// expressions (a literal, or a `+` concatenation holding one). Import paths
-/// and struct tags are not strings of the program.
-fn collect_sites<'t>(
-    root: Node<'t>,
+/// Records the last node of `path` (root first) when it is a call that may be
+/// an API call, or an outermost string expression (a literal, or a `+`
+/// concatenation holding one). Import paths and struct tags are not strings
+/// of the program.
+pub(crate) fn collect_site<'t>(
+    path: &[Node<'t>],
+    marks: &[(usize, Mark<'t>)],
     uses_api: bool,
-    calls: &mut Vec<SiteNode<'t>>,
-    strings: &mut Vec<SiteNode<'t>>,
+    sites: &mut Sites<'t>,
 ) {
-    // (node, functions around it, operand of a `+`, child of a field declaration)
-    let mut stack = vec![(root, Rc::new(Vec::new()), false, false)];
-    while let Some((n, chain, in_concat, in_field)) = stack.pop() {
-        let site = || SiteNode {
-            node: n,
-            chain: Rc::clone(&chain),
-        };
-        let plus = n.kind() == "binary_expression" && is_plus(n);
-        match n.kind() {
-            "import_declaration" => continue,
-            "call_expression" if uses_api => calls.push(site()),
-            "interpreted_string_literal" | "raw_string_literal" => {
-                if !in_concat && !in_field {
-                    strings.push(site());
-                }
-                continue;
-            }
-            "binary_expression" if plus && !in_concat && holds_string(n) => strings.push(site()),
-            _ => {}
-        }
-        let inner = if matches!(
-            n.kind(),
-            "function_declaration" | "method_declaration" | "func_literal"
-        ) {
-            let mut c = (*chain).clone();
-            c.push(n);
-            Rc::new(c)
-        } else {
-            chain
-        };
-        let child_concat = plus || (in_concat && n.kind() == "parenthesized_expression");
-        let child_field = n.kind() == "field_declaration";
-        let mut cursor = n.walk();
-        let children: Vec<Node<'t>> = n.named_children(&mut cursor).collect();
-        stack.extend(
-            children
-                .into_iter()
-                .rev()
-                .map(|c| (c, Rc::clone(&inner), child_concat, child_field)),
-        );
+    let k = &*KINDS;
+    let n = path[path.len() - 1];
+    let kind = n.kind_id();
+    let call = kind == k.call_expression && uses_api;
+    let literal = kind == k.interpreted_string_literal || kind == k.raw_string_literal;
+    let concat = kind == k.binary_expression && is_plus(n);
+    if !(call || literal || concat) {
+        return;
     }
-    strings.sort_by_key(|s| s.node.start_byte());
+    let up = &path[..path.len() - 1];
+    if up.iter().any(|a| a.kind_id() == k.import_declaration) {
+        return;
+    }
+    let keep = if call {
+        true
+    } else if literal {
+        !in_concat(up) && up.last().is_none_or(|p| p.kind_id() != k.field_declaration)
+    } else {
+        !in_concat(up) && holds_string(n)
+    };
+    if !keep {
+        return;
+    }
+    let site = SiteNode {
+        node: n,
+        chain: Rc::new(chain(marks)),
+    };
+    if call {
+        sites.calls.push(site);
+    } else {
+        sites.strings.push(site);
+    }
+}
+
+/// Whether a node under `up` (its ancestors, root first) is an operand of a
+/// `+`, possibly in parentheses.
+fn in_concat(up: &[Node<'_>]) -> bool {
+    let k = &*KINDS;
+    for a in up.iter().rev() {
+        let kind = a.kind_id();
+        if kind == k.binary_expression && is_plus(*a) {
+            return true;
+        }
+        if kind != k.parenthesized_expression {
+            return false;
+        }
+    }
+    false
 }
 
 /// `recv.Query(…)` and friends, in a file importing the v1 API package.

@@ -1,10 +1,13 @@
-//! The single iterative walk over one parsed file: metric definitions,
+//! The walk over one parsed file for metric definitions, metric uses,
 //! suppression scopes and the first syntax error.
 
 use super::funcs::Mark;
+use super::kinds::KINDS;
 use super::pkg::{Api, Pkg};
+use super::promql::{self, Sites};
 use super::uses::UseFacts;
 use super::values::Site;
+use super::walker::{chain, visit};
 use crate::facts::MetricDef;
 use crate::source::Span;
 use aho_corasick::AhoCorasick;
@@ -16,15 +19,16 @@ static SUPPRESS_SCAN: LazyLock<AhoCorasick> = LazyLock::new(|| {
 });
 
 #[derive(Default)]
-pub(crate) struct FileFacts {
+pub(crate) struct FileFacts<'t> {
     pub metrics: Vec<MetricDef>,
     pub uses: UseFacts,
     pub suppression_scopes: Vec<Span>,
     pub syntax_error: Option<Span>,
+    pub query_sites: Sites<'t>,
 }
 
 impl<'t> Pkg<'t> {
-    pub fn walk_unit(&self, u: usize) -> FileFacts {
+    pub fn walk_unit(&self, u: usize) -> FileFacts<'t> {
         let unit = &self.units[u];
         let root = unit.root;
         let mut out = FileFacts::default();
@@ -38,16 +42,12 @@ impl<'t> Pkg<'t> {
                 .iter()
                 .any(|a| matches!(a, Api::Prometheus | Api::Promauto));
         let mut wants_error = root.has_error();
+        let uses_api = promql::uses_api(self, u);
 
         let text = unit.src.text.as_str();
-        let mut cursor = root.walk();
-        let mut path: Vec<Node<'t>> = vec![root];
-        let mut marks: Vec<(usize, Mark<'t>)> = Vec::new();
-        loop {
-            let node = cursor.node();
-            if let Some(m) = Mark::of(text, &path) {
-                marks.push((path.len() - 1, m));
-            }
+        visit(root, text, |path, marks| {
+            let node = path[path.len() - 1];
+            promql::collect_site(path, marks, uses_api, &mut out.query_sites);
             if wants_error && (node.is_error() || node.is_missing()) {
                 out.syntax_error = Some(self.span(u, node));
                 wants_error = false;
@@ -60,13 +60,12 @@ impl<'t> Pkg<'t> {
                     out.suppression_scopes.push(self.span(u, node));
                 }
             }
-            if node.kind() == "call_expression" {
+            if node.kind_id() == KINDS.call_expression {
                 if wants_metrics {
-                    self.visit_call(u, node, &path, &marks, &mut out.metrics);
+                    self.visit_call(u, node, path, marks, &mut out.metrics);
                 }
                 if let Some(what) = self.use_kind(u, node) {
-                    let chain: Vec<Node<'t>> =
-                        marks.iter().filter_map(|m| m.1.function()).collect();
+                    let chain = chain(marks);
                     let site = Site {
                         unit: u,
                         chain: &chain,
@@ -76,27 +75,8 @@ impl<'t> Pkg<'t> {
                     self.visit_use(site, node, up, what, func, &mut out.uses);
                 }
             }
-            if cursor.goto_first_child() {
-                path.push(cursor.node());
-                continue;
-            }
-            loop {
-                let depth = path.len() - 1;
-                while marks.last().is_some_and(|m| m.0 >= depth) {
-                    marks.pop();
-                }
-                if cursor.goto_next_sibling() {
-                    if let Some(last) = path.last_mut() {
-                        *last = cursor.node();
-                    }
-                    break;
-                }
-                if !cursor.goto_parent() {
-                    return out;
-                }
-                path.pop();
-            }
-        }
+        });
+        out
     }
 
     fn visit_call(
@@ -110,7 +90,7 @@ impl<'t> Pkg<'t> {
         if !self.may_be_constructor(u, call) {
             return;
         }
-        let chain: Vec<Node<'t>> = marks.iter().filter_map(|m| m.1.function()).collect();
+        let chain = chain(marks);
         let site = Site {
             unit: u,
             chain: &chain,

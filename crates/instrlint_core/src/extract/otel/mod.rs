@@ -9,12 +9,13 @@ mod instruments;
 mod measurements;
 mod meters;
 
+use super::kinds::KINDS;
 use super::pkg::{Api, Pkg};
-use super::spans::{visit, Tx};
+use super::spans::{indexes, Tx};
 use super::values::Site;
+use super::walker::{chain, visit};
 use crate::facts::{OtelInstrument, OtelMeasurement, PackageFacts};
 use std::collections::{HashMap, HashSet};
-use tree_sitter::Node;
 
 /// The package with its meter-holding fields; `tx` lends the span
 /// extractor's attribute-key resolution.
@@ -77,8 +78,12 @@ impl<'p, 't> Mx<'p, 't> {
                 continue;
             }
             let text = pkg.units[u].src.text.as_str();
-            visit(pkg.units[u].root, text, |n, marks| {
-                let chain: Vec<Node<'t>> = marks.iter().filter_map(|m| m.1.function()).collect();
+            visit(pkg.units[u].root, text, |path, marks| {
+                let n = path[path.len() - 1];
+                if !indexes(n) {
+                    return;
+                }
+                let chain = chain(marks);
                 let site = Site {
                     unit: u,
                     chain: &chain,
@@ -103,11 +108,12 @@ impl<'p, 't> Mx<'p, 't> {
         let mut instruments = Vec::new();
         let mut measurements = Vec::new();
         let text = p.units[u].src.text.as_str();
-        visit(p.units[u].root, text, |n, marks| {
-            if n.kind() != "call_expression" {
+        visit(p.units[u].root, text, |path, marks| {
+            let n = path[path.len() - 1];
+            if n.kind_id() != KINDS.call_expression {
                 return;
             }
-            let chain: Vec<Node<'t>> = marks.iter().filter_map(|m| m.1.function()).collect();
+            let chain = chain(marks);
             let site = Site {
                 unit: u,
                 chain: &chain,

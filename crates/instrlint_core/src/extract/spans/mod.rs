@@ -11,9 +11,10 @@ mod names;
 mod starts;
 
 use super::context::ScopeCx;
-use super::funcs::Mark;
-use super::pkg::{expressions, named_children, Pkg};
+use super::kinds::KINDS;
+use super::pkg::{expressions, named_children, Api, Pkg};
 use super::values::Site;
+use super::walker::{chain, visit};
 use crate::facts::{
     BackgroundCall, CtxArg, DetachedSpan, PackageFacts, SpanStart, TracingApi, WithValueCall,
 };
@@ -59,42 +60,10 @@ pub(crate) fn extract_spans(pkg: &Pkg<'_>, facts: &mut PackageFacts) {
     }
 }
 
-/// Visits every node of `root` in source order with its marked ancestors.
-pub(crate) fn visit<'t>(
-    root: Node<'t>,
-    text: &str,
-    mut f: impl FnMut(Node<'t>, &[(usize, Mark<'t>)]),
-) {
-    let mut cursor = root.walk();
-    let mut path: Vec<Node<'t>> = vec![root];
-    let mut marks: Vec<(usize, Mark<'t>)> = Vec::new();
-    loop {
-        let node = cursor.node();
-        if let Some(m) = Mark::of(text, &path) {
-            marks.push((path.len() - 1, m));
-        }
-        f(node, &marks);
-        if cursor.goto_first_child() {
-            path.push(cursor.node());
-            continue;
-        }
-        loop {
-            let depth = path.len() - 1;
-            while marks.last().is_some_and(|m| m.0 >= depth) {
-                marks.pop();
-            }
-            if cursor.goto_next_sibling() {
-                if let Some(last) = path.last_mut() {
-                    *last = cursor.node();
-                }
-                break;
-            }
-            if !cursor.goto_parent() {
-                return;
-            }
-            path.pop();
-        }
-    }
+/// Whether [`Tx::index_fields`] or the meter index looks at a node of this kind.
+pub(crate) fn indexes(n: Node<'_>) -> bool {
+    let k = n.kind_id();
+    k == KINDS.field_declaration || k == KINDS.keyed_element || k == KINDS.assignment_statement
 }
 
 /// Every node under `n` (itself included), iteratively, in source order.
@@ -115,14 +84,28 @@ impl<'p, 't> Tx<'p, 't> {
             pkg,
             tracer_fields: HashMap::new(),
         };
+        // Every tracer the index can find comes through a tracing import
+        // (a type, `otel.Tracer`, `GlobalTracer`) of some file of the package.
+        let traced = (0..pkg.units.len()).any(|u| {
+            [Api::Otel, Api::OtelTrace, Api::OpenTracing]
+                .iter()
+                .any(|a| pkg.imports_api(u, *a))
+        });
+        if !traced {
+            return tx;
+        }
         let mut found: Vec<(&'t str, Lib)> = Vec::new();
         for u in 0..pkg.units.len() {
             if !tx.wants(u) {
                 continue;
             }
             let text = pkg.units[u].src.text.as_str();
-            visit(pkg.units[u].root, text, |n, marks| {
-                let chain: Vec<Node<'t>> = marks.iter().filter_map(|m| m.1.function()).collect();
+            visit(pkg.units[u].root, text, |path, marks| {
+                let n = path[path.len() - 1];
+                if !indexes(n) {
+                    return;
+                }
+                let chain = chain(marks);
                 let site = Site {
                     unit: u,
                     chain: &chain,
@@ -137,7 +120,6 @@ impl<'p, 't> Tx<'p, 't> {
     /// Whether a file can hold tracing or context facts at all: it imports a
     /// tracing or context package, or the package has tracer fields.
     fn wants(&self, u: usize) -> bool {
-        use super::pkg::Api;
         !self.tracer_fields.is_empty()
             || [Api::Otel, Api::OtelTrace, Api::OpenTracing, Api::Context]
                 .iter()
@@ -205,11 +187,12 @@ impl<'p, 't> Tx<'p, 't> {
         let mut out = FileSpans::default();
         let text = p.units[u].src.text.as_str();
         let is_test = p.units[u].src.is_test;
-        visit(p.units[u].root, text, |n, marks| {
-            if n.kind() != "call_expression" {
+        visit(p.units[u].root, text, |path, marks| {
+            let n = path[path.len() - 1];
+            if n.kind_id() != KINDS.call_expression {
                 return;
             }
-            let chain: Vec<Node<'t>> = marks.iter().filter_map(|m| m.1.function()).collect();
+            let chain = chain(marks);
             let site = Site {
                 unit: u,
                 chain: &chain,

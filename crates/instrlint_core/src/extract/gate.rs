@@ -1,0 +1,110 @@
+//! Which prefiltered files of a tree to walk, decided before any parse.
+//!
+//! A file with only a [`Trigger::Weak`] trigger (`.Add(`, `Register(`,
+//! `.Start(` … and no instrumentation import) yields facts only about a
+//! metric, registry, tracer or meter whose type or definition comes from a
+//! file that imports an instrumentation library ([`Trigger::Strong`]):
+//! - in its own package (a field or package var declared there; types are
+//!   looked up within the package), or
+//! - in a package it imports (`metrics.Errors.Add(-1)`: the link binds a
+//!   `PackageVar` receiver by import path, and only to a definition, which
+//!   only a strong file holds).
+//!
+//! So a weak file is walked when its package has a strong file or its text
+//! quotes the import path of a package that has one (a superset of its
+//! import block). Otherwise its facts could bind to nothing; it is still
+//! parsed as a sibling when a walked file needs one of its declarations.
+//!
+//! The one fact that is reported without a binding is an unbounded label
+//! value (L202). `WithLabelValues` and the other client_golang-only methods
+//! are strong triggers for that reason; `x.With(map[string]string{…})` on a
+//! receiver that binds to nothing, in a package without an instrumentation
+//! import, is no longer reported (none on the benchmark corpus).
+
+use super::prefilter::Trigger;
+use aho_corasick::AhoCorasick;
+use rayon::prelude::*;
+
+/// One package as the gate sees it: its import path (when the module is
+/// known) and each file's text with its trigger.
+pub struct PackageScan<'a> {
+    pub import_path: Option<&'a str>,
+    pub files: Vec<(&'a str, Trigger)>,
+}
+
+/// Per package, per file: walk it or not.
+pub fn walk_flags(packages: &[PackageScan<'_>]) -> Vec<Vec<bool>> {
+    let strong: Vec<bool> = packages
+        .iter()
+        .map(|p| p.files.iter().any(|f| f.1 == Trigger::Strong))
+        .collect();
+    let quoted: Vec<String> = packages
+        .iter()
+        .zip(&strong)
+        .filter(|(_, s)| **s)
+        .filter_map(|(p, _)| p.import_path)
+        .flat_map(|path| [format!("\"{path}\""), format!("`{path}`")])
+        .collect();
+    let imports = (!quoted.is_empty())
+        .then(|| AhoCorasick::new(&quoted).expect("quoted import paths are valid patterns"));
+    packages
+        .par_iter()
+        .zip(&strong)
+        .map(|(p, &strong)| {
+            p.files
+                .iter()
+                .map(|&(text, trigger)| match trigger {
+                    Trigger::None => false,
+                    Trigger::Weak => strong || imports.as_ref().is_some_and(|a| a.is_match(text)),
+                    Trigger::Own | Trigger::Strong => true,
+                })
+                .collect()
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::extract::prefilter::classify;
+
+    fn scan<'a>(path: &'a str, texts: &[&'a str]) -> PackageScan<'a> {
+        PackageScan {
+            import_path: Some(path),
+            files: texts.iter().map(|t| (*t, classify(t))).collect(),
+        }
+    }
+
+    const METRICS: &str = "package metrics\nimport \"github.com/prometheus/client_golang/prometheus\"\nvar Errors = prometheus.NewCounter(prometheus.CounterOpts{Name: \"errors_total\"})\n";
+    const USER: &str =
+        "package room\nimport \"example.com/app/metrics\"\nfunc f() { metrics.Errors.Add(-1) }\n";
+    const UNRELATED: &str =
+        "package cache\nimport \"sync\"\nfunc f(m *sync.Map, n *Set) { m.Delete(1); n.Add(2) }\n";
+    const HOLDER: &str = "package server\nfunc (s *S) f() { s.tracer.Start(ctx, \"x\") }\n";
+    const HOLDER_TYPES: &str = "package server\nimport \"go.opentelemetry.io/otel/trace\"\ntype S struct{ tracer trace.Tracer }\n";
+
+    #[test]
+    fn weak_files_walked_only_where_they_can_bind() {
+        let packages = [
+            scan("example.com/app/metrics", &[METRICS]),
+            scan("example.com/app/room", &[USER]),
+            scan("example.com/app/cache", &[UNRELATED, "package cache\n"]),
+            scan("example.com/app/server", &[HOLDER, HOLDER_TYPES]),
+        ];
+        let flags = walk_flags(&packages);
+        assert_eq!(
+            flags,
+            vec![vec![true], vec![true], vec![false, false], vec![true, true]]
+        );
+    }
+
+    #[test]
+    fn without_strong_packages_only_own_triggers_walk() {
+        let queries = "package q\nconst q = `sum(rate(x[5m]))`\n";
+        let packages = [
+            scan("example.com/app/room", &[USER]),
+            scan("example.com/app/q", &[queries]),
+        ];
+        assert_eq!(walk_flags(&packages), vec![vec![false], vec![true]]);
+    }
+}

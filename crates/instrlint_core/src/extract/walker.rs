@@ -1,0 +1,50 @@
+//! The one iterative walk every pass uses: each node in source order with
+//! its ancestors and the marked ones among them, carried down the walk
+//! (`Node::parent` costs the node's depth in tree-sitter).
+
+use super::funcs::Mark;
+use tree_sitter::Node;
+
+/// Calls `f(path, marks)` for every node of `root`: `path` runs from the
+/// root to the node (last); `marks` are the marked nodes of `path` with
+/// their depth, root first.
+pub(crate) fn visit<'t>(
+    root: Node<'t>,
+    text: &str,
+    mut f: impl FnMut(&[Node<'t>], &[(usize, Mark<'t>)]),
+) {
+    let mut cursor = root.walk();
+    let mut path: Vec<Node<'t>> = vec![root];
+    let mut marks: Vec<(usize, Mark<'t>)> = Vec::new();
+    loop {
+        if let Some(m) = Mark::of(text, &path) {
+            marks.push((path.len() - 1, m));
+        }
+        f(&path, &marks);
+        if cursor.goto_first_child() {
+            path.push(cursor.node());
+            continue;
+        }
+        loop {
+            let depth = path.len() - 1;
+            while marks.last().is_some_and(|m| m.0 >= depth) {
+                marks.pop();
+            }
+            if cursor.goto_next_sibling() {
+                if let Some(last) = path.last_mut() {
+                    *last = cursor.node();
+                }
+                break;
+            }
+            if !cursor.goto_parent() {
+                return;
+            }
+            path.pop();
+        }
+    }
+}
+
+/// The functions among `marks`, outermost first (a `Site` chain).
+pub(crate) fn chain<'t>(marks: &[(usize, Mark<'t>)]) -> Vec<Node<'t>> {
+    marks.iter().filter_map(|m| m.1.function()).collect()
+}

@@ -87,28 +87,17 @@ pub fn findings(outcome: &LintOutcome, root: &Path) -> Vec<Found> {
 /// `vendor/`/`testdata/` included: markers are read everywhere, so a marker in
 /// a file instrlint must skip fails loudly.
 pub fn go_files(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&d) else {
-            continue;
-        };
-        for e in entries.flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                stack.push(p);
-            } else if p.extension().is_some_and(|x| x == "go") {
-                out.push(p);
-            }
-        }
-    }
-    out.sort();
-    out
+    files_under(dir, &["go"])
 }
 
 /// All `.yml`/`.yaml` files under `dir` (recursively, sorted): Prometheus
 /// rule files carry `# want` markers.
 pub fn yaml_files(dir: &Path) -> Vec<PathBuf> {
+    files_under(dir, &["yml", "yaml"])
+}
+
+/// The files under `dir` (recursively, sorted) with one of `extensions`.
+fn files_under(dir: &Path, extensions: &[&str]) -> Vec<PathBuf> {
     let mut out = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {
@@ -119,7 +108,10 @@ pub fn yaml_files(dir: &Path) -> Vec<PathBuf> {
             let p = e.path();
             if p.is_dir() {
                 stack.push(p);
-            } else if p.extension().is_some_and(|x| x == "yml" || x == "yaml") {
+            } else if p
+                .extension()
+                .is_some_and(|x| extensions.iter().any(|e| x == *e))
+            {
                 out.push(p);
             }
         }

@@ -41,6 +41,11 @@ fn scratch() -> &'static Path {
     })
 }
 
+/// Below the fuzzer's 20-s hang detector: an input tree-sitter cannot parse
+/// in time is reported (I002) like any other, and the fuzzer keeps it apart
+/// (`slow-parse-*`) as a tree-sitter problem, not an instrlint one.
+pub const PARSE_TIME_LIMIT: std::time::Duration = std::time::Duration::from_secs(5);
+
 /// Lint `text` as `fuzz.go` in the scratch directory and render every format.
 fn lint_go(text: String) {
     let path = scratch().join("fuzz.go");
@@ -49,6 +54,7 @@ fn lint_go(text: String) {
         stdin: Some(StdinFile { path, text }),
         jobs: Some(1),
         report_unused_ignores: true,
+        parse_time_limit: PARSE_TIME_LIMIT,
         ..LintOptions::default()
     };
     let Ok(outcome) = lint(&opts) else {

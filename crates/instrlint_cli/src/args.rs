@@ -77,6 +77,12 @@ pub struct CheckArgs {
     #[arg(long, value_name = "BYTES", default_value_t = 1 << 20)]
     pub max_file_size: u64,
 
+    /// Give up on a file tree-sitter has not parsed after this many seconds
+    /// (reported as I002; the file is not linted).
+    #[arg(long, value_name = "SECONDS", default_value_t = instrlint_core::extract::DEFAULT_PARSE_TIME_LIMIT.as_secs(),
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub parse_timeout: u64,
+
     /// Report suppression comments that silence nothing (I001).
     #[arg(long)]
     pub report_unused_ignores: bool,

@@ -36,6 +36,9 @@ pub struct LintOptions {
     /// Worker threads; `None` lets rayon decide.
     pub jobs: Option<usize>,
     pub max_file_size: u64,
+    /// `--parse-timeout`: how long one file may take to parse (process-wide:
+    /// [`lint`] sets it for every parse that follows).
+    pub parse_time_limit: Duration,
     pub report_unused_ignores: bool,
     /// `--stdin-filename`: this file's text, linted as its path (which is
     /// then the only path; its package siblings are read from disk).
@@ -63,6 +66,7 @@ impl Default for LintOptions {
             include_tests: false,
             jobs: None,
             max_file_size: 1 << 20,
+            parse_time_limit: extract::DEFAULT_PARSE_TIME_LIMIT,
             report_unused_ignores: false,
             stdin: None,
             report_lines: None,
@@ -180,6 +184,7 @@ pub fn lint(opts: &LintOptions) -> Result<LintOutcome, LintError> {
         .build()
         .map_err(|e| LintError::ThreadPool(e.to_string()))?;
 
+    extract::set_parse_time_limit(opts.parse_time_limit);
     let discover_opts = discover_options(opts, &config);
     let outcome = pool.install(|| run(&paths, &discover_opts, &config, &enabled, opts));
     let (files, diagnostics, mut stats, problems, warnings, baseline_unused) = outcome;
@@ -436,6 +441,7 @@ fn run(
             }
             let mut diags = sink.into_diagnostics();
             diags.extend(facts.syntax_errors.iter().map(|s| parse_error(*s)));
+            diags.extend(facts.unparsed.iter().map(|s| parse_given_up(*s)));
             diags
         })
         .collect();
@@ -553,14 +559,29 @@ fn rule_file_errors(rule_files: &[RuleFileFacts]) -> impl Iterator<Item = Diagno
         })
 }
 
+/// Each skip reason: its key in `Stats::skipped` (and JSON `summary.skipped`,
+/// plural), and its singular for the summary line.
+const SKIP_NAMES: [(SkipReason, &str, &str); 5] = [
+    (SkipReason::TooLarge, "too large", "too large"),
+    (SkipReason::Generated, "generated", "generated"),
+    (SkipReason::Test, "tests", "test"),
+    (SkipReason::Excluded, "excluded", "excluded"),
+    (SkipReason::Symlink, "symlinks", "symlink"),
+];
+
 fn skip_name(reason: SkipReason) -> &'static str {
-    match reason {
-        SkipReason::TooLarge => "too large",
-        SkipReason::Generated => "generated",
-        SkipReason::Test => "tests",
-        SkipReason::Excluded => "excluded",
-        SkipReason::Symlink => "symlinks",
-    }
+    SKIP_NAMES
+        .iter()
+        .find(|(r, _, _)| *r == reason)
+        .map_or("other", |(_, key, _)| key)
+}
+
+/// The singular of a `Stats::skipped` key (`tests` → `test`).
+pub fn skip_singular(key: &str) -> &str {
+    SKIP_NAMES
+        .iter()
+        .find(|(_, k, _)| *k == key)
+        .map_or(key, |(_, _, one)| one)
 }
 
 /// Read one candidate; `Ok(None)` for a generated file that was not named explicitly.
@@ -698,6 +719,34 @@ fn parse_error(span: Span) -> Diagnostic {
         primary: span,
         related: Vec::new(),
         help: Some("fix the syntax error; instrlint linted the parts it could read".to_string()),
+    }
+}
+
+fn parse_given_up(span: Span) -> Diagnostic {
+    let limit = extract::parse_time_limit();
+    Diagnostic {
+        code: PARSE_ERROR.0,
+        name: PARSE_ERROR.1,
+        level: Level::Note,
+        message: format!(
+            "parse error: tree-sitter did not finish parsing this file within {}; it was not linted",
+            seconds(limit)
+        ),
+        primary: span,
+        related: Vec::new(),
+        help: Some(
+            "the file most likely has a syntax error that sends tree-sitter's error recovery \
+             into a very long search: fix it, or raise the limit with --parse-timeout"
+                .to_string(),
+        ),
+    }
+}
+
+fn seconds(d: Duration) -> String {
+    if d.subsec_millis() == 0 {
+        format!("{} s", d.as_secs())
+    } else {
+        format!("{:.3} s", d.as_secs_f64())
     }
 }
 

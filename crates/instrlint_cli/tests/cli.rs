@@ -273,3 +273,70 @@ fn in_process_run_is_plain() {
     let code = instrlint_cli::run_cli(["instrlint", "check", "--bogus"], &mut out, &mut err);
     assert_eq!(code, 2);
 }
+
+/// A file tree-sitter cannot finish parsing (its error recovery runs for
+/// hours; found by the fuzzer) is given up at `--parse-timeout`, reported as
+/// I002 at its first line, and the rest of the tree is still linted.
+#[test]
+fn a_file_tree_sitter_cannot_finish_is_given_up_and_reported() {
+    let input = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../fuzz/regressions/source/tree-sitter-error-recovery.go.txt");
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(&input, dir.path().join("broken.go")).unwrap();
+    std::fs::create_dir(dir.path().join("ok")).unwrap();
+    std::fs::write(
+        dir.path().join("ok/ok.go"),
+        "package ok\n\nimport \"github.com/prometheus/client_golang/prometheus\"\n\n\
+         var c = prometheus.NewCounter(prometheus.CounterOpts{Name: \"rooms_joined\", Help: \"h\"})\n",
+    )
+    .unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_instrlint"))
+        .args(["check", "--format", "json", "--parse-timeout", "1", "."])
+        .current_dir(dir.path())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Without the limit this run never ends: fail instead of hanging the suite.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(300);
+    while child.try_wait().unwrap().is_none() {
+        if std::time::Instant::now() > deadline {
+            child.kill().ok();
+            panic!("instrlint still running after 300 s");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let report: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let found: Vec<(String, String, u64, String)> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap().to_string(),
+                d["path"].as_str().unwrap().to_string(),
+                d["start"]["line"].as_u64().unwrap(),
+                d["message"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert!(
+        found.contains(&(
+            "I002".into(),
+            "broken.go".into(),
+            1,
+            "parse error: tree-sitter did not finish parsing this file within 1 s; \
+             it was not linted"
+                .into()
+        )),
+        "{found:?}"
+    );
+    assert!(
+        found
+            .iter()
+            .any(|f| f.0 == "M105" && f.1 == "ok/ok.go" && f.2 == 5),
+        "{found:?}"
+    );
+}

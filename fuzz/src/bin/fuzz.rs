@@ -392,7 +392,9 @@ fn main() {
         std::thread::spawn(move || loop {
             std::thread::sleep(Duration::from_secs(1));
             let s = started_exec.load(Ordering::Relaxed);
-            if s != 0 && epoch.elapsed().as_millis() as u64 - s > 20_000 {
+            // Saturating: `s` can be a millisecond ahead of this reading, and
+            // an overflow panic (overflow checks are on) would end the watchdog.
+            if s != 0 && (epoch.elapsed().as_millis() as u64).saturating_sub(s) > 20_000 {
                 eprintln!("HANG: an input ran over 20 s; it is in crashes/.../current");
                 std::process::abort();
             }
@@ -404,13 +406,22 @@ fn main() {
     let mut corpus: Vec<Vec<u8>> = Vec::new();
     let mut crashes = 0usize;
     let mut execs = 0u64;
-    let run_one = |data: &[u8], cov: &mut Coverage, execs: &mut u64| -> Result<bool, ()> {
+    let mut slow_parses = 0usize;
+    let mut run_one = |data: &[u8], cov: &mut Coverage, execs: &mut u64| -> Result<bool, ()> {
         std::fs::write(&current, data).ok();
         cov.reset();
+        let given_up = instrlint_core::extract::parses_given_up();
         started_exec.store(epoch.elapsed().as_millis() as u64 + 1, Ordering::Relaxed);
         let result = std::panic::catch_unwind(|| instrlint_fuzz::run(&target, data));
         started_exec.store(0, Ordering::Relaxed);
         *execs += 1;
+        if instrlint_core::extract::parses_given_up() > given_up {
+            // instrlint coped (I002); the input is kept for a tree-sitter report.
+            let p = crash_dir.join(format!("slow-parse-{:016x}", hash(data)));
+            std::fs::write(&p, data).ok();
+            slow_parses += 1;
+            eprintln!("SLOW PARSE: {} ({} bytes)", p.display(), data.len());
+        }
         let new = cov.update();
         match result {
             Ok(()) => Ok(new),
@@ -467,7 +478,7 @@ fn main() {
     }
     let _ = std::fs::remove_file(&current);
     eprintln!(
-        "done {target}: {} s, {execs} execs, corpus {}, features {}, crashes {crashes}",
+        "done {target}: {} s, {execs} execs, corpus {}, features {}, crashes {crashes}, slow parses {slow_parses}",
         epoch.elapsed().as_secs(),
         corpus.len(),
         cov.features()

@@ -146,6 +146,7 @@ fn options(args: &CheckArgs) -> Result<LintOptions, String> {
         include_tests: args.include_tests,
         jobs: args.jobs.map(|n| n as usize),
         max_file_size: args.max_file_size,
+        parse_time_limit: std::time::Duration::from_secs(args.parse_timeout),
         report_unused_ignores: args.report_unused_ignores,
         stdin,
         report_lines,

@@ -1,7 +1,7 @@
 //! The one-line run summary printed on stderr after `check`.
 
 use super::Counts;
-use crate::pipeline::Stats;
+use crate::pipeline::{skip_singular, Stats};
 
 fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
@@ -22,11 +22,7 @@ pub fn line(stats: &Stats, counts: Counts) -> String {
         .skipped
         .iter()
         .filter(|(_, n)| **n > 0)
-        .map(|(reason, n)| match (*n, *reason) {
-            (1, "symlinks") => "1 symlink".to_string(),
-            (1, "tests") => "1 test".to_string(),
-            (n, reason) => format!("{n} {reason}"),
-        })
+        .map(|(reason, n)| plural(*n, skip_singular(reason), reason))
         .collect();
     if !skipped.is_empty() {
         s.push_str("; skipped ");

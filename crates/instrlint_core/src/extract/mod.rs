@@ -50,13 +50,16 @@ mod tests_spans;
 mod values_proptest;
 
 use crate::facts::PackageFacts;
-use crate::source::SourceFile;
+use crate::source::{SourceFile, Span};
 use pkg::Pkg;
 use tree_sitter::Tree;
 
 pub use gate::{walk_flags, PackageScan};
 pub use modpath::{import_path_for, ModuleIndex};
-pub use parse::{parse_counters, parse_only};
+pub use parse::{
+    parse_counters, parse_only, parse_time_limit, parses_given_up, set_parse_time_limit,
+    DEFAULT_PARSE_TIME_LIMIT,
+};
 pub use prefilter::{classify, mentions_instrumentation, package_clause, Trigger};
 
 /// Facts of one package. `files` are all linted files of one directory with
@@ -83,10 +86,13 @@ pub fn extract_package_walking(
         paths: files.iter().map(|f| f.path.clone()).collect(),
         ..PackageFacts::default()
     };
-    let mut parsed: Vec<(usize, bool, Tree)> = (0..files.len())
-        .filter(|&i| walk[i])
-        .filter_map(|i| Some((i, true, parse::parse_go(&files[i].text)?)))
-        .collect();
+    let mut parsed: Vec<(usize, bool, Tree)> = Vec::new();
+    for i in (0..files.len()).filter(|&i| walk[i]) {
+        match parse::parse_go(&files[i].text) {
+            Some(tree) => parsed.push((i, true, tree)),
+            None => facts.unparsed.push(Span::new(files[i].id, 0, 0)),
+        }
+    }
     if parsed.is_empty() {
         return facts;
     }
@@ -96,20 +102,24 @@ pub fn extract_package_walking(
     let mut taken = walk;
     let mut missing = extract_into(&mut facts, package, &parsed, files);
     while !missing.is_empty() {
-        let siblings: Vec<(usize, bool, Tree)> = (0..files.len())
+        let wanted: Vec<usize> = (0..files.len())
             .filter(|&i| {
                 let text = &files[i].text;
                 !taken[i]
                     && declares_something(text)
                     && missing.iter().any(|n| text.contains(n.as_str()))
             })
-            .filter_map(|i| Some((i, false, parse::parse_go(&files[i].text)?)))
             .collect();
-        if siblings.is_empty() {
+        if wanted.is_empty() {
             break;
         }
-        for s in &siblings {
-            taken[s.0] = true;
+        let mut siblings = Vec::new();
+        for i in wanted {
+            taken[i] = true;
+            match parse::parse_go(&files[i].text) {
+                Some(tree) => siblings.push((i, false, tree)),
+                None => facts.unparsed.push(Span::new(files[i].id, 0, 0)),
+            }
         }
         parsed.extend(siblings);
         missing = extract_into(&mut facts, package, &parsed, files);

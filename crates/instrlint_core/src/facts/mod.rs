@@ -81,6 +81,10 @@ pub struct PackageFacts {
     pub suppression_scopes: Vec<crate::source::Span>,
     /// Files that failed to parse cleanly: the span of the first syntax error.
     pub syntax_errors: Vec<crate::source::Span>,
+    /// Files tree-sitter did not finish parsing within the time limit
+    /// (`extract::parse_time_limit`): an empty span at the file's start.
+    /// They are not linted.
+    pub unparsed: Vec<crate::source::Span>,
 }
 
 /// Facts of the whole run, for the few cross-package rules (M113).

@@ -8,29 +8,41 @@ use crate::value::{StrConst, Value};
 const PROM: &str = "\"github.com/prometheus/client_golang/prometheus\"";
 const AUTO: &str = "\"github.com/prometheus/client_golang/prometheus/promauto\"";
 
-fn files(srcs: &[(&str, &str)]) -> Vec<SourceFile> {
+/// Source files from `(path, text)` pairs, each `(placeholder, import
+/// path)` of `imports` substituted in the text.
+pub(super) fn files_importing(srcs: &[(&str, &str)], imports: &[(&str, &str)]) -> Vec<SourceFile> {
     srcs.iter()
         .enumerate()
         .map(|(i, (path, text))| SourceFile {
             id: FileId(i as u32),
             path: path.to_string(),
             abs_path: path.into(),
-            text: text.replace("PROM", PROM).replace("AUTO", AUTO),
+            text: imports
+                .iter()
+                .fold(text.to_string(), |t, (from, to)| t.replace(from, to)),
             lossy: false,
             is_test: false,
         })
         .collect()
 }
 
-fn run(srcs: &[(&str, &str)]) -> (Vec<SourceFile>, PackageFacts) {
-    let fs = files(srcs);
+/// The facts of one package made of `srcs`, after [`files_importing`].
+pub(super) fn run_importing(
+    srcs: &[(&str, &str)],
+    imports: &[(&str, &str)],
+) -> (Vec<SourceFile>, PackageFacts) {
+    let fs = files_importing(srcs, imports);
     let refs: Vec<&SourceFile> = fs.iter().collect();
     let package = super::package_clause(&fs[0].text).unwrap();
     let facts = extract_package("pkg", &package, &refs);
     (fs, facts)
 }
 
-fn at(fs: &[SourceFile], s: Span) -> &str {
+fn run(srcs: &[(&str, &str)]) -> (Vec<SourceFile>, PackageFacts) {
+    run_importing(srcs, &[("PROM", PROM), ("AUTO", AUTO)])
+}
+
+pub(super) fn at(fs: &[SourceFile], s: Span) -> &str {
     &fs[s.file.0 as usize].text[s.start as usize..s.end as usize]
 }
 

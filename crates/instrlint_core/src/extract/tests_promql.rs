@@ -1,32 +1,13 @@
 //! PromQL query extraction from Go source.
 
-use super::extract_package;
+use super::tests::{at, run_importing};
 use crate::facts::{PackageFacts, Query, QuerySource};
-use crate::source::{FileId, SourceFile, Span};
+use crate::source::SourceFile;
 
 const API: &str = "\"github.com/prometheus/client_golang/api/prometheus/v1\"";
 
 fn run(srcs: &[(&str, &str)]) -> (Vec<SourceFile>, PackageFacts) {
-    let fs: Vec<SourceFile> = srcs
-        .iter()
-        .enumerate()
-        .map(|(i, (path, text))| SourceFile {
-            id: FileId(i as u32),
-            path: path.to_string(),
-            abs_path: path.into(),
-            text: text.replace("API", API),
-            lossy: false,
-            is_test: false,
-        })
-        .collect();
-    let refs: Vec<&SourceFile> = fs.iter().collect();
-    let package = super::package_clause(&fs[0].text).unwrap();
-    let facts = extract_package("pkg", &package, &refs);
-    (fs, facts)
-}
-
-fn at(fs: &[SourceFile], s: Span) -> &str {
-    &fs[s.file.0 as usize].text[s.start as usize..s.end as usize]
+    run_importing(srcs, &[("API", API)])
 }
 
 fn metrics(q: &Query) -> Vec<&str> {

@@ -37,6 +37,10 @@ pub(crate) struct Sites<'t> {
     calls: Vec<SiteNode<'t>>,
     /// The outermost string expressions, in source order once sorted.
     strings: Vec<SiteNode<'t>>,
+    /// Depth of the import declaration the walk is inside, if any: kept as
+    /// the walk goes (every node, in order) so that no site scans its
+    /// ancestors for one, which is quadratic on deeply nested code.
+    import_depth: Option<usize>,
 }
 
 /// `v1.API` methods whose second argument is a PromQL query.
@@ -144,7 +148,7 @@ fn literal_query<'t>(pkg: &Pkg<'t>, u: usize, found: &SiteNode<'t>, out: &mut Ve
 /// Records the last node of `path` (root first) when it is a call that may be
 /// an API call, or an outermost string expression (a literal, or a `+`
 /// concatenation holding one). Import paths and struct tags are not strings
-/// of the program.
+/// of the program. Called for every node of the file, in walk order.
 pub(crate) fn collect_site<'t>(
     path: &[Node<'t>],
     marks: &[(usize, Mark<'t>)],
@@ -152,18 +156,28 @@ pub(crate) fn collect_site<'t>(
     sites: &mut Sites<'t>,
 ) {
     let k = &*KINDS;
-    let n = path[path.len() - 1];
+    let depth = path.len() - 1;
+    let n = path[depth];
     let kind = n.kind_id();
+    // A node no deeper than the import declaration is past it.
+    if sites.import_depth.is_some_and(|d| d >= depth) {
+        sites.import_depth = None;
+    }
+    if kind == k.import_declaration && sites.import_depth.is_none() {
+        sites.import_depth = Some(depth);
+    }
     let call = kind == k.call_expression && uses_api;
     let literal = kind == k.interpreted_string_literal || kind == k.raw_string_literal;
     let concat = kind == k.binary_expression && is_plus(n);
     if !(call || literal || concat) {
         return;
     }
-    let up = &path[..path.len() - 1];
-    if up.iter().any(|a| a.kind_id() == k.import_declaration) {
+    // Inside an import declaration (the node itself is none: it is neither
+    // a call, a literal nor a concatenation).
+    if sites.import_depth.is_some() {
         return;
     }
+    let up = &path[..depth];
     let keep = if call {
         true
     } else if literal {

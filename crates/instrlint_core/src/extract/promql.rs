@@ -84,7 +84,7 @@ fn api_query<'t>(
     covered: &mut Vec<Span>,
     out: &mut Vec<Query>,
 ) {
-    let Some(method) = api_method(pkg, u, call.node) else {
+    let Some(method) = api_method(&pkg.units[u].src.text, call.node) else {
         return;
     };
     let Some(arg) = call_args(call.node).get(1).copied() else {
@@ -146,13 +146,15 @@ fn literal_query<'t>(pkg: &Pkg<'t>, u: usize, found: &SiteNode<'t>, out: &mut Ve
 }
 
 /// Records the last node of `path` (root first) when it is a call that may be
-/// an API call, or an outermost string expression (a literal, or a `+`
-/// concatenation holding one). Import paths and struct tags are not strings
-/// of the program. Called for every node of the file, in walk order.
+/// an API call (a method of [`API_METHODS`] in a file using the API), or an
+/// outermost string expression (a literal, or a `+` concatenation holding
+/// one). Import paths and struct tags are not strings of the program. Called
+/// for every node of the file (`text`), in walk order.
 pub(crate) fn collect_site<'t>(
     path: &[Node<'t>],
     marks: &[(usize, Mark<'t>)],
     uses_api: bool,
+    text: &str,
     sites: &mut Sites<'t>,
 ) {
     let k = &*KINDS;
@@ -166,7 +168,9 @@ pub(crate) fn collect_site<'t>(
     if kind == k.import_declaration && sites.import_depth.is_none() {
         sites.import_depth = Some(depth);
     }
-    let call = kind == k.call_expression && uses_api;
+    // Only calls named like an API method keep a site (and its function
+    // chain): every call of a deeply nested file would hold its own chain.
+    let call = kind == k.call_expression && uses_api && api_method(text, n).is_some();
     let literal = kind == k.interpreted_string_literal || kind == k.raw_string_literal;
     let concat = kind == k.binary_expression && is_plus(n);
     if !(call || literal || concat) {
@@ -215,13 +219,16 @@ fn in_concat(up: &[Node<'_>]) -> bool {
     false
 }
 
-/// `recv.Query(…)` and friends, in a file importing the v1 API package.
-fn api_method<'t>(pkg: &Pkg<'t>, u: usize, call: Node<'t>) -> Option<&'t str> {
+/// `recv.Query(…)` and friends (the caller checks that the file imports the
+/// v1 API package); `text` is the call's file.
+fn api_method<'s>(text: &'s str, call: Node<'_>) -> Option<&'s str> {
     let f = call.child_by_field_name("function")?;
     if f.kind() != "selector_expression" {
         return None;
     }
-    let name = pkg.text(u, f.child_by_field_name("field")?);
+    let name = text
+        .get(f.child_by_field_name("field")?.byte_range())
+        .unwrap_or("");
     API_METHODS.contains(&name).then_some(name)
 }
 

@@ -47,7 +47,7 @@ impl<'t> Pkg<'t> {
         let text = unit.src.text.as_str();
         visit(root, text, |path, marks| {
             let node = path[path.len() - 1];
-            promql::collect_site(path, marks, uses_api, &mut out.query_sites);
+            promql::collect_site(path, marks, uses_api, text, &mut out.query_sites);
             if wants_error && (node.is_error() || node.is_missing()) {
                 out.syntax_error = Some(self.span(u, node));
                 wants_error = false;

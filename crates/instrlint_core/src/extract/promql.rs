@@ -9,11 +9,9 @@
 //! import `github.com/prometheus/client_golang/api/prometheus/v1` and the call
 //! must pass the query as its second argument.
 
-use super::funcs::Mark;
 use super::kinds::KINDS;
 use super::pkg::{call_args, Api, Pkg};
 use super::values::{SVal, Site};
-use super::walker::chain;
 use crate::facts::{Query, QuerySource};
 use crate::promql_selectors::{analyze, may_be_query};
 use crate::source::Span;
@@ -149,10 +147,11 @@ fn literal_query<'t>(pkg: &Pkg<'t>, u: usize, found: &SiteNode<'t>, out: &mut Ve
 /// an API call (a method of [`API_METHODS`] in a file using the API), or an
 /// outermost string expression (a literal, or a `+` concatenation holding
 /// one). Import paths and struct tags are not strings of the program. Called
-/// for every node of the file (`text`), in walk order.
+/// for every node of the file (`text`), in walk order; `chain` is the
+/// functions around the node, outermost first.
 pub(crate) fn collect_site<'t>(
     path: &[Node<'t>],
-    marks: &[(usize, Mark<'t>)],
+    chain: &[Node<'t>],
     uses_api: bool,
     text: &str,
     sites: &mut Sites<'t>,
@@ -194,7 +193,7 @@ pub(crate) fn collect_site<'t>(
     }
     let site = SiteNode {
         node: n,
-        chain: Rc::new(chain(marks)),
+        chain: Rc::new(chain.to_vec()),
     };
     if call {
         sites.calls.push(site);

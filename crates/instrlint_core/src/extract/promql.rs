@@ -9,11 +9,9 @@
 //! import `github.com/prometheus/client_golang/api/prometheus/v1` and the call
 //! must pass the query as its second argument.
 
-use super::funcs::Mark;
 use super::kinds::KINDS;
 use super::pkg::{call_args, Api, Pkg};
 use super::values::{SVal, Site};
-use super::walker::chain;
 use crate::facts::{Query, QuerySource};
 use crate::promql_selectors::{analyze, may_be_query};
 use crate::source::Span;
@@ -37,6 +35,10 @@ pub(crate) struct Sites<'t> {
     calls: Vec<SiteNode<'t>>,
     /// The outermost string expressions, in source order once sorted.
     strings: Vec<SiteNode<'t>>,
+    /// Depth of the import declaration the walk is inside, if any: kept as
+    /// the walk goes (every node, in order) so that no site scans its
+    /// ancestors for one, which is quadratic on deeply nested code.
+    import_depth: Option<usize>,
 }
 
 /// `v1.API` methods whose second argument is a PromQL query.
@@ -80,7 +82,7 @@ fn api_query<'t>(
     covered: &mut Vec<Span>,
     out: &mut Vec<Query>,
 ) {
-    let Some(method) = api_method(pkg, u, call.node) else {
+    let Some(method) = api_method(&pkg.units[u].src.text, call.node) else {
         return;
     };
     let Some(arg) = call_args(call.node).get(1).copied() else {
@@ -142,28 +144,43 @@ fn literal_query<'t>(pkg: &Pkg<'t>, u: usize, found: &SiteNode<'t>, out: &mut Ve
 }
 
 /// Records the last node of `path` (root first) when it is a call that may be
-/// an API call, or an outermost string expression (a literal, or a `+`
-/// concatenation holding one). Import paths and struct tags are not strings
-/// of the program.
+/// an API call (a method of [`API_METHODS`] in a file using the API), or an
+/// outermost string expression (a literal, or a `+` concatenation holding
+/// one). Import paths and struct tags are not strings of the program. Called
+/// for every node of the file (`text`), in walk order; `chain` is the
+/// functions around the node, outermost first.
 pub(crate) fn collect_site<'t>(
     path: &[Node<'t>],
-    marks: &[(usize, Mark<'t>)],
+    chain: &[Node<'t>],
     uses_api: bool,
+    text: &str,
     sites: &mut Sites<'t>,
 ) {
     let k = &*KINDS;
-    let n = path[path.len() - 1];
+    let depth = path.len() - 1;
+    let n = path[depth];
     let kind = n.kind_id();
-    let call = kind == k.call_expression && uses_api;
+    // A node no deeper than the import declaration is past it.
+    if sites.import_depth.is_some_and(|d| d >= depth) {
+        sites.import_depth = None;
+    }
+    if kind == k.import_declaration && sites.import_depth.is_none() {
+        sites.import_depth = Some(depth);
+    }
+    // Only calls named like an API method keep a site (and its function
+    // chain): every call of a deeply nested file would hold its own chain.
+    let call = kind == k.call_expression && uses_api && api_method(text, n).is_some();
     let literal = kind == k.interpreted_string_literal || kind == k.raw_string_literal;
     let concat = kind == k.binary_expression && is_plus(n);
     if !(call || literal || concat) {
         return;
     }
-    let up = &path[..path.len() - 1];
-    if up.iter().any(|a| a.kind_id() == k.import_declaration) {
+    // Inside an import declaration (the node itself is none: it is neither
+    // a call, a literal nor a concatenation).
+    if sites.import_depth.is_some() {
         return;
     }
+    let up = &path[..depth];
     let keep = if call {
         true
     } else if literal {
@@ -176,7 +193,7 @@ pub(crate) fn collect_site<'t>(
     }
     let site = SiteNode {
         node: n,
-        chain: Rc::new(chain(marks)),
+        chain: Rc::new(chain.to_vec()),
     };
     if call {
         sites.calls.push(site);
@@ -201,13 +218,16 @@ fn in_concat(up: &[Node<'_>]) -> bool {
     false
 }
 
-/// `recv.Query(…)` and friends, in a file importing the v1 API package.
-fn api_method<'t>(pkg: &Pkg<'t>, u: usize, call: Node<'t>) -> Option<&'t str> {
+/// `recv.Query(…)` and friends (the caller checks that the file imports the
+/// v1 API package); `text` is the call's file.
+fn api_method<'s>(text: &'s str, call: Node<'_>) -> Option<&'s str> {
     let f = call.child_by_field_name("function")?;
     if f.kind() != "selector_expression" {
         return None;
     }
-    let name = pkg.text(u, f.child_by_field_name("field")?);
+    let name = text
+        .get(f.child_by_field_name("field")?.byte_range())
+        .unwrap_or("");
     API_METHODS.contains(&name).then_some(name)
 }
 

@@ -7,7 +7,7 @@ use super::pkg::{Api, Pkg};
 use super::promql::{self, Sites};
 use super::uses::UseFacts;
 use super::values::Site;
-use super::walker::{chain, visit};
+use super::walker::visit;
 use crate::facts::MetricDef;
 use crate::source::Span;
 use aho_corasick::AhoCorasick;
@@ -45,9 +45,9 @@ impl<'t> Pkg<'t> {
         let uses_api = promql::uses_api(self, u);
 
         let text = unit.src.text.as_str();
-        visit(root, text, |path, marks| {
+        visit(root, text, |path, marks, chain| {
             let node = path[path.len() - 1];
-            promql::collect_site(path, marks, uses_api, &mut out.query_sites);
+            promql::collect_site(path, chain, uses_api, text, &mut out.query_sites);
             if wants_error && (node.is_error() || node.is_missing()) {
                 out.syntax_error = Some(self.span(u, node));
                 wants_error = false;
@@ -62,14 +62,10 @@ impl<'t> Pkg<'t> {
             }
             if node.kind_id() == KINDS.call_expression {
                 if wants_metrics {
-                    self.visit_call(u, node, path, marks, &mut out.metrics);
+                    self.visit_call(u, node, path, marks, chain, &mut out.metrics);
                 }
                 if let Some(what) = self.use_kind(u, node) {
-                    let chain = chain(marks);
-                    let site = Site {
-                        unit: u,
-                        chain: &chain,
-                    };
+                    let site = Site { unit: u, chain };
                     let func = || self.func_context(u, marks.iter().map(|m| &m.1));
                     let up = &path[..path.len() - 1];
                     self.visit_use(site, node, up, what, func, &mut out.uses);
@@ -85,16 +81,13 @@ impl<'t> Pkg<'t> {
         call: Node<'t>,
         path: &[Node<'t>],
         marks: &[(usize, Mark<'t>)],
+        chain: &[Node<'t>],
         out: &mut Vec<MetricDef>,
     ) {
         if !self.may_be_constructor(u, call) {
             return;
         }
-        let chain = chain(marks);
-        let site = Site {
-            unit: u,
-            chain: &chain,
-        };
+        let site = Site { unit: u, chain };
         let Some((api, ctor)) = self.constructor(site, call) else {
             return;
         };

@@ -1,26 +1,31 @@
 //! The one iterative walk every pass uses: each node in source order with
-//! its ancestors and the marked ones among them, carried down the walk
-//! (`Node::parent` costs the node's depth in tree-sitter).
+//! its ancestors, the marked ones among them and the functions among those,
+//! carried down the walk (`Node::parent` costs the node's depth in
+//! tree-sitter, and rebuilding the function chain at every node costs the
+//! number of functions around it: both quadratic on deeply nested code).
 
 use super::funcs::Mark;
 use tree_sitter::Node;
 
-/// Calls `f(path, marks)` for every node of `root`: `path` runs from the
-/// root to the node (last); `marks` are the marked nodes of `path` with
-/// their depth, root first.
+/// Calls `f(path, marks, chain)` for every node of `root`: `path` runs from
+/// the root to the node (last); `marks` are the marked nodes of `path` with
+/// their depth, root first; `chain` is the functions among `marks`, outermost
+/// first (a `Site` chain).
 pub(crate) fn visit<'t>(
     root: Node<'t>,
     text: &str,
-    mut f: impl FnMut(&[Node<'t>], &[(usize, Mark<'t>)]),
+    mut f: impl FnMut(&[Node<'t>], &[(usize, Mark<'t>)], &[Node<'t>]),
 ) {
     let mut cursor = root.walk();
     let mut path: Vec<Node<'t>> = vec![root];
     let mut marks: Vec<(usize, Mark<'t>)> = Vec::new();
+    let mut chain: Vec<Node<'t>> = Vec::new();
     loop {
         if let Some(m) = Mark::of(text, &path) {
+            chain.extend(m.function());
             marks.push((path.len() - 1, m));
         }
-        f(&path, &marks);
+        f(&path, &marks, &chain);
         if cursor.goto_first_child() {
             path.push(cursor.node());
             continue;
@@ -28,7 +33,9 @@ pub(crate) fn visit<'t>(
         loop {
             let depth = path.len() - 1;
             while marks.last().is_some_and(|m| m.0 >= depth) {
-                marks.pop();
+                if marks.pop().is_some_and(|m| m.1.function().is_some()) {
+                    chain.pop();
+                }
             }
             if cursor.goto_next_sibling() {
                 if let Some(last) = path.last_mut() {
@@ -42,9 +49,4 @@ pub(crate) fn visit<'t>(
             path.pop();
         }
     }
-}
-
-/// The functions among `marks`, outermost first (a `Site` chain).
-pub(crate) fn chain<'t>(marks: &[(usize, Mark<'t>)]) -> Vec<Node<'t>> {
-    marks.iter().filter_map(|m| m.1.function()).collect()
 }

@@ -13,7 +13,7 @@ use super::kinds::KINDS;
 use super::pkg::{Api, Pkg};
 use super::spans::{indexes, Tx};
 use super::values::Site;
-use super::walker::{chain, visit};
+use super::walker::visit;
 use crate::facts::{OtelInstrument, OtelMeasurement, PackageFacts};
 use std::collections::{HashMap, HashSet};
 
@@ -78,16 +78,12 @@ impl<'p, 't> Mx<'p, 't> {
                 continue;
             }
             let text = pkg.units[u].src.text.as_str();
-            visit(pkg.units[u].root, text, |path, marks| {
+            visit(pkg.units[u].root, text, |path, _, chain| {
                 let n = path[path.len() - 1];
                 if !indexes(n) {
                     return;
                 }
-                let chain = chain(marks);
-                let site = Site {
-                    unit: u,
-                    chain: &chain,
-                };
+                let site = Site { unit: u, chain };
                 mx.index_fields(site, n, &mut found);
             });
         }
@@ -108,16 +104,12 @@ impl<'p, 't> Mx<'p, 't> {
         let mut instruments = Vec::new();
         let mut measurements = Vec::new();
         let text = p.units[u].src.text.as_str();
-        visit(p.units[u].root, text, |path, marks| {
+        visit(p.units[u].root, text, |path, _, chain| {
             let n = path[path.len() - 1];
             if n.kind_id() != KINDS.call_expression {
                 return;
             }
-            let chain = chain(marks);
-            let site = Site {
-                unit: u,
-                chain: &chain,
-            };
+            let site = Site { unit: u, chain };
             if let Some(inst) = self.instrument(site, n) {
                 instruments.push(inst);
             } else if let Some(m) = self.measurement(site, n) {

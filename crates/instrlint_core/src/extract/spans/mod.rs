@@ -14,7 +14,7 @@ use super::context::ScopeCx;
 use super::kinds::KINDS;
 use super::pkg::{expressions, named_children, Api, Pkg};
 use super::values::Site;
-use super::walker::{chain, visit};
+use super::walker::visit;
 use crate::facts::{
     BackgroundCall, CtxArg, DetachedSpan, PackageFacts, SpanStart, TracingApi, WithValueCall,
 };
@@ -100,16 +100,12 @@ impl<'p, 't> Tx<'p, 't> {
                 continue;
             }
             let text = pkg.units[u].src.text.as_str();
-            visit(pkg.units[u].root, text, |path, marks| {
+            visit(pkg.units[u].root, text, |path, _, chain| {
                 let n = path[path.len() - 1];
                 if !indexes(n) {
                     return;
                 }
-                let chain = chain(marks);
-                let site = Site {
-                    unit: u,
-                    chain: &chain,
-                };
+                let site = Site { unit: u, chain };
                 tx.index_fields(site, n, &mut found);
             });
         }
@@ -187,16 +183,12 @@ impl<'p, 't> Tx<'p, 't> {
         let mut out = FileSpans::default();
         let text = p.units[u].src.text.as_str();
         let is_test = p.units[u].src.is_test;
-        visit(p.units[u].root, text, |path, marks| {
+        visit(p.units[u].root, text, |path, marks, chain| {
             let n = path[path.len() - 1];
             if n.kind_id() != KINDS.call_expression {
                 return;
             }
-            let chain = chain(marks);
-            let site = Site {
-                unit: u,
-                chain: &chain,
-            };
+            let site = Site { unit: u, chain };
             let cx = ScopeCx {
                 site,
                 is_test,

@@ -288,6 +288,30 @@ fn expressions_nested_100000_deep() {
     assert!(codes_in(&report, "blocks.go").contains(&"M105".to_string()));
 }
 
+/// Function literals nested 20,000 deep with the PromQL API, OpenTelemetry and
+/// `context` imported: every pass keeps a function chain, and the PromQL
+/// sites once copied it for every call (quadratic memory and time).
+#[test]
+fn function_literals_nested_20000_deep() {
+    const N: usize = 20_000;
+    let dir = tempfile::tempdir().unwrap();
+    let text = format!(
+        "package p\n\nimport (\n\t\"context\"\n\n\t\"github.com/prometheus/client_golang/prometheus\"\n\
+         \tv1 \"github.com/prometheus/client_golang/api/prometheus/v1\"\n\t\"go.opentelemetry.io/otel\"\n)\n\n\
+         var tracer = otel.Tracer(\"p\")\n\n\
+         func f(ctx context.Context, api v1.API) {{\n{}\t_, _, _ = api.Query(ctx, \"up\", t)\n{}}}\n\n{BAD_COUNTER}",
+        "\tg(func() {\n".repeat(N),
+        "\t})\n".repeat(N)
+    );
+    let p = write(dir.path(), "funcs.go", text);
+    let report = check_json(&[s(&p), "--fail-on", "never"], 0);
+    assert!(
+        codes_in(&report, "funcs.go").contains(&"M105".to_string()),
+        "{}",
+        report["summary"]
+    );
+}
+
 #[test]
 fn function_of_50000_lines() {
     let dir = tempfile::tempdir().unwrap();

@@ -103,6 +103,8 @@ pub struct Timings {
     pub extract_cpu: Duration,
     /// Syntax trees built (prefiltered files and siblings parsed for resolution).
     pub trees: u64,
+    /// Parses abandoned at `--parse-timeout` (those files are reported as I002).
+    pub parses_given_up: u64,
     pub link: Duration,
     pub rules: Duration,
     /// Levels, suppressions, report filters, sort, baseline.
@@ -270,6 +272,7 @@ pub fn collect_with(
     let mut timings = Timings::default();
     let clock = Instant::now();
     let parse_before = extract::parse_counters();
+    let given_up_before = extract::parses_given_up();
     let (found, stdin_abs) = match stdin {
         // The stdin path need not exist on disk: it is added by hand.
         Some(s) => {
@@ -387,6 +390,7 @@ pub fn collect_with(
     let parse_after = extract::parse_counters();
     timings.parse_cpu = Duration::from_nanos(parse_after.0.saturating_sub(parse_before.0));
     timings.trees = parse_after.1.saturating_sub(parse_before.1);
+    timings.parses_given_up = extract::parses_given_up().saturating_sub(given_up_before);
     let clock = Instant::now();
     let mut tree = TreeFacts {
         packages: extracted,

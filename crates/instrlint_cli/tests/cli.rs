@@ -291,7 +291,15 @@ fn a_file_tree_sitter_cannot_finish_is_given_up_and_reported() {
     )
     .unwrap();
     let mut child = Command::new(env!("CARGO_BIN_EXE_instrlint"))
-        .args(["check", "--format", "json", "--parse-timeout", "1", "."])
+        .args([
+            "check",
+            "--format",
+            "json",
+            "--parse-timeout",
+            "1",
+            "--stats",
+            ".",
+        ])
         .current_dir(dir.path())
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
@@ -308,6 +316,11 @@ fn a_file_tree_sitter_cannot_finish_is_given_up_and_reported() {
     }
     let o = child.wait_with_output().unwrap();
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("1 given up at --parse-timeout"),
+        "{}",
+        stderr(&o)
+    );
     let report: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     let found: Vec<(String, String, u64, String)> = report["findings"]
         .as_array()

@@ -127,7 +127,9 @@ pub(crate) fn parse_go(text: &str) -> Option<Tree> {
         }
     });
     PARSE_NANOS.fetch_add(started.elapsed().as_nanos() as u64, Ordering::Relaxed);
-    PARSE_COUNT.fetch_add(1, Ordering::Relaxed);
+    if tree.is_some() {
+        PARSE_COUNT.fetch_add(1, Ordering::Relaxed);
+    }
     tree
 }
 

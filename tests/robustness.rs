@@ -289,8 +289,9 @@ fn expressions_nested_100000_deep() {
 }
 
 /// Function literals nested 20,000 deep with the PromQL API, OpenTelemetry and
-/// `context` imported: every pass keeps a function chain, and the PromQL
-/// sites once copied it for every call (quadratic memory and time).
+/// `context` imported, a string literal and a concatenation at every level:
+/// every pass keeps a function chain, and the PromQL sites once copied it for
+/// every call and every string (quadratic memory and time).
 #[test]
 fn function_literals_nested_20000_deep() {
     const N: usize = 20_000;
@@ -300,7 +301,7 @@ fn function_literals_nested_20000_deep() {
          \tv1 \"github.com/prometheus/client_golang/api/prometheus/v1\"\n\t\"go.opentelemetry.io/otel\"\n)\n\n\
          var tracer = otel.Tracer(\"p\")\n\n\
          func f(ctx context.Context, api v1.API) {{\n{}\t_, _, _ = api.Query(ctx, \"up\", t)\n{}}}\n\n{BAD_COUNTER}",
-        "\tg(func() {\n".repeat(N),
+        "\tg(func() {\n\t_ = \"up\" + \"\"\n\t_ = \"x\"\n".repeat(N),
         "\t})\n".repeat(N)
     );
     let p = write(dir.path(), "funcs.go", text);

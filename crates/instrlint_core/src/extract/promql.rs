@@ -39,6 +39,9 @@ pub(crate) struct Sites<'t> {
     /// the walk goes (every node, in order) so that no site scans its
     /// ancestors for one, which is quadratic on deeply nested code.
     import_depth: Option<usize>,
+    /// The chain of the last site that needed one: the sites of one function
+    /// share it (a chain is fixed by its innermost function).
+    last_chain: Rc<Vec<Node<'t>>>,
 }
 
 /// `v1.API` methods whose second argument is a PromQL query.
@@ -191,15 +194,42 @@ pub(crate) fn collect_site<'t>(
     if !keep {
         return;
     }
-    let site = SiteNode {
-        node: n,
-        chain: Rc::new(chain.to_vec()),
+    // Literals alone (or `+`-joined) fold without resolving a name, so they
+    // need no chain (a chain per string is quadratic in nested function
+    // literals).
+    let chain = if literal || only_literals(n) {
+        Rc::default()
+    } else {
+        if sites.last_chain.len() != chain.len() || sites.last_chain.last() != chain.last() {
+            sites.last_chain = Rc::new(chain.to_vec());
+        }
+        Rc::clone(&sites.last_chain)
     };
+    let site = SiteNode { node: n, chain };
     if call {
         sites.calls.push(site);
     } else {
         sites.strings.push(site);
     }
+}
+
+/// Whether `n` is string literals joined by `+`, in parentheses or not:
+/// nothing in it names a constant or variable.
+fn only_literals(n: Node<'_>) -> bool {
+    let k = &*KINDS;
+    let mut stack = vec![n];
+    while let Some(x) = stack.pop() {
+        let kind = x.kind_id();
+        if kind == k.interpreted_string_literal || kind == k.raw_string_literal {
+            continue;
+        }
+        if kind != k.binary_expression && kind != k.parenthesized_expression {
+            return false;
+        }
+        let mut cursor = x.walk();
+        stack.extend(x.named_children(&mut cursor));
+    }
+    true
 }
 
 /// Whether a node under `up` (its ancestors, root first) is an operand of a

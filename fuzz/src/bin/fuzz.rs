@@ -421,6 +421,12 @@ fn main() {
             std::fs::write(&p, data).ok();
             slow_parses += 1;
             eprintln!("SLOW PARSE: {} ({} bytes)", p.display(), data.len());
+            // Not a parent for mutations: its abandoned parse keeps a core
+            // busy for the rest of the campaign, and so would its children's.
+            return match result {
+                Ok(()) => Ok(false),
+                Err(_) => Err(()),
+            };
         }
         let new = cov.update();
         match result {
@@ -448,7 +454,12 @@ fn main() {
         eprintln!("CRASH: {} ({} bytes)", p.display(), data.len());
     };
     for s in &seeds {
+        let given_up = instrlint_core::extract::parses_given_up();
         match run_one(s, &mut cov, &mut execs) {
+            Ok(_) if instrlint_core::extract::parses_given_up() > given_up => {
+                // Kept in crashes/ as slow-parse-*; not a seed again.
+                let _ = std::fs::remove_file(corpus_dir.join(format!("{:016x}", hash(s))));
+            }
             Ok(_) => corpus.push(s.clone()),
             Err(()) => save_crash(s, &mut crashes),
         }

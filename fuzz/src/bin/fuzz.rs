@@ -16,6 +16,17 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+/// What one execution of the target found.
+enum Exec {
+    /// It reached code no earlier input had: a parent for mutations.
+    NewCoverage,
+    Known,
+    /// tree-sitter's parse was given up at the time limit (I002).
+    SlowParse,
+    /// It panicked.
+    Crash,
+}
+
 struct Rng(u64);
 
 impl Rng {
@@ -407,7 +418,7 @@ fn main() {
     let mut crashes = 0usize;
     let mut execs = 0u64;
     let mut slow_parses = 0usize;
-    let mut run_one = |data: &[u8], cov: &mut Coverage, execs: &mut u64| -> Result<bool, ()> {
+    let mut run_one = |data: &[u8], cov: &mut Coverage, execs: &mut u64| -> Exec {
         std::fs::write(&current, data).ok();
         cov.reset();
         let given_up = instrlint_core::extract::parses_given_up();
@@ -415,23 +426,21 @@ fn main() {
         let result = std::panic::catch_unwind(|| instrlint_fuzz::run(&target, data));
         started_exec.store(0, Ordering::Relaxed);
         *execs += 1;
+        if result.is_err() {
+            return Exec::Crash;
+        }
         if instrlint_core::extract::parses_given_up() > given_up {
             // instrlint coped (I002); the input is kept for a tree-sitter report.
             let p = crash_dir.join(format!("slow-parse-{:016x}", hash(data)));
             std::fs::write(&p, data).ok();
             slow_parses += 1;
             eprintln!("SLOW PARSE: {} ({} bytes)", p.display(), data.len());
-            // Not a parent for mutations: its abandoned parse keeps a core
-            // busy for the rest of the campaign, and so would its children's.
-            return match result {
-                Ok(()) => Ok(false),
-                Err(_) => Err(()),
-            };
+            return Exec::SlowParse;
         }
-        let new = cov.update();
-        match result {
-            Ok(()) => Ok(new),
-            Err(_) => Err(()),
+        if cov.update() {
+            Exec::NewCoverage
+        } else {
+            Exec::Known
         }
     };
 
@@ -454,14 +463,13 @@ fn main() {
         eprintln!("CRASH: {} ({} bytes)", p.display(), data.len());
     };
     for s in &seeds {
-        let given_up = instrlint_core::extract::parses_given_up();
         match run_one(s, &mut cov, &mut execs) {
-            Ok(_) if instrlint_core::extract::parses_given_up() > given_up => {
+            Exec::SlowParse => {
                 // Kept in crashes/ as slow-parse-*; not a seed again.
                 let _ = std::fs::remove_file(corpus_dir.join(format!("{:016x}", hash(s))));
             }
-            Ok(_) => corpus.push(s.clone()),
-            Err(()) => save_crash(s, &mut crashes),
+            Exec::NewCoverage | Exec::Known => corpus.push(s.clone()),
+            Exec::Crash => save_crash(s, &mut crashes),
         }
     }
     let deadline = epoch + Duration::from_secs(seconds);
@@ -470,12 +478,14 @@ fn main() {
         let parent = corpus[rng.below(corpus.len())].clone();
         let child = mutate(&mut rng, &parent, &corpus, &target);
         match run_one(&child, &mut cov, &mut execs) {
-            Ok(true) => {
+            Exec::NewCoverage => {
                 std::fs::write(corpus_dir.join(format!("{:016x}", hash(&child))), &child).ok();
                 corpus.push(child);
             }
-            Ok(false) => {}
-            Err(()) => save_crash(&child, &mut crashes),
+            // A slow parse is no parent: its abandoned parse keeps a core busy
+            // for the rest of the campaign, and so would its children's.
+            Exec::Known | Exec::SlowParse => {}
+            Exec::Crash => save_crash(&child, &mut crashes),
         }
         if last_report.elapsed() > Duration::from_secs(30) {
             last_report = Instant::now();

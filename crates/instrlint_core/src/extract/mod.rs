@@ -86,13 +86,10 @@ pub fn extract_package_walking(
         paths: files.iter().map(|f| f.path.clone()).collect(),
         ..PackageFacts::default()
     };
-    let mut parsed: Vec<(usize, bool, Tree)> = Vec::new();
-    for i in (0..files.len()).filter(|&i| walk[i]) {
-        match parse::parse_go(&files[i].text) {
-            Some(tree) => parsed.push((i, true, tree)),
-            None => facts.unparsed.push(Span::new(files[i].id, 0, 0)),
-        }
-    }
+    let mut parsed: Vec<(usize, bool, Tree)> = (0..files.len())
+        .filter(|&i| walk[i])
+        .filter_map(|i| Some((i, true, parse_or_record(files[i], &mut facts)?)))
+        .collect();
     if parsed.is_empty() {
         return facts;
     }
@@ -113,18 +110,25 @@ pub fn extract_package_walking(
         if wanted.is_empty() {
             break;
         }
-        let mut siblings = Vec::new();
         for i in wanted {
             taken[i] = true;
-            match parse::parse_go(&files[i].text) {
-                Some(tree) => siblings.push((i, false, tree)),
-                None => facts.unparsed.push(Span::new(files[i].id, 0, 0)),
+            if let Some(tree) = parse_or_record(files[i], &mut facts) {
+                parsed.push((i, false, tree));
             }
         }
-        parsed.extend(siblings);
         missing = extract_into(&mut facts, package, &parsed, files);
     }
     facts
+}
+
+/// The file's tree, or `None` with the file recorded in `facts.unparsed`
+/// when tree-sitter did not finish within the time limit.
+fn parse_or_record(file: &SourceFile, facts: &mut PackageFacts) -> Option<Tree> {
+    let tree = parse::parse_go(&file.text);
+    if tree.is_none() {
+        facts.unparsed.push(Span::new(file.id, 0, 0));
+    }
+    tree
 }
 
 /// Fills the facts from the parsed files; returns the names looked up that

@@ -3,6 +3,9 @@
 //! `--stdin-filename`, `--diff-base` on temporary git repositories, and
 //! `--baseline` / `--write-baseline`.
 
+mod common;
+
+use common::{findings, messages, text};
 use serde_json::Value;
 use std::io::Write;
 use std::path::Path;
@@ -27,10 +30,6 @@ fn instrlint(dir: &Path, args: &[&str]) -> Output {
     instrlint_in(dir, args, None)
 }
 
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
-}
-
 #[track_caller]
 fn assert_code(o: &Output, code: i32) {
     assert_eq!(
@@ -40,35 +39,6 @@ fn assert_code(o: &Output, code: i32) {
         text(&o.stdout),
         text(&o.stderr)
     );
-}
-
-/// (code, path, line) of every finding of a `--format json` run.
-fn findings(o: &Output) -> Vec<(String, String, u64)> {
-    let v: Value = serde_json::from_slice(&o.stdout)
-        .unwrap_or_else(|e| panic!("not JSON ({e}): {}\n{}", text(&o.stdout), text(&o.stderr)));
-    v["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| {
-            (
-                f["code"].as_str().unwrap().to_string(),
-                f["path"].as_str().unwrap().to_string(),
-                f["start"]["line"].as_u64().unwrap(),
-            )
-        })
-        .collect()
-}
-
-fn messages(o: &Output) -> String {
-    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
-    v["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["message"].as_str().unwrap().to_string())
-        .collect::<Vec<_>>()
-        .join("\n")
 }
 
 const NAMES_GO: &str = "package room\n\nconst joinsName = \"livestream_room_joins\"\n";

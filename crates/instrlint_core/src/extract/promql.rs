@@ -31,8 +31,8 @@ struct SiteNode<'t> {
 /// One file's PromQL sites, collected by the shared walk ([`collect_site`]).
 #[derive(Default)]
 pub(crate) struct Sites<'t> {
-    /// Call expressions that may be API calls (only in a file using the API).
-    calls: Vec<SiteNode<'t>>,
+    /// Calls of an API method (only in a file using the API), with the method.
+    calls: Vec<(SiteNode<'t>, &'static str)>,
     /// The outermost string expressions, in source order once sorted.
     strings: Vec<SiteNode<'t>>,
     /// Depth of the import declaration the walk is inside, if any: kept as
@@ -61,8 +61,8 @@ pub(crate) fn extract_queries<'t>(pkg: &Pkg<'t>, sites: Vec<(usize, Sites<'t>)>)
     let mut covered: Vec<Span> = Vec::new();
     let mut strings = Vec::new();
     for (u, mut unit) in sites {
-        for call in &unit.calls {
-            api_query(pkg, u, call, &mut covered, &mut out);
+        for (call, method) in &unit.calls {
+            api_query(pkg, u, call, method, &mut covered, &mut out);
         }
         unit.strings.sort_by_key(|s| s.node.start_byte());
         strings.extend(unit.strings.into_iter().map(|n| (u, n)));
@@ -82,12 +82,10 @@ fn api_query<'t>(
     pkg: &Pkg<'t>,
     u: usize,
     call: &SiteNode<'t>,
+    method: &str,
     covered: &mut Vec<Span>,
     out: &mut Vec<Query>,
 ) {
-    let Some(method) = api_method(&pkg.units[u].src.text, call.node) else {
-        return;
-    };
     let Some(arg) = call_args(call.node).get(1).copied() else {
         return;
     };
@@ -172,7 +170,10 @@ pub(crate) fn collect_site<'t>(
     }
     // Only calls named like an API method keep a site (and its function
     // chain): every call of a deeply nested file would hold its own chain.
-    let call = kind == k.call_expression && uses_api && api_method(text, n).is_some();
+    let method = (kind == k.call_expression && uses_api)
+        .then(|| api_method(text, n))
+        .flatten();
+    let call = method.is_some();
     let literal = kind == k.interpreted_string_literal || kind == k.raw_string_literal;
     let concat = kind == k.binary_expression && is_plus(n);
     if !(call || literal || concat) {
@@ -206,10 +207,9 @@ pub(crate) fn collect_site<'t>(
         Rc::clone(&sites.last_chain)
     };
     let site = SiteNode { node: n, chain };
-    if call {
-        sites.calls.push(site);
-    } else {
-        sites.strings.push(site);
+    match method {
+        Some(method) => sites.calls.push((site, method)),
+        None => sites.strings.push(site),
     }
 }
 
@@ -250,7 +250,7 @@ fn in_concat(up: &[Node<'_>]) -> bool {
 
 /// `recv.Query(…)` and friends (the caller checks that the file imports the
 /// v1 API package); `text` is the call's file.
-fn api_method<'s>(text: &'s str, call: Node<'_>) -> Option<&'s str> {
+fn api_method(text: &str, call: Node<'_>) -> Option<&'static str> {
     let f = call.child_by_field_name("function")?;
     if f.kind() != "selector_expression" {
         return None;
@@ -258,7 +258,7 @@ fn api_method<'s>(text: &'s str, call: Node<'_>) -> Option<&'s str> {
     let name = text
         .get(f.child_by_field_name("field")?.byte_range())
         .unwrap_or("");
-    API_METHODS.contains(&name).then_some(name)
+    API_METHODS.iter().find(|m| **m == name).copied()
 }
 
 fn is_plus(n: Node<'_>) -> bool {

@@ -22,7 +22,13 @@ fi
 multitool="$(cd "$prefix" && node -p "require('@microsoft/sarif-multitool')")"
 
 cd "$repo_root"
-cargo run --quiet -p instrlint_cli -- check examples/livestream \
+# .ci/run builds the release binary once and passes it as INSTRLINT_BIN.
+if [[ -n "${INSTRLINT_BIN:-}" ]]; then
+  instrlint=("$INSTRLINT_BIN")
+else
+  instrlint=(cargo run --quiet -p instrlint_cli --)
+fi
+"${instrlint[@]}" check examples/livestream \
   --format sarif --output "$work/livestream.sarif" --fail-on never
 "$multitool" validate --rule-kind "Sarif;Gh" --log ForceOverwrite \
   --output "$work/validation.sarif" "$work/livestream.sarif"

@@ -15,7 +15,7 @@ use instrlint_core::suppress;
 use instrlint_core::{Diagnostic, FileId, Level, LineIndex, SourceFile, Span};
 use instrlint_rules::{Check, PackageCtx, Sink, TreeCtx};
 use rayon::prelude::*;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
@@ -371,13 +371,17 @@ pub fn collect_with(
     let clock = Instant::now();
     let extract_nanos = std::sync::atomic::AtomicU64::new(0);
 
+    let extract_opts = extract::ExtractOptions {
+        package_names: package_names(&packages, &import_paths),
+        ..Default::default()
+    };
     let extracted: Vec<PackageFacts> = packages
         .par_iter()
         .zip(walk)
         .map(|(((dir, name), ids), walk)| {
             let started = Instant::now();
             let members: Vec<&SourceFile> = ids.iter().map(|id| &files[id.0 as usize]).collect();
-            let facts = extract::extract_package_walking(dir, name, &members, walk);
+            let facts = extract::extract_package_with(dir, name, &members, walk, &extract_opts);
             extract_nanos.fetch_add(
                 started.elapsed().as_nanos() as u64,
                 std::sync::atomic::Ordering::Relaxed,
@@ -413,6 +417,35 @@ pub fn collect_with(
         warnings: found.warnings,
         reported,
     }
+}
+
+/// Import path → package clause of the linted packages whose import path is
+/// known (a `go.mod` above them): what an import of them without an alias is
+/// called. `_test` packages answer for no path; a directory with two other
+/// package clauses answers with neither.
+fn package_names(
+    packages: &[((String, String), Vec<FileId>)],
+    import_paths: &[Option<String>],
+) -> HashMap<String, String> {
+    let mut names: HashMap<String, Option<String>> = HashMap::new();
+    for (((_, name), _), path) in packages.iter().zip(import_paths) {
+        let Some(path) = path else { continue };
+        if name.ends_with("_test") {
+            continue;
+        }
+        names
+            .entry(path.clone())
+            .and_modify(|n| {
+                if n.as_deref() != Some(name.as_str()) {
+                    *n = None;
+                }
+            })
+            .or_insert_with(|| Some(name.clone()));
+    }
+    names
+        .into_iter()
+        .filter_map(|(path, name)| Some((path, name?)))
+        .collect()
 }
 
 type RunResult = (

@@ -52,6 +52,7 @@ mod values_proptest;
 use crate::facts::PackageFacts;
 use crate::source::{SourceFile, Span};
 use pkg::Pkg;
+use std::collections::HashMap;
 use tree_sitter::Tree;
 
 pub use gate::{walk_flags, PackageScan};
@@ -61,6 +62,17 @@ pub use parse::{
     DEFAULT_PARSE_TIME_LIMIT,
 };
 pub use prefilter::{classify, mentions_instrumentation, package_clause, Trigger};
+
+/// What extraction knows beyond the package's own files.
+#[derive(Clone, Debug, Default)]
+pub struct ExtractOptions {
+    /// Import path → package name (its package clause) of the packages of
+    /// the linted tree: an import without an alias is used under that name.
+    pub package_names: HashMap<String, String>,
+    /// `spans.start_functions`: functions that start a span like
+    /// `tracer.Start` (`"util.StartTrace"`, or `"StartTrace"` in its own package).
+    pub start_functions: Vec<String>,
+}
 
 /// Facts of one package. `files` are all linted files of one directory with
 /// the same package clause, sorted by path.
@@ -78,6 +90,17 @@ pub fn extract_package_walking(
     package: &str,
     files: &[&SourceFile],
     walk: Vec<bool>,
+) -> PackageFacts {
+    extract_package_with(dir, package, files, walk, &ExtractOptions::default())
+}
+
+/// [`extract_package_walking`] with what the tree around the package tells.
+pub fn extract_package_with(
+    dir: &str,
+    package: &str,
+    files: &[&SourceFile],
+    walk: Vec<bool>,
+    opts: &ExtractOptions,
 ) -> PackageFacts {
     let mut facts = PackageFacts {
         dir: dir.to_string(),
@@ -97,7 +120,7 @@ pub fn extract_package_walking(
     // whose text mentions a missing name (a file that does not contain the
     // name cannot declare it); repeated until no new sibling qualifies.
     let mut taken = walk;
-    let mut missing = extract_into(&mut facts, package, &parsed, files);
+    let mut missing = extract_into(&mut facts, package, &parsed, files, opts);
     while !missing.is_empty() {
         let wanted: Vec<usize> = (0..files.len())
             .filter(|&i| {
@@ -116,7 +139,7 @@ pub fn extract_package_walking(
                 parsed.push((i, false, tree));
             }
         }
-        missing = extract_into(&mut facts, package, &parsed, files);
+        missing = extract_into(&mut facts, package, &parsed, files, opts);
     }
     facts
 }
@@ -138,6 +161,7 @@ fn extract_into(
     package: &str,
     parsed: &[(usize, bool, Tree)],
     files: &[&SourceFile],
+    opts: &ExtractOptions,
 ) -> Vec<String> {
     facts.metrics.clear();
     facts.label_uses.clear();
@@ -145,7 +169,7 @@ fn extract_into(
     facts.registrations.clear();
     facts.suppression_scopes.clear();
     facts.syntax_errors.clear();
-    let pkg = Pkg::new(package, parsed, files);
+    let pkg = Pkg::new(package, parsed, files, opts);
     let mut query_sites = Vec::new();
     for u in 0..pkg.units.len() {
         if !pkg.units[u].walk {

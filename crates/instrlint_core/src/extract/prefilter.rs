@@ -107,7 +107,7 @@ pub fn classify(text: &str) -> Trigger {
 /// request-context type: a `context.Background()` in code without any request
 /// context cannot be reported, so it costs one more substring scan, not a parse.
 fn context_facts_possible(text: &str) -> bool {
-    if !text.contains("\"context\"") {
+    if !text.contains("\"context\"") && !text.contains("\"golang.org/x/net/context\"") {
         return false;
     }
     let mut background = false;
@@ -200,6 +200,9 @@ mod tests {
         ));
         assert!(mentions_instrumentation(
             "import \"context\"\nfunc main() { context.WithValue(c, k, v) }"
+        ));
+        assert!(mentions_instrumentation(
+            "import \"golang.org/x/net/context\"\nfunc h(ctx context.Context) { run(context.TODO()) }"
         ));
         assert!(!mentions_instrumentation(
             "func h(ctx Context) { run(Background()) }"

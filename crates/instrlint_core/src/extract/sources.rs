@@ -2,7 +2,7 @@
 //! spelling (L207), and the keys of a `prometheus.Labels{…}` map (L204).
 
 use super::lists::elem_expr;
-use super::pkg::{call_args, named_children, unparen, Api, Pkg};
+use super::pkg::{call_args, named_children, package_name, unparen, Api, Pkg};
 use super::values::{Local, SVal, Site};
 use crate::facts::{LabelArg, LabelKey, ValueSource};
 use tree_sitter::Node;
@@ -129,7 +129,7 @@ impl<'t> Pkg<'t> {
             "fmt" => "fmt",
             "strings" => "strings",
             "time" => "time",
-            p if p.ends_with("/uuid") || p == "uuid" => "uuid",
+            p if package_name(p, &self.opts.package_names) == "uuid" => "uuid",
             _ => return None,
         };
         Some((pkg, member))

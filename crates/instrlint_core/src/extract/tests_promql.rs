@@ -45,10 +45,10 @@ fn api_call_with_a_constant_is_one_site() {
         (
             "a.go",
             "package alerts\n\
-             import (\n\t\"context\"\n\t\"time\"\n\tpromv1 API\n)\n\
-             func check(ctx context.Context, api promv1.API) {\n\
+             import (\n\t\"context\"\n\t\"time\"\n\tAPI\n)\n\
+             func check(ctx context.Context, api v1.API) {\n\
              \tapi.Query(ctx, members, time.Now())\n\
-             \tapi.QueryRange(ctx, \"increase(jobs[1h])\", promv1.Range{})\n\
+             \tapi.QueryRange(ctx, \"increase(jobs[1h])\", v1.Range{})\n\
              }\n",
         ),
     ]);

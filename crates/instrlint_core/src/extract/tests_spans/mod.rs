@@ -8,7 +8,7 @@ use crate::facts::{
 use crate::source::{FileId, SourceFile, Span};
 use crate::value::Value;
 
-pub(super) const HEADER: &str = "import (\n\t\"context\"\n\t\"errors\"\n\t\"fmt\"\n\t\"log\"\n\t\"net/http\"\n\t\"os\"\n\t\"go.opentelemetry.io/otel\"\n\t\"go.opentelemetry.io/otel/attribute\"\n\t\"go.opentelemetry.io/otel/codes\"\n\t\"go.opentelemetry.io/otel/trace\"\n\topentracing \"github.com/opentracing/opentracing-go\"\n\t\"github.com/opentracing/opentracing-go/ext\"\n\totlog \"github.com/opentracing/opentracing-go/log\"\n\t\"google.golang.org/grpc\"\n\t\"github.com/gin-gonic/gin\"\n)\n";
+pub(super) const HEADER: &str = "import (\n\t\"context\"\n\t\"errors\"\n\t\"fmt\"\n\t\"log\"\n\t\"net/http\"\n\t\"os\"\n\t\"go.opentelemetry.io/otel\"\n\t\"go.opentelemetry.io/otel/attribute\"\n\t\"go.opentelemetry.io/otel/codes\"\n\t\"go.opentelemetry.io/otel/trace\"\n\t\"github.com/opentracing/opentracing-go\"\n\t\"github.com/opentracing/opentracing-go/ext\"\n\totlog \"github.com/opentracing/opentracing-go/log\"\n\t\"google.golang.org/grpc\"\n\t\"github.com/gin-gonic/gin\"\n)\n";
 
 pub(super) fn source(path: &str, body: &str, is_test: bool) -> SourceFile {
     SourceFile {

@@ -11,7 +11,7 @@ use tree_sitter::Node;
 const MAX_WRAP: u32 = 8;
 
 /// Fields of an `*http.Request` that carry client-chosen text.
-const REQUEST_FIELDS: &[&str] = &["RequestURI", "RemoteAddr"];
+const REQUEST_FIELDS: &[&str] = &["RequestURI", "RemoteAddr", "Host"];
 /// Fields of `r.URL` that carry client-chosen text.
 const URL_FIELDS: &[&str] = &["Path", "RawPath", "RawQuery", "Fragment"];
 /// `r.X(…)` calls returning client-chosen text.

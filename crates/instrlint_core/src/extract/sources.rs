@@ -11,7 +11,7 @@ use tree_sitter::Node;
 const MAX_WRAP: u32 = 8;
 
 /// Fields of an `*http.Request` that carry client-chosen text.
-const REQUEST_FIELDS: &[&str] = &["RequestURI", "RemoteAddr", "Host"];
+const REQUEST_FIELDS: &[&str] = &["RequestURI", "RemoteAddr"];
 /// Fields of `r.URL` that carry client-chosen text.
 const URL_FIELDS: &[&str] = &["Path", "RawPath", "RawQuery", "Fragment"];
 /// `r.X(…)` calls returning client-chosen text.
@@ -150,6 +150,14 @@ impl<'t> Pkg<'t> {
                 if REQUEST_FIELDS.contains(&field) && self.is_http_request(site, operand) {
                     return text();
                 }
+                // The `Host` header of a request a server received; the host
+                // of a request a client sends is the client's own choice.
+                if field == "Host"
+                    && self.is_http_request(site, operand)
+                    && (self.web_context_request(site, operand) || self.in_http_handler(site))
+                {
+                    return text();
+                }
                 if URL_FIELDS.contains(&field) && self.is_request_url(site, operand) {
                     return text();
                 }
@@ -219,6 +227,35 @@ impl<'t> Pkg<'t> {
             Some(Api::Echo) if ECHO_CALLS.contains(&method) => text(),
             _ => None,
         }
+    }
+
+    /// `c.Request` of a gin context or `c.Request()` of an echo context.
+    fn web_context_request(&self, site: Site<'_, 't>, e: Node<'t>) -> bool {
+        let e = unparen(e);
+        let sel = match e.kind() {
+            "selector_expression" => Some(e),
+            "call_expression" => e
+                .child_by_field_name("function")
+                .filter(|f| f.kind() == "selector_expression"),
+            _ => None,
+        };
+        sel.and_then(|s| s.child_by_field_name("operand"))
+            .is_some_and(|o| self.web_context(site, o).is_some())
+    }
+
+    /// Inside a function (or a closure in one) with an `http.ResponseWriter`
+    /// parameter: a request there was received, not sent.
+    fn in_http_handler(&self, site: Site<'_, 't>) -> bool {
+        site.chain.iter().any(|f| {
+            f.child_by_field_name("parameters")
+                .map(named_children)
+                .unwrap_or_default()
+                .iter()
+                .filter_map(|p| p.child_by_field_name("type"))
+                .any(|t| {
+                    self.type_ref(site.unit, t) == (Some(Api::NetHttp), "ResponseWriter", false)
+                })
+        })
     }
 
     /// `time.Now()` or `uuid.New…()` (possibly through further method calls).

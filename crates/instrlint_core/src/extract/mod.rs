@@ -164,6 +164,7 @@ fn extract_into(
     opts: &ExtractOptions,
 ) -> Vec<String> {
     facts.metrics.clear();
+    facts.const_metrics.clear();
     facts.label_uses.clear();
     facts.metric_ops.clear();
     facts.registrations.clear();
@@ -178,6 +179,7 @@ fn extract_into(
         let file = pkg.walk_unit(u);
         query_sites.push((u, file.query_sites));
         facts.metrics.extend(file.metrics);
+        facts.const_metrics.extend(file.const_metrics);
         facts.label_uses.extend(file.uses.label_uses);
         facts.metric_ops.extend(file.uses.metric_ops);
         facts.registrations.extend(file.uses.registrations);
@@ -190,6 +192,7 @@ fn extract_into(
     facts
         .metrics
         .sort_by_key(|m| (m.call.file, m.call.start, m.call.end));
+    facts.const_metrics.sort_by_key(|x| x.call);
     facts.label_uses.sort_by_key(|x| x.call);
     facts.metric_ops.sort_by_key(|x| x.call);
     facts.registrations.sort_by_key(|x| x.call);

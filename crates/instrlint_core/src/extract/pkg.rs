@@ -46,6 +46,19 @@ pub(crate) enum Api {
     Errors,
     /// `github.com/prometheus/client_golang/api/prometheus/v1` (the HTTP API client).
     PromApiV1,
+    /// `k8s.io/component-base/metrics`: client_golang's constructors, Opts,
+    /// `NewDesc` and value types under Kubernetes' stability framework.
+    K8sMetrics,
+    /// `k8s.io/component-base/metrics/legacyregistry`: the default registry.
+    K8sLegacyRegistry,
+    /// `github.com/go-kit/kit/metrics/prometheus`: `New…From(opts, labels)`.
+    GoKitProm,
+    /// kube-state-metrics `…/pkg/metric_generator`: `NewFamilyGenerator…`.
+    KsmGenerator,
+    /// kube-state-metrics `…/pkg/metric`: the `Counter`/`Gauge`/`Info`/`StateSet` types.
+    KsmMetric,
+    /// `go.opencensus.io/trace`
+    OcTrace,
     Other,
 }
 
@@ -103,6 +116,18 @@ const KNOWN: &[(&str, Api, &str)] = &[
     ("log", Api::Log, "log"),
     ("fmt", Api::Fmt, "fmt"),
     ("errors", Api::Errors, "errors"),
+    ("k8s.io/component-base/metrics", Api::K8sMetrics, "metrics"),
+    (
+        "k8s.io/component-base/metrics/legacyregistry",
+        Api::K8sLegacyRegistry,
+        "legacyregistry",
+    ),
+    (
+        "github.com/go-kit/kit/metrics/prometheus",
+        Api::GoKitProm,
+        "prometheus",
+    ),
+    ("go.opencensus.io/trace", Api::OcTrace, "trace"),
 ];
 
 /// Families whose major versions are paths of their own (`…/v2`).
@@ -111,9 +136,24 @@ const VERSIONED: &[(&str, Api, &str)] = &[
     ("github.com/labstack/echo", Api::Echo, "echo"),
 ];
 
+/// kube-state-metrics packages, below `k8s.io/kube-state-metrics[/vN]`.
+const KSM: &[(&str, Api, &str)] = &[
+    ("pkg/metric_generator", Api::KsmGenerator, "generator"),
+    ("pkg/metric", Api::KsmMetric, "metric"),
+];
+
 impl Api {
     fn from_path(path: &str) -> Api {
         known(path).map_or(Api::Other, |(api, _)| api)
+    }
+
+    /// Whether an import of `self` answers for `want`: Kubernetes'
+    /// `component-base/metrics` (and its `legacyregistry`) are client_golang
+    /// with another import path: the same constructors, Opts, value types,
+    /// buckets and registration.
+    pub fn is(self, want: Api) -> bool {
+        self == want
+            || (want == Api::Prometheus && matches!(self, Api::K8sMetrics | Api::K8sLegacyRegistry))
     }
 }
 
@@ -121,6 +161,13 @@ impl Api {
 fn known(path: &str) -> Option<(Api, &'static str)> {
     if let Some((_, api, name)) = KNOWN.iter().find(|k| k.0 == path) {
         return Some((*api, name));
+    }
+    if let Some(rest) = path.strip_prefix("k8s.io/kube-state-metrics/") {
+        let rest = match rest.split_once('/') {
+            Some((v, rest)) if major_version(v) => rest,
+            _ => rest,
+        };
+        return KSM.iter().find(|k| k.0 == rest).map(|k| (k.1, k.2));
     }
     VERSIONED.iter().find_map(|(base, api, name)| {
         let rest = path.strip_prefix(base)?;
@@ -270,8 +317,9 @@ impl<'t> Pkg<'t> {
         self.units[unit].imports.get(name).copied()
     }
 
+    /// A dot import of `api` (or of a package that answers for it, [`Api::is`]).
     pub fn has_dot(&self, unit: usize, api: Api) -> bool {
-        self.units[unit].dots.contains(&api)
+        self.units[unit].dots.iter().any(|a| a.is(api))
     }
 
     fn index_unit(&mut self, u: usize) {
@@ -485,5 +533,18 @@ mod tests {
             Api::Other
         );
         assert_eq!(Api::from_path("golang.org/x/net/context"), Api::Context);
+        assert_eq!(
+            Api::from_path("k8s.io/kube-state-metrics/v2/pkg/metric_generator"),
+            Api::KsmGenerator
+        );
+        assert_eq!(
+            Api::from_path("k8s.io/kube-state-metrics/pkg/metric"),
+            Api::KsmMetric
+        );
+        let none = HashMap::new();
+        assert_eq!(
+            package_name("k8s.io/kube-state-metrics/v2/pkg/metric_generator", &none),
+            "generator"
+        );
     }
 }

@@ -1,7 +1,7 @@
 use crate::rule::{Group, PackageCtx, RuleMeta, Sink};
 use crate::util::defs::package_index;
 use crate::util::hot::hot_place;
-use instrlint_core::facts::{DefRef, MetricApi, MetricKind, RegistryKind};
+use instrlint_core::facts::{DefRef, MetricKind, RegistryKind};
 use instrlint_core::Level;
 
 pub const META: RuleMeta = RuleMeta {
@@ -40,15 +40,16 @@ pub fn check(ctx: &PackageCtx, out: &mut Sink) {
             index: index as u32,
         });
         // A `prometheus.New…` registered in a hot path is reported at the registration.
-        let covered =
-            def.api == MetricApi::Prometheus && own.is_some_and(|o| registered.contains(&o));
+        let covered = !def.api.registers() && own.is_some_and(|o| registered.contains(&o));
         let once = def.kind == MetricKind::Desc || def.constructor.contains("NewConst");
         let Some(hot) = hot_place(&def.func).filter(|_| !once && !covered) else {
             continue;
         };
-        let (api, consequence) = match def.api {
-            MetricApi::Promauto => ("promauto", hot.panics()),
-            MetricApi::Prometheus => ("prometheus", hot.leaks()),
+        let api = def.api.qualifier();
+        let consequence = if def.api.registers() {
+            hot.panics()
+        } else {
+            hot.leaks()
         };
         let message = format!(
             "`{api}.{}` inside {}: {consequence}",
@@ -62,7 +63,7 @@ pub fn check(ctx: &PackageCtx, out: &mut Sink) {
 mod tests {
     use super::*;
     use crate::testutil::*;
-    use instrlint_core::facts::{ErrorUse, FuncKind, RegistryKind::Default};
+    use instrlint_core::facts::{ErrorUse, FuncKind, MetricApi, RegistryKind::Default};
 
     #[test]
     fn fires_on_constructors_and_registrations_in_hot_paths() {

@@ -231,6 +231,7 @@ pub fn collect_facts(opts: &LintOptions) -> Result<Collected, LintError> {
         &paths,
         &discover_options(opts, &config),
         opts.stdin.as_ref(),
+        &config.settings.spans.start_functions,
     ))
 }
 
@@ -260,14 +261,16 @@ pub struct Collected {
 
 /// Discover, read, group into packages, extract and link facts.
 pub fn collect(paths: &[PathBuf], discover_opts: &DiscoverOptions) -> Collected {
-    collect_with(paths, discover_opts, None)
+    collect_with(paths, discover_opts, None, &[])
 }
 
-/// [`collect`], with one file's text taken from `stdin` instead of the disk.
+/// [`collect`], with one file's text taken from `stdin` instead of the disk,
+/// and the configured `spans.start_functions`.
 pub fn collect_with(
     paths: &[PathBuf],
     discover_opts: &DiscoverOptions,
     stdin: Option<&StdinFile>,
+    start_functions: &[String],
 ) -> Collected {
     let mut timings = Timings::default();
     let clock = Instant::now();
@@ -302,7 +305,7 @@ pub fn collect_with(
         .map(|c| (c, true))
         .chain(siblings.iter().map(|c| (c, false)))
         .collect();
-    let read = read_by_directory(&candidates, stdin_abs);
+    let read = read_by_directory(&candidates, stdin_abs, start_functions);
     let mut files = Vec::new();
     let mut clauses = Vec::new();
     let mut triggers = Vec::new();
@@ -373,7 +376,7 @@ pub fn collect_with(
 
     let extract_opts = extract::ExtractOptions {
         package_names: package_names(&packages, &import_paths),
-        ..Default::default()
+        start_functions: start_functions.to_vec(),
     };
     let extracted: Vec<PackageFacts> = packages
         .par_iter()
@@ -471,7 +474,12 @@ fn run(
         problems,
         warnings,
         reported,
-    } = collect_with(paths, discover_opts, opts.stdin.as_ref());
+    } = collect_with(
+        paths,
+        discover_opts,
+        opts.stdin.as_ref(),
+        &config.settings.spans.start_functions,
+    );
     let mut stats = stats;
     let clock = Instant::now();
     let per_package: Vec<Vec<Diagnostic>> = tree
@@ -703,6 +711,7 @@ type ReadFile = Result<Option<(SourceFile, String, extract::Trigger)>, IoProblem
 fn read_by_directory(
     candidates: &[(&Candidate, bool)],
     stdin: Option<(PathBuf, &str)>,
+    start_functions: &[String],
 ) -> Vec<ReadFile> {
     let mut by_dir: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     for (i, (c, _)) in candidates.iter().enumerate() {
@@ -725,7 +734,7 @@ fn read_by_directory(
                     let file = file.map(|f| {
                         f.map(|f| {
                             let clause = extract::package_clause(&f.text).unwrap_or_default();
-                            let trigger = extract::classify(&f.text);
+                            let trigger = extract::classify_with(&f.text, start_functions);
                             (f, clause, trigger)
                         })
                     });
@@ -903,7 +912,7 @@ mod tests {
             })
             .collect();
         let pairs: Vec<(&Candidate, bool)> = candidates.iter().map(|c| (c, true)).collect();
-        let read = read_by_directory(&pairs, None);
+        let read = read_by_directory(&pairs, None, &[]);
         let got: Vec<(String, usize, String)> = read
             .into_iter()
             .map(|r| {

@@ -61,7 +61,7 @@ pub use parse::{
     parse_counters, parse_only, parse_time_limit, parses_given_up, set_parse_time_limit,
     DEFAULT_PARSE_TIME_LIMIT,
 };
-pub use prefilter::{classify, mentions_instrumentation, package_clause, Trigger};
+pub use prefilter::{classify, classify_with, mentions_instrumentation, package_clause, Trigger};
 
 /// What extraction knows beyond the package's own files.
 #[derive(Clone, Debug, Default)]

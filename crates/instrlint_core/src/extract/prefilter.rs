@@ -82,6 +82,25 @@ static REQUEST_TYPES: LazyLock<AhoCorasick> = LazyLock::new(|| {
         .expect("static request-type patterns are valid")
 });
 
+/// [`classify`], with the functions of `spans.start_functions` (`util.StartTrace`)
+/// as triggers of their own: a call of one starts a span.
+pub fn classify_with(text: &str, start_functions: &[String]) -> Trigger {
+    let found = classify(text);
+    if found >= Trigger::Own {
+        return found;
+    }
+    let calls = start_functions.iter().any(|f| {
+        let func = f.rsplit('.').next().unwrap_or(f);
+        text.match_indices(func)
+            .any(|(i, _)| text[i + func.len()..].starts_with('('))
+    });
+    if calls {
+        Trigger::Own
+    } else {
+        found
+    }
+}
+
 pub fn mentions_instrumentation(text: &str) -> bool {
     classify(text) != Trigger::None
 }
@@ -221,6 +240,15 @@ mod tests {
         assert!(mentions_instrumentation("m.rooms.Delete(labels)"));
         assert!(mentions_instrumentation("reg.MustRegister(c)"));
         assert!(mentions_instrumentation("metrics.Errors.Add(-1)"));
+    }
+
+    #[test]
+    fn configured_start_functions_trigger() {
+        let text = "package room\nimport \"example.com/app/util\"\nfunc f() { ctx, span := util.StartTrace(ctx, \"x\") }";
+        assert_eq!(classify(text), Trigger::None);
+        let wanted = ["util.StartTrace".to_string()];
+        assert_eq!(classify_with(text, &wanted), Trigger::Own);
+        assert_eq!(classify_with("StartTraceX(1)", &wanted), Trigger::None);
     }
 
     #[test]

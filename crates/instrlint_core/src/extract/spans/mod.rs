@@ -87,7 +87,7 @@ impl<'p, 't> Tx<'p, 't> {
         // Every tracer the index can find comes through a tracing import
         // (a type, `otel.Tracer`, `GlobalTracer`) of some file of the package.
         let traced = (0..pkg.units.len()).any(|u| {
-            [Api::Otel, Api::OtelTrace, Api::OpenTracing]
+            [Api::Otel, Api::OtelTrace, Api::OpenTracing, Api::OcTrace]
                 .iter()
                 .any(|a| pkg.imports_api(u, *a))
         });
@@ -117,9 +117,16 @@ impl<'p, 't> Tx<'p, 't> {
     /// tracing or context package, or the package has tracer fields.
     fn wants(&self, u: usize) -> bool {
         !self.tracer_fields.is_empty()
-            || [Api::Otel, Api::OtelTrace, Api::OpenTracing, Api::Context]
-                .iter()
-                .any(|a| self.pkg.imports_api(u, *a))
+            || !self.pkg.opts.start_functions.is_empty()
+            || [
+                Api::Otel,
+                Api::OtelTrace,
+                Api::OpenTracing,
+                Api::OcTrace,
+                Api::Context,
+            ]
+            .iter()
+            .any(|a| self.pkg.imports_api(u, *a))
     }
 
     fn index_fields(&self, site: Site<'_, 't>, n: Node<'t>, out: &mut Vec<(&'t str, Lib)>) {

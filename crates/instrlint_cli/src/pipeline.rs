@@ -906,6 +906,51 @@ mod tests {
     use super::*;
 
     #[test]
+    fn buffers_win_over_the_disk_are_reported_and_can_be_cancelled() {
+        let root = tempfile::tempdir().expect("temp dir");
+        let dir = std::fs::canonicalize(root.path()).expect("canonical");
+        std::fs::create_dir(dir.join(".git")).expect("mkdir");
+        let vector = "package api\n\nimport \"github.com/prometheus/client_golang/prometheus\"\n\n\
+            var requests = prometheus.NewCounterVec(prometheus.CounterOpts{\n\
+            \tName: \"api_http_requests_total\", Help: \"Requests.\",\n}, []string{\"method\"})\n";
+        let call = |values: &str| {
+            format!("package api\n\nfunc record() {{ requests.WithLabelValues({values}).Inc() }}\n")
+        };
+        std::fs::write(dir.join("vector.go"), vector).expect("write");
+        std::fs::write(dir.join("record.go"), call("\"GET\"")).expect("write");
+        let counter = "package api\n\nimport \"github.com/prometheus/client_golang/prometheus\"\n\n\
+            var c = prometheus.NewCounter(prometheus.CounterOpts{Name: \"api_rooms_joined\", Help: \"x\"})\n";
+        let mut opts = LintOptions {
+            buffers: vec![
+                // On disk the call is right; the buffer passes two values.
+                Buffer {
+                    path: dir.join("record.go"),
+                    text: call("\"GET\", \"200\""),
+                },
+                // Not on disk at all.
+                Buffer {
+                    path: dir.join("new.go"),
+                    text: counter.to_string(),
+                },
+            ],
+            ..LintOptions::default()
+        };
+        let outcome = lint(&opts).expect("lints");
+        let got: Vec<(&str, &str)> = outcome
+            .diagnostics
+            .iter()
+            .map(|d| {
+                let file = &outcome.files[d.primary.file.0 as usize];
+                (d.code, file.abs_path.file_name().unwrap().to_str().unwrap())
+            })
+            .collect();
+        assert_eq!(got, [("M105", "new.go"), ("L203", "record.go")]);
+
+        opts.cancel = Some(Arc::new(AtomicBool::new(true)));
+        assert!(matches!(lint(&opts), Err(LintError::Cancelled)));
+    }
+
+    #[test]
     fn quiet_directories_keep_no_text() {
         let root = tempfile::tempdir().expect("temp dir");
         let files = [

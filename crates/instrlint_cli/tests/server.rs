@@ -308,30 +308,15 @@ fn a_counter_without_total_is_reported_and_fixing_it_clears_it() {
 
 #[test]
 fn an_edit_in_one_file_updates_another_open_file_of_the_package() {
-    let vector = "package api
-
-import \"github.com/prometheus/client_golang/prometheus\"
-
-var requests = prometheus.NewCounterVec(prometheus.CounterOpts{
-\tName: \"api_http_requests_total\",
-\tHelp: \"Requests served.\",
-}, []string{\"method\"})
-";
-    let user = "package api
-
-func record() {
-\trequests.WithLabelValues(\"GET\").Inc()
-}
-";
-    let (_dir, root) = tree(&[("api/vector.go", vector), ("api/record.go", user)]);
+    let (_dir, root) = tree(&[("api/vector.go", VECTOR), ("api/record.go", RECORD)]);
     let (a, b) = (
         uri(&root.join("api/vector.go")),
         uri(&root.join("api/record.go")),
     );
     let (mut c, _) = Client::initialized(&[], json!({}));
-    c.open(&a, vector);
+    c.open(&a, VECTOR);
     assert_eq!(c.diagnostics(&a).1, Vec::<Value>::new());
-    c.open(&b, user);
+    c.open(&b, RECORD);
     assert_eq!(c.diagnostics(&b).1, Vec::<Value>::new());
 
     // A second label in vector.go: the call in record.go now passes too few
@@ -412,22 +397,73 @@ fn a_broken_config_is_a_diagnostic_and_a_message_and_reloads_when_fixed() {
     assert_eq!(c.shutdown_and_exit().code(), Some(0));
 }
 
+const VECTOR: &str = "package api
+
+import \"github.com/prometheus/client_golang/prometheus\"
+
+var requests = prometheus.NewCounterVec(prometheus.CounterOpts{
+\tName: \"api_http_requests_total\",
+\tHelp: \"Requests served.\",
+}, []string{\"method\"})
+";
+
+const RECORD: &str = "package api
+
+func record() {
+\trequests.WithLabelValues(\"GET\").Inc()
+}
+";
+
+/// After `}, []string{"method"` on line 8 of `VECTOR`.
+fn second_label() -> Value {
+    let end = json!({ "line": 7, "character": 20 });
+    json!([{ "range": { "start": end, "end": end }, "text": ", \"code\"" }])
+}
+
 #[test]
 fn diagnostics_are_pulled_when_the_client_asks_for_them() {
-    let (_dir, root) = tree(&[("room/metrics.go", COUNTER)]);
+    let (_dir, root) = tree(&[
+        ("room/metrics.go", COUNTER),
+        ("api/vector.go", VECTOR),
+        ("api/record.go", RECORD),
+    ]);
     let file = uri(&root.join("room/metrics.go"));
-    let pulling = json!({ "textDocument": { "diagnostic": { "dynamicRegistration": false } } });
+    // What VS Code's client says about pulling.
+    let pulling = json!({
+        "textDocument": { "diagnostic": { "dynamicRegistration": true, "relatedDocumentSupport": false } },
+        "workspace": { "diagnostics": { "refreshSupport": true } },
+    });
     let (mut c, result) = Client::initialized(&[], pulling);
     let provider = &result["capabilities"]["diagnosticProvider"];
     assert_eq!(provider["interFileDependencies"], true, "{result}");
     c.open(&file, COUNTER);
-    let id = c.request(
-        "textDocument/diagnostic",
-        json!({ "textDocument": { "uri": file } }),
+    let mut pull = |c: &mut Client, file: &str| -> Vec<Value> {
+        let id = c.request(
+            "textDocument/diagnostic",
+            json!({ "textDocument": { "uri": file } }),
+        );
+        let report = c.response(id);
+        assert_eq!(report["kind"], "full");
+        report["items"].as_array().expect("items").clone()
+    };
+    assert_eq!(codes(&pull(&mut c, &file)), ["M105"]);
+
+    // An edit in vector.go changes record.go's findings: the client is asked
+    // to pull again, and record.go's pull has them.
+    let (a, b) = (
+        uri(&root.join("api/vector.go")),
+        uri(&root.join("api/record.go")),
     );
-    let report = c.response(id);
-    assert_eq!(report["kind"], "full");
-    assert_eq!(codes(report["items"].as_array().unwrap()), ["M105"]);
+    c.open(&a, VECTOR);
+    c.open(&b, RECORD);
+    assert_eq!(pull(&mut c, &a), Vec::<Value>::new());
+    assert_eq!(pull(&mut c, &b), Vec::<Value>::new());
+    c.change(&a, 2, second_label());
+    assert_eq!(pull(&mut c, &a), Vec::<Value>::new());
+    let refresh = c.wait_for("refresh", |v| v["method"] == "workspace/diagnostic/refresh");
+    c.send(json!({ "jsonrpc": "2.0", "id": refresh["id"], "result": null }));
+    assert_eq!(codes(&pull(&mut c, &b)), ["L203"]);
+
     // Nothing was pushed.
     assert!(c
         .backlog

@@ -70,9 +70,14 @@ fn serve(connection: &Connection, args: &ServerArgs) -> Result<i32, String> {
     let (id, params) = connection
         .initialize_start()
         .map_err(|e| format!("initialize: {e}"))?;
+    // The protocol's `workspace.diagnostics` (lsp-types reads `diagnostic`).
+    let refresh = ["diagnostics", "diagnostic"].iter().any(|key| {
+        let pointer = format!("/capabilities/workspace/{key}/refreshSupport");
+        params.pointer(&pointer) == Some(&serde_json::Value::Bool(true))
+    });
     let params: InitializeParams =
         serde_json::from_value(params).map_err(|e| format!("initialize: {e}"))?;
-    let session = session(&params, args);
+    let session = session(&params, args, refresh);
     let result = serde_json::json!({
         "capabilities": capabilities(&session),
         "serverInfo": { "name": "instrlint", "version": env!("CARGO_PKG_VERSION") },
@@ -186,7 +191,7 @@ fn encoding(params: &InitializeParams) -> Encoding {
     }
 }
 
-fn session(params: &InitializeParams, args: &ServerArgs) -> Session {
+fn session(params: &InitializeParams, args: &ServerArgs, refresh: bool) -> Session {
     let caps = &params.capabilities;
     Session {
         encoding: encoding(params),
@@ -194,12 +199,7 @@ fn session(params: &InitializeParams, args: &ServerArgs) -> Session {
             .text_document
             .as_ref()
             .is_some_and(|t| t.diagnostic.is_some()),
-        refresh: caps
-            .workspace
-            .as_ref()
-            .and_then(|w| w.diagnostic.as_ref())
-            .and_then(|d| d.refresh_support)
-            .unwrap_or(false),
+        refresh,
         report_unused_ignores: args.report_unused_ignores,
         parse_time_limit: Duration::from_secs(args.parse_timeout),
         jobs: args.jobs.map(|n| n as usize),

@@ -172,6 +172,24 @@ impl std::error::Error for LintError {}
 
 /// Lint what `opts` names.
 pub fn lint(opts: &LintOptions) -> Result<LintOutcome, LintError> {
+    lint_on(&thread_pool(opts.jobs)?, opts)
+}
+
+/// A pool of `jobs` worker threads (`None`: rayon decides).
+pub fn thread_pool(jobs: Option<usize>) -> Result<rayon::ThreadPool, LintError> {
+    let mut builder = rayon::ThreadPoolBuilder::new();
+    if let Some(n) = jobs {
+        builder = builder.num_threads(n.max(1));
+    }
+    builder
+        .build()
+        .map_err(|e| LintError::ThreadPool(e.to_string()))
+}
+
+/// [`lint`] on a pool the caller keeps (`opts.jobs` is not read): the
+/// language server lints again and again, and new threads for every run
+/// would cost time and memory.
+pub fn lint_on(pool: &rayon::ThreadPool, opts: &LintOptions) -> Result<LintOutcome, LintError> {
     let started = Instant::now();
     let paths = given_paths(opts);
 
@@ -189,14 +207,6 @@ pub fn lint(opts: &LintOptions) -> Result<LintOutcome, LintError> {
         return Err(LintError::UnknownSelector(invalid));
     }
     let enabled = enabled_rules(&config.rules, &select, &ignore);
-
-    let mut builder = rayon::ThreadPoolBuilder::new();
-    if let Some(n) = opts.jobs {
-        builder = builder.num_threads(n.max(1));
-    }
-    let pool = builder
-        .build()
-        .map_err(|e| LintError::ThreadPool(e.to_string()))?;
 
     extract::set_parse_time_limit(opts.parse_time_limit);
     let discover_opts = discover_options(opts, &config);

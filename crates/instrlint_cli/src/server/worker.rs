@@ -7,7 +7,7 @@
 use super::convert;
 use super::state::{config_uri, publish, show_message, Session, State};
 use super::{Outbox, Outgoing};
-use crate::pipeline::{lint, Buffer, LintError, LintOptions, LintOutcome};
+use crate::pipeline::{lint_on, thread_pool, Buffer, LintError, LintOptions, LintOutcome};
 use instrlint_core::config::{self, ConfigError};
 use instrlint_core::extract;
 use lsp_server::{Message, Request, RequestId, Response};
@@ -15,7 +15,7 @@ use lsp_types::MessageType;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
-use std::sync::mpsc::{Receiver, RecvTimeoutError};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, TryRecvError};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
@@ -37,6 +37,15 @@ pub fn lock(state: &Mutex<State>) -> MutexGuard<'_, State> {
 }
 
 pub fn run(inbox: Receiver<Work>, state: Arc<Mutex<State>>, session: Session, outbox: Outbox) {
+    // One pool for every run (with its threads' parse threads).
+    let pool = match thread_pool(session.jobs) {
+        Ok(pool) => pool,
+        Err(e) => {
+            let message = show_message(MessageType::ERROR, format!("instrlint: {e}"));
+            let _ = outbox.send(Outgoing::Message(message));
+            return;
+        }
+    };
     let mut due: BTreeMap<PathBuf, Instant> = BTreeMap::new();
     let mut refreshes = 0u64;
     loop {
@@ -45,12 +54,22 @@ pub fn run(inbox: Receiver<Work>, state: Arc<Mutex<State>>, session: Session, ou
             None => inbox.recv().map_err(|_| RecvTimeoutError::Disconnected),
             Some(at) => inbox.recv_timeout(at.saturating_duration_since(Instant::now())),
         };
-        match received {
-            Ok(Work::Lint { dir, delay }) => {
-                due.insert(dir, Instant::now() + delay);
+        // Take everything queued before running anything: an open followed
+        // at once by an edit is one run, after the pause.
+        let mut received = received.map(Some);
+        loop {
+            match received {
+                Ok(Some(Work::Lint { dir, delay })) => {
+                    due.insert(dir, Instant::now() + delay);
+                }
+                Ok(Some(Work::Stop)) | Err(RecvTimeoutError::Disconnected) => return,
+                Ok(None) | Err(RecvTimeoutError::Timeout) => break,
             }
-            Ok(Work::Stop) | Err(RecvTimeoutError::Disconnected) => return,
-            Err(RecvTimeoutError::Timeout) => {}
+            received = match inbox.try_recv() {
+                Ok(work) => Ok(Some(work)),
+                Err(TryRecvError::Empty) => Ok(None),
+                Err(TryRecvError::Disconnected) => Err(RecvTimeoutError::Disconnected),
+            };
         }
         let now = Instant::now();
         let ready: Vec<PathBuf> = due
@@ -60,7 +79,7 @@ pub fn run(inbox: Receiver<Work>, state: Arc<Mutex<State>>, session: Session, ou
             .collect();
         for dir in ready {
             due.remove(&dir);
-            let messages = lint_dir(&dir, &state, &session, &mut refreshes);
+            let messages = lint_dir(&pool, &dir, &state, &session, &mut refreshes);
             for m in messages {
                 if outbox.send(Outgoing::Message(m)).is_err() {
                     return;
@@ -73,6 +92,7 @@ pub fn run(inbox: Receiver<Work>, state: Arc<Mutex<State>>, session: Session, ou
 /// Lint the open documents of `dir` with the rest of their package from
 /// disk; the messages to send.
 fn lint_dir(
+    pool: &rayon::ThreadPool,
     dir: &Path,
     state: &Mutex<State>,
     session: &Session,
@@ -100,11 +120,10 @@ fn lint_dir(
         buffers,
         report_unused_ignores: session.report_unused_ignores,
         parse_time_limit: session.parse_time_limit,
-        jobs: session.jobs,
         cancel: Some(cancel),
         ..LintOptions::default()
     };
-    let result = lint(&opts);
+    let result = lint_on(pool, &opts);
 
     let mut out = Vec::new();
     let mut st = lock(state);

@@ -437,7 +437,7 @@ fn diagnostics_are_pulled_when_the_client_asks_for_them() {
     let provider = &result["capabilities"]["diagnosticProvider"];
     assert_eq!(provider["interFileDependencies"], true, "{result}");
     c.open(&file, COUNTER);
-    let mut pull = |c: &mut Client, file: &str| -> Vec<Value> {
+    let pull = |c: &mut Client, file: &str| -> Vec<Value> {
         let id = c.request(
             "textDocument/diagnostic",
             json!({ "textDocument": { "uri": file } }),

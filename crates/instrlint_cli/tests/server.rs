@@ -233,8 +233,10 @@ fn position_encoding_is_negotiated_and_exit_codes_follow_shutdown() {
     assert!(result["capabilities"].get("diagnosticProvider").is_none());
     assert_eq!(c.shutdown_and_exit().code(), Some(0));
 
-    // UTF-16 unless UTF-8 is offered; `exit` without `shutdown` is 1.
-    let (mut c, result) = Client::initialized(&[], json!({}));
+    // UTF-16 unless UTF-8 is offered; `exit` without `shutdown` is 1. A
+    // capability the server does not know the shape of stops nothing.
+    let odd = json!({ "textDocument": { "synchronization": "unheard of" }, "general": 7 });
+    let (mut c, result) = Client::initialized(&[], odd);
     assert_eq!(result["capabilities"]["positionEncoding"], "utf-16");
     c.notify("exit", Value::Null);
     assert_eq!(c.wait_exit().code(), Some(1));

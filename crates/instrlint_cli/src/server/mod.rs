@@ -27,9 +27,10 @@ use lsp_types::notification::Notification as _;
 use lsp_types::{
     notification, request::Request as _, DidChangeTextDocumentParams, DidChangeWatchedFilesParams,
     DidCloseTextDocumentParams, DidOpenTextDocumentParams, DidSaveTextDocumentParams,
-    DocumentDiagnosticParams, InitializeParams, PositionEncodingKind, ServerCapabilities,
-    TextDocumentSyncCapability, TextDocumentSyncKind,
+    DocumentDiagnosticParams, PositionEncodingKind, ServerCapabilities, TextDocumentSyncCapability,
+    TextDocumentSyncKind,
 };
+use serde_json::Value;
 use state::{dir_of, publish, Doc, Session, State};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
@@ -70,14 +71,7 @@ fn serve(connection: &Connection, args: &ServerArgs) -> Result<i32, String> {
     let (id, params) = connection
         .initialize_start()
         .map_err(|e| format!("initialize: {e}"))?;
-    // The protocol's `workspace.diagnostics` (lsp-types reads `diagnostic`).
-    let refresh = ["diagnostics", "diagnostic"].iter().any(|key| {
-        let pointer = format!("/capabilities/workspace/{key}/refreshSupport");
-        params.pointer(&pointer) == Some(&serde_json::Value::Bool(true))
-    });
-    let params: InitializeParams =
-        serde_json::from_value(params).map_err(|e| format!("initialize: {e}"))?;
-    let session = session(&params, args, refresh);
+    let session = session(&params, args);
     let result = serde_json::json!({
         "capabilities": capabilities(&session),
         "serverInfo": { "name": "instrlint", "version": env!("CARGO_PKG_VERSION") },
@@ -118,7 +112,7 @@ fn serve(connection: &Connection, args: &ServerArgs) -> Result<i32, String> {
             .spawn(move || worker::run(inbox, state, session, outbox))
             .map_err(|e| e.to_string())?;
     }
-    if watches_files(&params) {
+    if session.watch {
         let _ = outbox.send(Outgoing::Message(register_watchers()));
     }
 
@@ -176,30 +170,27 @@ fn wait_initialized(connection: &Connection) -> Result<bool, String> {
     }
 }
 
-/// UTF-8 positions when the client offers them (no conversion on either
-/// side), else UTF-16, which every client supports.
-fn encoding(params: &InitializeParams) -> Encoding {
-    let offered = params
-        .capabilities
-        .general
-        .as_ref()
-        .and_then(|g| g.position_encodings.as_ref());
-    if offered.is_some_and(|kinds| kinds.contains(&PositionEncodingKind::UTF8)) {
-        Encoding::Utf8
-    } else {
-        Encoding::Utf16
-    }
+/// The client's capabilities are read where the protocol puts them, from
+/// the JSON itself: a field lsp-types cannot parse must not stop the server
+/// (and lsp-types reads `workspace.diagnostic` where the protocol says
+/// `workspace.diagnostics`).
+fn capability(params: &Value, pointer: &str) -> Option<Value> {
+    params.pointer(&format!("/capabilities{pointer}")).cloned()
 }
 
-fn session(params: &InitializeParams, args: &ServerArgs, refresh: bool) -> Session {
-    let caps = &params.capabilities;
+fn session(params: &Value, args: &ServerArgs) -> Session {
+    let yes = |pointer: &str| capability(params, pointer) == Some(Value::Bool(true));
     Session {
-        encoding: encoding(params),
-        pull: caps
-            .text_document
-            .as_ref()
-            .is_some_and(|t| t.diagnostic.is_some()),
-        refresh,
+        // UTF-8 positions when the client offers them (no conversion on
+        // either side), else UTF-16, which every client supports.
+        encoding: match capability(params, "/general/positionEncodings") {
+            Some(Value::Array(kinds)) if kinds.contains(&Value::from("utf-8")) => Encoding::Utf8,
+            _ => Encoding::Utf16,
+        },
+        pull: capability(params, "/textDocument/diagnostic").is_some_and(|v| v.is_object()),
+        refresh: yes("/workspace/diagnostics/refreshSupport")
+            || yes("/workspace/diagnostic/refreshSupport"),
+        watch: yes("/workspace/didChangeWatchedFiles/dynamicRegistration"),
         report_unused_ignores: args.report_unused_ignores,
         parse_time_limit: Duration::from_secs(args.parse_timeout),
         jobs: args.jobs.map(|n| n as usize),
@@ -236,16 +227,6 @@ fn capabilities(session: &Session) -> ServerCapabilities {
         }),
         ..Default::default()
     }
-}
-
-fn watches_files(params: &InitializeParams) -> bool {
-    params
-        .capabilities
-        .workspace
-        .as_ref()
-        .and_then(|w| w.did_change_watched_files.as_ref())
-        .and_then(|d| d.dynamic_registration)
-        .unwrap_or(false)
 }
 
 /// Ask to be told when `instrlint.toml` or a Go file changes on disk.

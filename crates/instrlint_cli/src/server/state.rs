@@ -121,6 +121,8 @@ pub struct Session {
     pub pull: bool,
     /// The client can be asked to pull again (`workspace/diagnostic/refresh`).
     pub refresh: bool,
+    /// The client can be asked to watch files (`workspace/didChangeWatchedFiles`).
+    pub watch: bool,
     pub report_unused_ignores: bool,
     pub parse_time_limit: std::time::Duration,
     pub jobs: Option<usize>,

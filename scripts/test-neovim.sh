@@ -43,7 +43,7 @@ chmod +x "$work/bin/instrlint"
 
 PATH="$work/bin:$PATH" SETUP="$PWD/editors/neovim/instrlint.lua" GO_FILE="$work/room/metrics.go" \
   OUT="$work/report.json" timeout 120 nvim --headless --clean -n \
-  -c "luafile scripts/neovim-lsp-check.lua" >/dev/null 2>&1 || true
+  -c "luafile scripts/neovim-lsp-check.lua" </dev/null >/dev/null 2>&1 || true
 [[ -s "$work/report.json" ]] || { echo "error: Neovim wrote no report" >&2; exit 1; }
 for _ in $(seq 50); do
   [[ -s "$work/exit-code" ]] && break

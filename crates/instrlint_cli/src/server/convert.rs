@@ -216,7 +216,11 @@ mod tests {
             Position::new(1, 8)
         );
         for enc in [Encoding::Utf8, Encoding::Utf16] {
-            for (i, _) in text.char_indices() {
+            // Every offset but the `\n` of `\r\n` (inside the line break).
+            for (i, _) in text
+                .char_indices()
+                .filter(|&(i, _)| !text[..i].ends_with('\r'))
+            {
                 let p = position(text, &lines, i, enc);
                 assert_eq!(offset(text, &lines, p, enc), i, "{enc:?} {i}");
             }

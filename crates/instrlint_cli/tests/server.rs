@@ -309,6 +309,38 @@ fn a_counter_without_total_is_reported_and_fixing_it_clears_it() {
 }
 
 #[test]
+fn a_burst_of_keystrokes_is_linted_once_it_pauses() {
+    let (_dir, root) = tree(&[("room/metrics.go", COUNTER)]);
+    let file = uri(&root.join("room/metrics.go"));
+    let (mut c, _) = Client::initialized(&[], utf8_client());
+    c.open(&file, COUNTER);
+    assert_eq!(codes(&c.diagnostics(&file).1), ["M105"]);
+    // `_total` typed a character at a time, without waiting.
+    for (i, ch) in "_total".chars().enumerate() {
+        let at = json!({ "line": 5, "character": 31 + i });
+        let edit = json!([{ "range": { "start": at, "end": at }, "text": ch.to_string() }]);
+        c.change(&file, 2 + i as i64, edit);
+    }
+    // Runs wait for the typing to pause, and a run whose text changed while
+    // it ran publishes nothing: versions only go up, and the last is clean.
+    let mut versions = Vec::new();
+    loop {
+        let (version, list) = c.diagnostics(&file);
+        versions.push(version.as_i64().expect("a version"));
+        if version == 7 {
+            assert_eq!(list, Vec::<Value>::new());
+            break;
+        }
+    }
+    assert!(versions.windows(2).all(|w| w[0] < w[1]), "{versions:?}");
+    assert!(
+        versions.len() < 6,
+        "one publication per keystroke: {versions:?}"
+    );
+    assert_eq!(c.shutdown_and_exit().code(), Some(0));
+}
+
+#[test]
 fn an_edit_in_one_file_updates_another_open_file_of_the_package() {
     let (_dir, root) = tree(&[("api/vector.go", VECTOR), ("api/record.go", RECORD)]);
     let (a, b) = (

@@ -189,10 +189,27 @@ fn sprintf_pieces<'t>(
         return None;
     }
     let format = *call_args(call).first()?;
+    if !known_name(pkg, site, format) {
+        return None;
+    }
     let SVal::Str(bytes, _) = pkg.fold_str(site, format, 0, decl) else {
         return None;
     };
     format_pieces(&String::from_utf8(bytes).ok()?)
+}
+
+/// Not a name that only an unparsed sibling file could declare: `Sprintf`
+/// formats and concatenated values are looked up only in the files already
+/// parsed, so that every `fmt.Sprintf(errFmt, …)` of a package does not make
+/// its siblings parsed (a query is written out where the files that mention
+/// a query are).
+fn known_name<'t>(pkg: &Pkg<'t>, site: Site<'_, 't>, n: Node<'t>) -> bool {
+    let n = unparen(n);
+    if n.kind() != "identifier" {
+        return true;
+    }
+    let name = pkg.text(site.unit, n);
+    pkg.lookup_local(site, name, n.start_byte()).is_some() || pkg.decls.contains_key(name)
 }
 
 /// A query built at run time, as a template: a `fmt.Sprintf` call with a
@@ -230,6 +247,10 @@ fn template<'t>(
             continue;
         }
         let mut scratch = None;
+        if !known_name(pkg, site, x) {
+            pieces.push(Piece::Hole { verb: 'v' });
+            continue;
+        }
         match pkg.fold_str(site, x, 0, &mut scratch) {
             SVal::Str(bytes, _) => pieces.push(Piece::Text(String::from_utf8(bytes).ok()?)),
             _ => match (x.kind() == "call_expression")

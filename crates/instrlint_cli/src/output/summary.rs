@@ -7,12 +7,22 @@ fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
+/// `checked 14 files in 3 Go packages (9 files parsed, the prefilter ruled
+/// out the rest) in 0.02s: …`. A Go package is the files of one directory
+/// that share a package clause.
 pub fn line(stats: &Stats, counts: Counts) -> String {
+    let parsed = if stats.files_parsed == stats.files_checked {
+        "all parsed".to_string()
+    } else {
+        format!(
+            "{} parsed, the prefilter ruled out the rest",
+            plural(stats.files_parsed, "file", "files")
+        )
+    };
     let mut s = format!(
-        "checked {} ({} parsed, {}) in {:.2}s: {}, {}, {}",
+        "checked {} in {} ({parsed}) in {:.2}s: {}, {}, {}",
         plural(stats.files_checked, "file", "files"),
-        stats.files_parsed,
-        plural(stats.packages, "package", "packages"),
+        plural(stats.packages, "Go package", "Go packages"),
         stats.elapsed.as_secs_f64(),
         plural(counts.errors, "error", "errors"),
         plural(counts.warnings, "warning", "warnings"),
@@ -52,7 +62,7 @@ mod tests {
         };
         assert_eq!(
             line(&stats, counts),
-            "checked 14 files (9 parsed, 3 packages) in 0.02s: 2 errors, 5 warnings, 1 note"
+            "checked 14 files in 3 Go packages (9 files parsed, the prefilter ruled out the rest) in 0.02s: 2 errors, 5 warnings, 1 note"
         );
         stats.skipped.insert("generated", 1);
         stats.skipped.insert("tests", 2);

@@ -171,11 +171,16 @@ impl<'t> Pkg<'t> {
                     "selector_expression" => f.child_by_field_name("operand"),
                     _ => None,
                 };
+                // `c.Param("x")` is request data as a whole; in
+                // `strings.ToLower(r.URL.Path)` the argument is.
                 callee
-                    .into_iter()
-                    .chain(call_args(n))
-                    .find_map(|a| self.source_origin(site, a, depth + 1))
+                    .and_then(|c| self.source_origin(site, c, depth + 1))
                     .map(|o| self.widen(site, n, o))
+                    .or_else(|| {
+                        call_args(n)
+                            .into_iter()
+                            .find_map(|a| self.source_origin(site, a, depth + 1))
+                    })
             }
             "binary_expression" => ["left", "right"].iter().find_map(|field| {
                 self.source_origin(site, n.child_by_field_name(field)?, depth + 1)

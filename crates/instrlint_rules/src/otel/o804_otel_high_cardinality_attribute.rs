@@ -8,7 +8,8 @@ pub const META: RuleMeta = RuleMeta {
     name: "otel-high-cardinality-attribute",
     group: Group::Otel,
     level: Level::Warning,
-    summary: "measurement attribute key is unbounded by nature (`user_id`, `email`, any `*_id`)",
+    summary:
+        "measurement attribute key is the identity of an unbounded population (`user_id`, `email`)",
     since: "0.1.0",
 };
 

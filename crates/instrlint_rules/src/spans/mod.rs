@@ -20,21 +20,6 @@ pub fn subject(start: &SpanStart) -> String {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::subject;
-    use crate::testutil_spans::start;
-
-    #[test]
-    fn subjects_name_the_span() {
-        assert_eq!(
-            subject(&start("signaling.join_room").build()),
-            "the span \"signaling.join_room\""
-        );
-        assert_eq!(subject(&start("").build()), "the unnamed span");
-    }
-}
-
 /// The variable the span is bound to, `span` when it has none.
 pub fn span_var(start: &SpanStart) -> &str {
     match &start.span_out {
@@ -57,5 +42,20 @@ pub fn set_attribute_help(start: &SpanStart, key: &str, value: &str) -> String {
         )
     } else {
         format!("call `{span}.SetTag(\"{key}\", {value})`")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::subject;
+    use crate::testutil_spans::start;
+
+    #[test]
+    fn subjects_name_the_span() {
+        assert_eq!(
+            subject(&start("signaling.join_room").build()),
+            "the span \"signaling.join_room\""
+        );
+        assert_eq!(subject(&start("").build()), "the unnamed span");
     }
 }

@@ -128,11 +128,11 @@ mod tests {
         let lines: Vec<&str> = t.lines().collect();
         assert_eq!(
             lines[0],
-            "CODE  NAME                         LEVEL                 SUMMARY"
+            "CODE  NAME                         LEVEL                  SUMMARY"
         );
         assert_eq!(
             lines[1],
-            "M101  metric-name-invalid          error                 a summary"
+            "M101  metric-name-invalid          error                  a summary"
         );
         assert_eq!(
             lines[3],

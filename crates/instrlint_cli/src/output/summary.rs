@@ -11,8 +11,13 @@ fn plural(n: usize, one: &str, many: &str) -> String {
 /// out the rest) in 0.02s: …`. A Go package is the files of one directory
 /// that share a package clause.
 pub fn line(stats: &Stats, counts: Counts) -> String {
-    let parsed = if stats.files_parsed == stats.files_checked {
-        "all parsed".to_string()
+    // Siblings of a file given on the command line are parsed for
+    // resolution without being checked: then more files are parsed.
+    let parsed = if stats.files_parsed >= stats.files_checked {
+        format!(
+            "{} parsed, package siblings included",
+            plural(stats.files_parsed, "file", "files")
+        )
     } else {
         format!(
             "{} parsed, the prefilter ruled out the rest",
@@ -64,6 +69,15 @@ mod tests {
             line(&stats, counts),
             "checked 14 files in 3 Go packages (9 files parsed, the prefilter ruled out the rest) in 0.02s: 2 errors, 5 warnings, 1 note"
         );
+        let siblings = Stats {
+            files_checked: 1,
+            files_parsed: 2,
+            packages: 1,
+            ..Stats::default()
+        };
+        assert!(line(&siblings, counts).starts_with(
+            "checked 1 file in 1 Go package (2 files parsed, package siblings included) in"
+        ));
         stats.skipped.insert("generated", 1);
         stats.skipped.insert("tests", 2);
         assert!(line(&stats, counts).ends_with("; skipped 1 generated, 2 tests"));

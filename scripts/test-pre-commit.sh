@@ -86,7 +86,7 @@ if ! grep -q "M105" "$work/out.txt" || ! grep -q "shop_room_joins" "$work/out.tx
 fi
 # Only bad.go was given and reported; good.go was read for resolution
 # (the related site above), not checked.
-if ! grep -q "^checked 1 file (" "$work/out.txt" || grep -q "good.go:[0-9]*:[0-9]*\]" "$work/out.txt"; then
+if ! grep -q "^checked 1 file in " "$work/out.txt" || grep -q "good.go:[0-9]*:[0-9]*\]" "$work/out.txt"; then
   echo "FAIL: files other than bad.go were reported" >&2
   exit 1
 fi

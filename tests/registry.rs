@@ -81,6 +81,12 @@ fn registry_matches_catalog_rows() {
                 e.levels.join(" / ")
             ));
         }
+        if e.default_on != r.default_on {
+            problems.push(format!(
+                "{}: on by default is {}, the catalog says {}",
+                m.code, r.default_on, e.default_on
+            ));
+        }
         if !m.code.starts_with(m.group.letter()) {
             problems.push(format!(
                 "{}: group {:?} has letter {}",

@@ -11,6 +11,8 @@ pub struct Entry {
     pub name: String,
     /// `error`, `warning`, `note`; `error / warning` gives two.
     pub levels: Vec<String>,
+    /// The level cell does not say "off by default".
+    pub default_on: bool,
 }
 
 /// Every table row whose first cell is a code, in file order.
@@ -21,10 +23,13 @@ pub fn parse(md: &str) -> Vec<Entry> {
             if cells.len() < 3 || !want::is_code(&cells[0]) {
                 return None;
             }
+            // `error / warning`, or `note, **off by default** (…)`.
+            let levels = cells[2].split(',').next().unwrap_or("");
             Some(Entry {
                 code: cells[0].clone(),
                 name: cells[1].clone(),
-                levels: cells[2].split('/').map(|s| s.trim().to_string()).collect(),
+                levels: levels.split('/').map(|s| s.trim().to_string()).collect(),
+                default_on: !cells[2].contains("off by default"),
             })
         })
         .collect()
@@ -62,11 +67,20 @@ pub fn readme_table(rules: &[Rule]) -> String {
             "| {} | {} | {} | {} |\n",
             r.meta.code,
             r.meta.name,
-            r.meta.level.as_str(),
+            readme_level(r),
             r.meta.summary.replace('|', "\\|")
         ));
     }
     s
+}
+
+/// `warning`, or `note (off by default)` for a rule that runs only when named.
+pub fn readme_level(r: &Rule) -> String {
+    if r.default_on {
+        r.meta.level.as_str().to_string()
+    } else {
+        format!("{} (off by default)", r.meta.level.as_str())
+    }
 }
 
 /// The text between the README markers (trimmed), if both are present.
@@ -127,6 +141,10 @@ mod tests {
         assert_eq!(e.len(), 2);
         assert_eq!(e[0].levels, vec!["error", "warning"]);
         assert_eq!(e[1].code, "L201");
+        assert!(e[1].default_on);
+        let off = parse("| C605 | x | note, **off by default** (`--select C605`) | y |\n");
+        assert_eq!(off[0].levels, vec!["note"]);
+        assert!(!off[0].default_on);
     }
 
     #[test]

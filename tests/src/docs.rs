@@ -190,8 +190,10 @@ pub fn run_block(
     // from above the temporary directory.
     std::fs::write(dir.path().join("instrlint.toml"), "").map_err(|e| e.to_string())?;
     let markers = fixture::expected(dir.path())?;
+    // The doc's own rule runs even when it is off by default (C605).
     let outcome = instrlint_cli::lint(&instrlint_cli::LintOptions {
         paths: vec![dir.path().to_path_buf()],
+        extend_select: vec![code.to_string()],
         ..Default::default()
     })
     .map_err(|e| format!("lint failed: {e}"))?;

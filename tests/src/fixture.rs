@@ -234,6 +234,7 @@ pub fn case_options(dir: &Path) -> Result<LintOptions, String> {
             ("--report-unused-ignores", None) => opts.report_unused_ignores = true,
             ("--include-tests", None) => opts.include_tests = true,
             ("--select", Some(v)) => opts.select.extend(split_codes(&v)),
+            ("--extend-select", Some(v)) => opts.extend_select.extend(split_codes(&v)),
             ("--ignore", Some(v)) => opts.ignore.extend(split_codes(&v)),
             ("--max-file-size", Some(v)) => opts.max_file_size = v.parse().map_err(|_| bad())?,
             _ => return Err(bad()),

@@ -55,6 +55,11 @@ pub struct CheckArgs {
     #[arg(long, value_name = "CODES", value_delimiter = ',')]
     pub select: Vec<String>,
 
+    /// Also run these rules, on top of the selection (`--extend-select C605`
+    /// turns on a rule that is off by default); comma-separated, repeatable.
+    #[arg(long, value_name = "CODES", value_delimiter = ',')]
+    pub extend_select: Vec<String>,
+
     /// Do not run these rules: codes or group letters; comma-separated, repeatable.
     #[arg(long, value_name = "CODES", value_delimiter = ',')]
     pub ignore: Vec<String>,

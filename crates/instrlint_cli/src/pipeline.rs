@@ -5,7 +5,9 @@
 
 use crate::gate::baseline::{self, Baseline};
 use crate::gate::{context, ReportLines};
-use crate::selection::{enabled_rules, invalid_selectors, normalize_cli_selectors, Enabled};
+use crate::selection::{
+    enabled_rules, invalid_selectors, normalize_cli_selectors, CliSelection, Enabled,
+};
 use instrlint_core::config::{self, Config, ConfigError};
 use instrlint_core::discover::{self, Candidate, DiscoverOptions, IoProblem, SkipReason};
 use instrlint_core::extract;
@@ -33,6 +35,8 @@ pub struct LintOptions {
     /// `--config`; otherwise `instrlint.toml` is searched from the first path upwards.
     pub config_path: Option<PathBuf>,
     pub select: Vec<String>,
+    /// `--extend-select`: added to the selection (rules off by default included).
+    pub extend_select: Vec<String>,
     pub ignore: Vec<String>,
     pub include_tests: bool,
     /// Worker threads; `None` lets rayon decide.
@@ -70,6 +74,7 @@ impl Default for LintOptions {
             paths: Vec::new(),
             config_path: None,
             select: Vec::new(),
+            extend_select: Vec::new(),
             ignore: Vec::new(),
             include_tests: false,
             jobs: None,
@@ -195,18 +200,28 @@ pub fn lint_on(pool: &rayon::ThreadPool, opts: &LintOptions) -> Result<LintOutco
 
     let config = load_config(opts, &paths)?;
     let select = normalize_cli_selectors(&opts.select);
+    let extend_select = normalize_cli_selectors(&opts.extend_select);
     let ignore = normalize_cli_selectors(&opts.ignore);
     let invalid = invalid_selectors(
         select
             .iter()
+            .chain(&extend_select)
             .chain(&ignore)
             .chain(&config.rules.select)
+            .chain(&config.rules.extend_select)
             .chain(&config.rules.ignore),
     );
     if !invalid.is_empty() {
         return Err(LintError::UnknownSelector(invalid));
     }
-    let enabled = enabled_rules(&config.rules, &select, &ignore);
+    let enabled = enabled_rules(
+        &config.rules,
+        &CliSelection {
+            select: &select,
+            extend_select: &extend_select,
+            ignore: &ignore,
+        },
+    );
 
     extract::set_parse_time_limit(opts.parse_time_limit);
     let discover_opts = discover_options(opts, &config);

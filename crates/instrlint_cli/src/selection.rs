@@ -36,25 +36,36 @@ pub fn normalize_cli_selectors(raw: &[String]) -> Vec<String> {
         .collect()
 }
 
+/// Selectors given on the command line.
+#[derive(Clone, Debug, Default)]
+pub struct CliSelection<'a> {
+    pub select: &'a [String],
+    pub extend_select: &'a [String],
+    pub ignore: &'a [String],
+}
+
 /// The rules to run. `--select` replaces the config's `select` when given;
-/// `--ignore` adds to the config's `ignore`.
-pub fn enabled_rules(
-    config: &RulesConfig,
-    cli_select: &[String],
-    cli_ignore: &[String],
-) -> Vec<Enabled> {
+/// `--extend-select` and `--ignore` add to the config's `extend_select` and
+/// `ignore`. Rules that are off by default run only when a code names them.
+pub fn enabled_rules(config: &RulesConfig, cli: &CliSelection) -> Vec<Enabled> {
     let effective = RulesConfig {
-        select: if cli_select.is_empty() {
+        select: if cli.select.is_empty() {
             config.select.clone()
         } else {
-            cli_select.to_vec()
+            cli.select.to_vec()
         },
-        ignore: config.ignore.iter().chain(cli_ignore).cloned().collect(),
+        extend_select: config
+            .extend_select
+            .iter()
+            .chain(cli.extend_select)
+            .cloned()
+            .collect(),
+        ignore: config.ignore.iter().chain(cli.ignore).cloned().collect(),
         levels: config.levels.clone(),
     };
     RULES
         .iter()
-        .filter(|r| effective.is_selected(r.meta.code))
+        .filter(|r| effective.is_enabled(r.meta.code, r.default_on))
         .filter_map(|r| match effective.levels.get(r.meta.code) {
             Some(None) => None,
             Some(Some(level)) => Some(Enabled {

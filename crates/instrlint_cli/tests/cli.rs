@@ -343,3 +343,65 @@ fn a_file_tree_sitter_cannot_finish_is_given_up_and_reported() {
         "{found:?}"
     );
 }
+
+/// C605 is off by default: `rules` says so, a default run does not report
+/// it, `--select`/`--extend-select`/`extend_select` do, and its SARIF
+/// descriptor says `enabled: false`.
+#[test]
+fn a_rule_off_by_default_runs_only_when_named() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("pull.go"),
+        "package images\n\nimport \"context\"\n\nfunc Pull(ctx context.Context) error {\n\treturn fetch(context.Background())\n}\n\nfunc fetch(ctx context.Context) error { return nil }\n",
+    )
+    .unwrap();
+    let rules = instrlint(dir.path(), &["rules", "--format", "json"]);
+    let rules: serde_json::Value = serde_json::from_slice(&rules.stdout).unwrap();
+    let c605 = rules
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["code"] == "C605")
+        .expect("C605 is listed");
+    assert_eq!(c605["default"], false);
+    assert_eq!(c605["level"], "note");
+    let text = stdout(&instrlint(dir.path(), &["rules"]));
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("C605") && l.contains("note (off by default)")),
+        "{text}"
+    );
+
+    let codes = |args: &[&str]| -> Vec<String> {
+        let mut a = vec!["check", ".", "--format", "json", "--fail-on", "never"];
+        a.extend_from_slice(args);
+        findings(&instrlint(dir.path(), &a))
+            .into_iter()
+            .map(|f| f.0)
+            .collect()
+    };
+    assert!(codes(&[]).is_empty());
+    assert_eq!(codes(&["--select", "C"]), Vec::<String>::new());
+    assert_eq!(codes(&["--select", "C605"]), ["C605"]);
+    assert_eq!(codes(&["--extend-select", "c605"]), ["C605"]);
+    std::fs::write(
+        dir.path().join("instrlint.toml"),
+        "[rules]\nextend_select = [\"C605\"]\n",
+    )
+    .unwrap();
+    assert_eq!(codes(&[]), ["C605"]);
+
+    let sarif = instrlint(
+        dir.path(),
+        &["check", ".", "--format", "sarif", "--fail-on", "never"],
+    );
+    let sarif: serde_json::Value = serde_json::from_slice(&sarif.stdout).unwrap();
+    let descriptors = sarif["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap();
+    let c605 = descriptors.iter().find(|r| r["id"] == "C605").unwrap();
+    assert_eq!(c605["defaultConfiguration"]["enabled"], false);
+    assert_eq!(c605["defaultConfiguration"]["level"], "note");
+    let m105 = descriptors.iter().find(|r| r["id"] == "M105").unwrap();
+    assert_eq!(m105["defaultConfiguration"]["enabled"], true);
+}

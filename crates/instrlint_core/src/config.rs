@@ -3,12 +3,13 @@
 //! # Schema
 //!
 //! ```toml
-//! min_name_parts = 3            # M104: integer 1..=10 (default 3)
+//! min_name_parts = 2            # M104: integer 1..=10 (default 2), parts besides unit and type suffixes
 //! namespaces = ["livestream"]   # M104: allowed namespace prefixes, each `^[a-zA-Z_][a-zA-Z0-9_]*$`
 //! exclude = ["internal/gen/**"] # path globs, relative to this file's directory
 //!
 //! [rules]
-//! select = ["M", "L201"]        # group letters (M L T R S C Q O) or codes (M105); empty: all
+//! select = ["M", "L201"]        # group letters (M L T R S C Q O) or codes (M105); empty: the defaults
+//! extend_select = ["C605"]      # added to `select` (or to the defaults); names rules that are off by default
 //! ignore = ["M109"]
 //!
 //! [rules.level]
@@ -26,9 +27,9 @@
 //! names = ["signaling.*"]
 //! attributes = ["room_id"]
 //! [labels]                      # label-name lists (L201, L208, O804); each entry `^[a-zA-Z_][a-zA-Z0-9_]*$`
-//! high_cardinality = ["user_id"]        # replaces the default list
+//! high_cardinality = ["user_id"]        # replaces the default list (globs: `*_uuid`)
 //! extra_high_cardinality = ["tenant"]   # extends it (after any replacement)
-//! allow = ["shard_id"]                  # `*_id` names that are bounded; `extra_allow` extends
+//! allow = ["user"]                      # names never reported; `extra_allow` extends
 //! short_lived = ["room_id"]             # L208 entities; `extra_short_lived` extends
 //! ```
 //!
@@ -52,7 +53,8 @@ use toml::Spanned;
 /// Options rules read. Defaults follow `RULES.md`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Settings {
-    /// M104: minimum number of `_`-separated parts of a fully-qualified name.
+    /// M104: minimum number of `_`-separated parts of a fully-qualified name,
+    /// once its trailing unit and type suffixes are set aside.
     pub min_name_parts: usize,
     /// M104: allowed namespace prefixes (empty: no namespace check).
     pub namespaces: Vec<String>,
@@ -74,7 +76,7 @@ pub struct PromqlSettings {
 impl Default for Settings {
     fn default() -> Self {
         Settings {
-            min_name_parts: 3,
+            min_name_parts: 2,
             namespaces: Vec::new(),
             labels: LabelSettings::default(),
             spans: Default::default(),
@@ -86,9 +88,10 @@ impl Default for Settings {
 /// `[labels]`: the label-name lists of the catalog, replaceable and extendable.
 #[derive(Clone, Debug, PartialEq)]
 pub struct LabelSettings {
-    /// L201: names unbounded by nature (any other `*_id` is too, unless allowed).
+    /// L201, O804: names of the identity of an unbounded population; an
+    /// entry may be a glob with `*` (`*_uuid`).
     pub high_cardinality: Vec<String>,
-    /// L201: `*_id` names that are bounded.
+    /// L201, O804: names never reported, even when a glob matches them.
     pub allow: Vec<String>,
     /// L208: labels naming short-lived entities.
     pub short_lived: Vec<String>,
@@ -119,20 +122,15 @@ impl Default for LabelSettings {
                 "order_id",
                 "room_id",
                 "stream_id",
+                "connection_id",
+                "conn_id",
+                "customer_id",
+                "account_id",
+                "message_id",
                 "uuid",
                 "token",
-                "url",
-                "uri",
-                "path",
-                "query",
             ]),
-            allow: strings(&[
-                "shard_id",
-                "partition_id",
-                "cluster_id",
-                "region_id",
-                "zone_id",
-            ]),
+            allow: Vec::new(),
             short_lived: strings(&["room_id", "stream_id", "session_id", "connection_id"]),
         }
     }
@@ -141,38 +139,50 @@ impl Default for LabelSettings {
 /// `[rules]`: codes or group letters to select and ignore, and level overrides.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct RulesConfig {
-    /// Empty means "all".
+    /// Empty means "the rules that are on by default".
     pub select: Vec<String>,
+    /// Added to `select` (ruff's meaning): with an empty `select`, to the defaults.
+    pub extend_select: Vec<String>,
     pub ignore: Vec<String>,
     /// Per-code level override (`M109 = "warning"`), or `"off"` → `None`.
     pub levels: BTreeMap<String, Option<Level>>,
 }
 
 impl RulesConfig {
-    /// Whether `code` is enabled by `select`/`ignore`. A code selector is more
-    /// specific than a group letter and wins over it (`select = ["M105"]`,
-    /// `ignore = ["M"]` keeps M105); at equal specificity `ignore` wins.
-    /// Entries that are not valid selectors are ignored here (validation
-    /// rejects them earlier). A level of `"off"` is not considered here.
+    /// Whether a rule that is on by default is enabled by `select` /
+    /// `extend_select` / `ignore` (see [`RulesConfig::is_enabled`]).
     pub fn is_selected(&self, code: &str) -> bool {
+        self.is_enabled(code, true)
+    }
+
+    /// Whether `code` is enabled by `select`/`extend_select`/`ignore`. A code
+    /// selector is more specific than a group letter and wins over it
+    /// (`select = ["M105"]`, `ignore = ["M"]` keeps M105); at equal
+    /// specificity `ignore` wins. A rule that is off by default
+    /// (`default_on` false) runs only when a code selector names it: an
+    /// empty `select` and group letters leave it off. Entries that are not
+    /// valid selectors are ignored here (validation rejects them earlier). A
+    /// level of `"off"` is not considered here.
+    pub fn is_enabled(&self, code: &str, default_on: bool) -> bool {
         // 0: no match, 1: group match, 2: code match.
-        let best = |list: &[String]| {
+        let best = |list: &[String], groups: bool| {
             list.iter()
                 .filter_map(|s| parse_selector(s).ok())
                 .filter(|s| s.matches(code))
-                .map(|s| match s {
-                    Selector::Group(_) => 1,
-                    Selector::Code(_) => 2,
+                .filter_map(|s| match s {
+                    Selector::Group(_) => groups.then_some(1),
+                    Selector::Code(_) => Some(2),
                 })
                 .max()
                 .unwrap_or(0)
         };
         let selected = if self.select.is_empty() {
-            1
+            u8::from(default_on)
         } else {
-            best(&self.select)
+            best(&self.select, default_on)
         };
-        let ignored = best(&self.ignore);
+        let selected = selected.max(best(&self.extend_select, default_on));
+        let ignored = best(&self.ignore, true);
         selected > 0 && selected > ignored
     }
 }
@@ -364,6 +374,7 @@ struct RawPromql {
 #[serde(deny_unknown_fields)]
 struct RawRules {
     select: Option<Vec<Spanned<String>>>,
+    extend_select: Option<Vec<Spanned<String>>>,
     ignore: Option<Vec<Spanned<String>>>,
     level: Option<BTreeMap<Spanned<String>, RawLevel>>,
 }
@@ -482,11 +493,13 @@ impl RawLabels {
                 &mut out.short_lived,
             ),
         ];
-        for (replace, extra, list) in lists {
+        for (i, (replace, extra, list)) in lists.into_iter().enumerate() {
+            // `high_cardinality` entries may be globs (`*_uuid`).
+            let globs = i == 0;
             if let Some(names) = replace {
-                *list = label_names(names)?;
+                *list = label_names(names, globs)?;
             }
-            for name in label_names(extra.unwrap_or_default())? {
+            for name in label_names(extra.unwrap_or_default(), globs)? {
                 if !list.contains(&name) {
                     list.push(name);
                 }
@@ -496,18 +509,28 @@ impl RawLabels {
     }
 }
 
-fn label_names(list: Vec<Spanned<String>>) -> Result<Vec<String>, Invalid> {
+fn label_names(list: Vec<Spanned<String>>, globs: bool) -> Result<Vec<String>, Invalid> {
     list.into_iter()
         .map(|n| {
-            if is_identifier(n.get_ref()) {
+            let name = n.get_ref();
+            let checked = if globs && name.contains('*') {
+                name.replace('*', "x")
+            } else {
+                name.clone()
+            };
+            if is_identifier(&checked) {
                 Ok(n.into_inner())
             } else {
                 Err(Invalid {
                     span: span_of(&n),
                     message: format!("`{}` is not a valid label name", n.get_ref()),
-                    help: Some(
-                        "a label name is letters, digits and `_`, not starting with a digit".into(),
-                    ),
+                    help: Some(if globs {
+                        "a label name is letters, digits and `_`, not starting with a digit; \
+                         `*` matches any run of them"
+                            .into()
+                    } else {
+                        "a label name is letters, digits and `_`, not starting with a digit".into()
+                    }),
                 })
             }
         })
@@ -538,6 +561,7 @@ impl RawRules {
         };
         let mut out = RulesConfig {
             select: selectors(self.select)?,
+            extend_select: selectors(self.extend_select)?,
             ignore: selectors(self.ignore)?,
             levels: BTreeMap::new(),
         };
@@ -891,6 +915,22 @@ L201 = "note"
         assert_eq!(e.message, "`room-id` is not a valid label name");
         let e = parse_err("[labels]\nhigh_cardinality = [\"\"]\n");
         assert_eq!(pointed(&e), (2, "\"\""));
+        // Globs only where names are matched, not where they are listed exactly.
+        let c = parse(
+            "[labels]\nextra_high_cardinality = [\"*_uuid\"]\n",
+            Path::new("x"),
+        )
+        .unwrap();
+        assert_eq!(
+            c.settings
+                .labels
+                .high_cardinality
+                .last()
+                .map(String::as_str),
+            Some("*_uuid")
+        );
+        let e = parse_err("[labels]\nshort_lived = [\"*_id\"]\n");
+        assert_eq!(pointed(&e), (2, "\"*_id\""));
         let e = parse_err("[labels]\nhigh_cardinalty = []\n");
         assert_eq!(pointed(&e), (2, "high_cardinalty"));
         assert_eq!(e.help.as_deref(), Some("did you mean `high_cardinality`?"));
@@ -917,7 +957,7 @@ L201 = "note"
         let r = RulesConfig {
             select: vec!["M".into(), "L201".into()],
             ignore: vec!["M109".into()],
-            levels: BTreeMap::new(),
+            ..RulesConfig::default()
         };
         assert!(r.is_selected("M105"));
         assert!(!r.is_selected("M109"));
@@ -928,10 +968,59 @@ L201 = "note"
         let specific = RulesConfig {
             select: vec!["M105".into()],
             ignore: vec!["M".into()],
-            levels: BTreeMap::new(),
+            ..RulesConfig::default()
         };
         assert!(specific.is_selected("M105"));
         assert!(!specific.is_selected("M106"));
+    }
+
+    #[test]
+    fn rules_off_by_default_run_only_when_named() {
+        let defaults = RulesConfig::default();
+        assert!(!defaults.is_enabled("C605", false));
+        assert!(defaults.is_enabled("C601", true));
+        let group = RulesConfig {
+            select: vec!["C".into()],
+            ..RulesConfig::default()
+        };
+        assert!(group.is_enabled("C601", true));
+        assert!(!group.is_enabled("C605", false));
+        let named = RulesConfig {
+            select: vec!["C605".into()],
+            ..RulesConfig::default()
+        };
+        assert!(named.is_enabled("C605", false));
+        assert!(!named.is_enabled("C601", true));
+        // extend_select adds to the defaults (ruff's meaning) …
+        let extended = RulesConfig {
+            extend_select: vec!["C605".into()],
+            ..RulesConfig::default()
+        };
+        assert!(extended.is_enabled("C605", false));
+        assert!(extended.is_enabled("M105", true));
+        // … or to `select`, and `ignore` still wins at equal specificity.
+        let both = RulesConfig {
+            select: vec!["M".into()],
+            extend_select: vec!["C605".into(), "C".into()],
+            ignore: vec!["C602".into()],
+            ..RulesConfig::default()
+        };
+        assert!(both.is_enabled("M105", true));
+        assert!(both.is_enabled("C605", false));
+        assert!(both.is_enabled("C601", true));
+        assert!(!both.is_enabled("C602", true));
+    }
+
+    #[test]
+    fn extend_select_is_read_and_checked() {
+        let c = parse(
+            "[rules]\nextend_select = [\"C605\"]\n",
+            Path::new("instrlint.toml"),
+        )
+        .unwrap();
+        assert_eq!(c.rules.extend_select, ["C605"]);
+        let e = parse_err("[rules]\nextend_select = [\"C60\"]\n");
+        assert_eq!(pointed(&e), (2, "\"C60\""));
     }
 
     #[test]

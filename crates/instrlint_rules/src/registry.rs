@@ -4,13 +4,21 @@ use crate::rule::{Check, Rule};
 use crate::{context, labels, metric_names, otel, promql, registration, spans, types};
 
 /// `rule!(Package|Tree, group::module, "CODE-name.md")`: the module's `META`
-/// and `check`, and the doc from `rules/` embedded.
+/// and `check`, and the doc from `rules/` embedded; `rule!(…, off)` for a
+/// rule that runs only when its code is selected.
 macro_rules! rule {
     ($scope:ident, $group:ident :: $module:ident, $doc:literal) => {
+        rule!($scope, $group::$module, $doc, true)
+    };
+    ($scope:ident, $group:ident :: $module:ident, $doc:literal, off) => {
+        rule!($scope, $group::$module, $doc, false)
+    };
+    ($scope:ident, $group:ident :: $module:ident, $doc:literal, $on:literal) => {
         Rule {
             meta: $group::$module::META,
             check: Check::$scope($group::$module::check),
             doc: include_str!(concat!("../../../rules/", $doc)),
+            default_on: $on,
         }
     };
 }
@@ -208,6 +216,12 @@ pub static RULES: &[Rule] = &[
         "C604-span-in-context-value.md"
     ),
     rule!(
+        Package,
+        context::c605_context_background_with_ctx,
+        "C605-context-background-with-ctx.md",
+        off
+    ),
+    rule!(
         Tree,
         promql::q701_quantile_missing_bucket,
         "Q701-quantile-missing-bucket.md"
@@ -326,7 +340,10 @@ mod tests {
             histogram("livestream_chunk_size").at(0, 2400),
             gauge("livestream_room_viewers_gauge").at(0, 2700),
             gauge("livestream_room_viewers").help(None).at(0, 3000),
-            counter("x").dynamic("kind").at(0, 3300),
+            counter("x")
+                .dynamic("kind")
+                .origin(instrlint_core::facts::OriginKind::Spliced, "kind")
+                .at(0, 3300),
             gauge("livestream_room_viewers").at(1, 0),
         ];
         let mut defs = Vec::from(defs);

@@ -86,6 +86,10 @@ pub struct Rule {
     pub check: Check,
     /// `rules/<CODE>-<name>.md`, embedded.
     pub doc: &'static str,
+    /// Runs without being named. A rule that is off by default (C605) runs
+    /// only when `--select`, `--extend-select` or `[rules] select` /
+    /// `extend_select` names its code.
+    pub default_on: bool,
 }
 
 /// Collects a rule's findings.

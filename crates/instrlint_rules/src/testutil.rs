@@ -4,8 +4,9 @@ use crate::rule::{PackageCtx, Sink, TreeCtx};
 use instrlint_core::config::Settings;
 use instrlint_core::facts::{
     Buckets, DefRef, ErrorUse, FuncContext, FuncKind, LabelArg, LabelArgs, LabelKey, LabelList,
-    LabelMethod, LabelName, LabelUse, MetricApi, MetricDef, MetricKind, MetricOp, NamePart,
-    NameRole, PackageFacts, Receiver, RegisterCall, RegistryKind, Store, TreeFacts, ValueSource,
+    LabelMethod, LabelName, LabelUse, MetricApi, MetricDef, MetricKind, MetricOp, NameOrigin,
+    NamePart, NameRole, OriginKind, PackageFacts, Receiver, RegisterCall, RegistryKind, Store,
+    TreeFacts, ValueSource,
 };
 use instrlint_core::{Diagnostic, Dynamic, FileId, Span, StrConst, Value};
 
@@ -55,6 +56,7 @@ pub fn metric(kind: MetricKind, name: &str) -> Def {
         value: Value::Resolved(StrConst::new(name)),
         span: span(0, 0, 0),
         decl: None,
+        origin: None,
     });
     def.fq_name = Value::Resolved(StrConst::new(name));
     Def(def).at(0, 100)
@@ -119,6 +121,7 @@ impl Def {
                 value: Value::Resolved(StrConst::new(value)),
                 span: span(d.call.file.0, d.call.start + at, d.call.start + at + 1),
                 decl: None,
+                origin: None,
             });
         }
         d.name_parts.push(name);
@@ -140,6 +143,18 @@ impl Def {
         };
         d.name_parts.last_mut().expect("a Name part").value = Value::Dynamic(dynamic.clone());
         d.fq_name = Value::Dynamic(dynamic);
+        self
+    }
+
+    /// The dynamic `Name` part varies because of `kind` (M112 reports it).
+    pub fn origin(mut self, kind: OriginKind, text: &str) -> Self {
+        let d = &mut self.0;
+        let at = span(d.call.file.0, d.name_span.start + 2, d.name_span.start + 8);
+        d.name_parts.last_mut().expect("a Name part").origin = Some(NameOrigin {
+            kind,
+            span: at,
+            text: text.to_string(),
+        });
         self
     }
 
@@ -549,8 +564,29 @@ pub fn run_package(
 }
 
 pub fn run_tree(check: fn(&TreeCtx, &mut Sink), packages: Vec<Vec<Def>>) -> Vec<Diagnostic> {
+    let names = vec![""; packages.len()];
+    run_tree_named(check, packages, &names)
+}
+
+/// [`run_tree`] with each package's clause (`main`, `room`); an empty name
+/// keeps the default.
+pub fn run_tree_named(
+    check: fn(&TreeCtx, &mut Sink),
+    packages: Vec<Vec<Def>>,
+    names: &[&str],
+) -> Vec<Diagnostic> {
     let tree = TreeFacts {
-        packages: packages.into_iter().map(package).collect(),
+        packages: packages
+            .into_iter()
+            .zip(names)
+            .map(|(defs, name)| {
+                let mut p = package(defs);
+                if !name.is_empty() {
+                    p.name = name.to_string();
+                }
+                p
+            })
+            .collect(),
         ..TreeFacts::default()
     };
     let mut sink = Sink::new();

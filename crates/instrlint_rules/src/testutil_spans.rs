@@ -3,9 +3,10 @@
 use crate::rule::{PackageCtx, Sink};
 use instrlint_core::config::Settings;
 use instrlint_core::facts::{
-    AttributeKey, AttributeVia, BackgroundCall, BackgroundKind, Binding, CarriedValue, CtxArg,
-    DetachedSpan, DynamicKind, DynamicPart, EndState, FuncContext, FuncKind, KeyKind, PackageFacts,
-    RequestScope, ScopeVar, SpanName, SpanStart, TracingApi, UnrecordedError, WithValueCall,
+    AttributeKey, AttributeVia, BackgroundCall, BackgroundKind, Binding, CarriedValue, ContextUse,
+    CtxArg, DetachedSpan, DynamicKind, DynamicPart, EndState, FuncContext, FuncKind, KeyKind,
+    PackageFacts, RequestScope, ScopeVar, SpanName, SpanStart, TracingApi, UnrecordedError,
+    WithValueCall,
 };
 use instrlint_core::span_settings::SpanRequirement;
 use instrlint_core::{Diagnostic, Dynamic, FileId, Span, StrConst, Value};
@@ -31,6 +32,16 @@ pub fn scope(use_instead: &str) -> RequestScope {
     RequestScope {
         use_instead: use_instead.to_string(),
         reason: "*http.Request parameter".to_string(),
+        handler: true,
+    }
+}
+
+/// The context of a function that merely takes a `context.Context` (C605).
+pub fn ctx_param(use_instead: &str) -> RequestScope {
+    RequestScope {
+        use_instead: use_instead.to_string(),
+        reason: "context.Context parameter".to_string(),
+        handler: false,
     }
 }
 
@@ -177,7 +188,7 @@ impl Start {
 }
 
 /// `context.Background()` at `offset` of file 0, in `func`, in request scope
-/// when `scope` is given.
+/// when `scope` is given, passed as the context of a call.
 pub fn background(offset: u32, func: FuncContext, scope: Option<RequestScope>) -> BackgroundCall {
     BackgroundCall {
         kind: BackgroundKind::Background,
@@ -185,6 +196,10 @@ pub fn background(offset: u32, func: FuncContext, scope: Option<RequestScope>) -
         request_scope: scope,
         starts_span: false,
         func,
+        used_as: ContextUse::Passed,
+        deferred: false,
+        after_cancel: false,
+        in_go_statement: false,
     }
 }
 
@@ -294,7 +309,10 @@ pub fn with_span_and_context_facts(package: PackageFacts) -> PackageFacts {
                 .ctx_reused_at(400)
                 .build(),
         ],
-        background_calls: vec![in_handler(900)],
+        background_calls: vec![
+            in_handler(900),
+            background(950, func(FuncKind::Other, "Pull"), Some(ctx_param("ctx"))),
+        ],
         with_values: vec![
             with_value(1000, KeyKind::BuiltinLiteral, CarriedValue::Other),
             with_value(1100, KeyKind::Named, CarriedValue::Span),

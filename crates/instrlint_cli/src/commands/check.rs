@@ -142,6 +142,7 @@ fn options(args: &CheckArgs) -> Result<LintOptions, String> {
         paths: args.paths.clone(),
         config_path: args.config.clone(),
         select: selectors(&args.select),
+        extend_select: selectors(&args.extend_select),
         ignore: selectors(&args.ignore),
         include_tests: args.include_tests,
         jobs: args.jobs.map(|n| n as usize),

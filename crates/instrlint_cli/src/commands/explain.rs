@@ -61,6 +61,7 @@ fn lookup(code_or_name: &str) -> Option<Explained> {
             name: t.name,
             group: "tool",
             level: t.level.as_str(),
+            default: true,
             summary: t.summary,
             url: rule_url(t.code, t.name),
         },

@@ -13,6 +13,8 @@ pub struct RuleInfo {
     pub name: &'static str,
     pub group: &'static str,
     pub level: &'static str,
+    /// Runs without being selected (C605 runs only when named).
+    pub default: bool,
     pub summary: &'static str,
     pub url: String,
 }
@@ -25,6 +27,7 @@ impl RuleInfo {
             name: m.name,
             group: m.group.title(),
             level: m.level.as_str(),
+            default: rule.default_on,
             summary: m.summary,
             url: rule_url(m.code, m.name),
         }
@@ -49,11 +52,23 @@ pub fn run(args: &RulesArgs, stdout: &mut dyn Write) -> i32 {
 
 pub fn table(rules: &[Rule]) -> String {
     let header = ["CODE", "NAME", "LEVEL", "SUMMARY"];
-    let rows: Vec<[&str; 4]> = rules
+    let levels: Vec<String> = rules
         .iter()
         .map(|r| {
+            let level = r.meta.level.as_str();
+            if r.default_on {
+                level.to_string()
+            } else {
+                format!("{level} (off by default)")
+            }
+        })
+        .collect();
+    let rows: Vec<[&str; 4]> = rules
+        .iter()
+        .zip(&levels)
+        .map(|(r, level)| {
             let m = &r.meta;
-            [m.code, m.name, m.level.as_str(), m.summary]
+            [m.code, m.name, level.as_str(), m.summary]
         })
         .collect();
     let mut widths = header.map(str::len);
@@ -96,19 +111,32 @@ mod tests {
             },
             check: Check::Package(|_, _| {}),
             doc: "",
+            default_on: true,
         }
     }
 
     #[test]
     fn aligned_with_header() {
+        let mut off = rule("C605", "context-background-with-ctx", Level::Note);
+        off.default_on = false;
         let rules = [
             rule("M101", "metric-name-invalid", Level::Error),
             rule("M105", "counter-missing-total", Level::Warning),
+            off,
         ];
         let t = table(&rules);
         let lines: Vec<&str> = t.lines().collect();
-        assert_eq!(lines[0], "CODE  NAME                   LEVEL    SUMMARY");
-        assert_eq!(lines[1], "M101  metric-name-invalid    error    a summary");
-        assert_eq!(lines[2], "M105  counter-missing-total  warning  a summary");
+        assert_eq!(
+            lines[0],
+            "CODE  NAME                         LEVEL                  SUMMARY"
+        );
+        assert_eq!(
+            lines[1],
+            "M101  metric-name-invalid          error                  a summary"
+        );
+        assert_eq!(
+            lines[3],
+            "C605  context-background-with-ctx  note (off by default)  a summary"
+        );
     }
 }

@@ -134,7 +134,7 @@ impl Rules {
                 meta.name,
                 meta.summary,
                 e.rule.doc,
-                level,
+                (level, e.rule.default_on),
                 meta.group.title(),
             );
         }
@@ -146,16 +146,16 @@ impl Rules {
             return i;
         }
         match (tool_code(d.code), instrlint_rules::find_rule(d.code)) {
-            (Some(t), _) => self.push(t.code, t.name, t.summary, "", t.level, "tool"),
+            (Some(t), _) => self.push(t.code, t.name, t.summary, "", (t.level, true), "tool"),
             (None, Some(r)) => self.push(
                 r.meta.code,
                 r.meta.name,
                 r.meta.summary,
                 r.doc,
-                r.meta.level,
+                (r.meta.level, r.default_on),
                 r.meta.group.title(),
             ),
-            (None, None) => self.push(d.code, d.name, d.name, "", d.level, "tool"),
+            (None, None) => self.push(d.code, d.name, d.name, "", (d.level, true), "tool"),
         }
         self.codes.len() - 1
     }
@@ -166,7 +166,7 @@ impl Rules {
         name: &str,
         summary: &str,
         doc: &str,
-        level: Level,
+        (level, enabled): (Level, bool),
         tag: &str,
     ) {
         let why = why_paragraph(doc).unwrap_or(summary);
@@ -179,7 +179,8 @@ impl Rules {
             "fullDescription": { "text": why },
             "help": { "text": help, "markdown": help },
             "helpUri": rule_url(code, name),
-            "defaultConfiguration": { "level": level.as_str() },
+            // `enabled: false`: off unless selected (C605).
+            "defaultConfiguration": { "level": level.as_str(), "enabled": enabled },
             "properties": { "tags": [tag] },
         }));
     }
@@ -274,6 +275,7 @@ mod tests {
         },
         check: Check::Package(|_, _| {}),
         doc: DOC,
+        default_on: true,
     };
 
     fn log() -> Value {
@@ -319,6 +321,7 @@ mod tests {
             .unwrap()
             .ends_with("rules/M105-counter-missing-total.md"));
         assert_eq!(rule["defaultConfiguration"]["level"], "warning");
+        assert_eq!(rule["defaultConfiguration"]["enabled"], true);
         assert_eq!(rule["properties"]["tags"][0], "metric names");
     }
 

@@ -7,12 +7,27 @@ fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
+/// `checked 14 files in 3 Go packages (9 files parsed, the prefilter ruled
+/// out the rest) in 0.02s: …`. A Go package is the files of one directory
+/// that share a package clause.
 pub fn line(stats: &Stats, counts: Counts) -> String {
+    // Siblings of a file given on the command line are parsed for
+    // resolution without being checked: then more files are parsed.
+    let parsed = if stats.files_parsed >= stats.files_checked {
+        format!(
+            "{} parsed, package siblings included",
+            plural(stats.files_parsed, "file", "files")
+        )
+    } else {
+        format!(
+            "{} parsed, the prefilter ruled out the rest",
+            plural(stats.files_parsed, "file", "files")
+        )
+    };
     let mut s = format!(
-        "checked {} ({} parsed, {}) in {:.2}s: {}, {}, {}",
+        "checked {} in {} ({parsed}) in {:.2}s: {}, {}, {}",
         plural(stats.files_checked, "file", "files"),
-        stats.files_parsed,
-        plural(stats.packages, "package", "packages"),
+        plural(stats.packages, "Go package", "Go packages"),
         stats.elapsed.as_secs_f64(),
         plural(counts.errors, "error", "errors"),
         plural(counts.warnings, "warning", "warnings"),
@@ -52,8 +67,17 @@ mod tests {
         };
         assert_eq!(
             line(&stats, counts),
-            "checked 14 files (9 parsed, 3 packages) in 0.02s: 2 errors, 5 warnings, 1 note"
+            "checked 14 files in 3 Go packages (9 files parsed, the prefilter ruled out the rest) in 0.02s: 2 errors, 5 warnings, 1 note"
         );
+        let siblings = Stats {
+            files_checked: 1,
+            files_parsed: 2,
+            packages: 1,
+            ..Stats::default()
+        };
+        assert!(line(&siblings, counts).starts_with(
+            "checked 1 file in 1 Go package (2 files parsed, package siblings included) in"
+        ));
         stats.skipped.insert("generated", 1);
         stats.skipped.insert("tests", 2);
         assert!(line(&stats, counts).ends_with("; skipped 1 generated, 2 tests"));

@@ -155,7 +155,7 @@ pub fn render(outcome: &LintOutcome, opts: TextOptions) -> String {
         if handler.render_report(&mut out, &report).is_err() {
             out.push_str(&report.message);
         }
-        for r in d.related.iter().filter(|r| r.span.file != d.primary.file) {
+        for r in d.related.iter().filter(|r| !inline(d, r)) {
             let (start, _) = positions.range(r.span);
             out.push_str(&format!(
                 "  related: {}:{}:{}: {}\n",
@@ -170,12 +170,21 @@ pub fn render(outcome: &LintOutcome, opts: TextOptions) -> String {
     out
 }
 
+/// A related location drawn in the primary's snippet: same file, and not
+/// overlapping the primary span (a label that contains it, such as the Opts
+/// variable holding the offending `Name:`, would hide its underline). The
+/// others are listed after the snippet as `related: path:line:col`.
+fn inline(d: &Diagnostic, r: &instrlint_core::Related) -> bool {
+    let (p, s) = (d.primary, r.span);
+    s.file == p.file && (s.end <= p.start || p.end <= s.start)
+}
+
 fn to_report(d: &Diagnostic, file: &SourceFile, text: Arc<str>) -> Report {
     let mut labels = vec![LabeledSpan::new_primary_with_span(None, span(d.primary))];
     labels.extend(
         d.related
             .iter()
-            .filter(|r| r.span.file == d.primary.file)
+            .filter(|r| inline(d, r))
             .map(|r| LabeledSpan::new_with_span(Some(r.message.clone()), span(r.span))),
     );
     Report {
@@ -220,6 +229,49 @@ mod tests {
             "{out}"
         );
         assert!(out.contains("README.md#tool-codes"), "{out}");
+    }
+
+    #[test]
+    fn a_related_location_around_the_primary_does_not_hide_its_underline() {
+        use crate::output::testutil::{file, span_of};
+        use instrlint_core::Related;
+        let text =
+            "package room\n\nvar opts = prometheus.CounterOpts{Name: \"joins\", Help: \"h\"}\n";
+        let mut o = outcome();
+        o.files = vec![file(0, "room/metrics.go", text)];
+        let decl = span_of(
+            0,
+            text,
+            "opts = prometheus.CounterOpts{Name: \"joins\", Help: \"h\"}",
+        );
+        o.diagnostics = vec![Diagnostic {
+            code: "M105",
+            name: "counter-missing-total",
+            level: Level::Warning,
+            message: "counter `joins` does not end in `_total`".to_string(),
+            primary: span_of(0, text, "\"joins\""),
+            related: vec![Related {
+                span: decl,
+                message: "`joins` is declared here".to_string(),
+            }],
+            help: None,
+        }];
+        let out = render(&o, PLAIN);
+        // The primary's underline sits under `"joins"` (column 42, 7 wide) …
+        let underline = out
+            .lines()
+            .find(|l| l.contains('─') && !l.contains('╭') && !l.contains('╰'))
+            .unwrap_or_else(|| panic!("no underline: {out}"));
+        let start = underline.chars().position(|c| c == '─').unwrap();
+        let width = underline.chars().filter(|c| *c == '─').count();
+        let line = out.lines().find(|l| l.contains("var opts")).unwrap();
+        let col = line.chars().position(|c| c == '"').unwrap();
+        assert_eq!((start, width), (col, 7), "{out}");
+        // … and the enclosing declaration is listed after the snippet.
+        assert!(
+            out.contains("  related: room/metrics.go:3:5: `joins` is declared here"),
+            "{out}"
+        );
     }
 
     #[test]

@@ -5,13 +5,17 @@ use super::funcs::Mark;
 use super::pkg::{call_args, named_children, unparen, Api, DeclKind};
 use super::spans::Tx;
 use super::values::{Local, Site};
-use crate::facts::{BackgroundCall, CarriedValue, KeyKind, RequestScope, WithValueCall};
+use crate::facts::{
+    BackgroundCall, CarriedValue, ContextUse, KeyKind, RequestScope, WithValueCall,
+};
 use tree_sitter::Node;
 
-/// Where a call sits: its site, its file's test flag and its marked ancestors.
+/// Where a call sits: its site, its file's test flag, its ancestors (root
+/// first, the call last) and the marked ones among them.
 pub(crate) struct ScopeCx<'a, 't> {
     pub site: Site<'a, 't>,
     pub is_test: bool,
+    pub path: &'a [Node<'t>],
     pub marks: &'a [(usize, Mark<'t>)],
 }
 
@@ -44,26 +48,155 @@ impl<'p, 't> Tx<'p, 't> {
     pub fn background_call(&self, cx: &ScopeCx<'_, 't>, call: Node<'t>) -> Option<BackgroundCall> {
         let p = self.pkg;
         let kind = p.background_kind(cx.site, call)?;
+        let up = &cx.path[..cx.path.len().saturating_sub(1)];
+        let has = |kind: &str| up.iter().any(|n| n.kind() == kind);
         Some(BackgroundCall {
             kind,
             call: p.span(cx.site.unit, call),
             request_scope: self.request_scope(cx),
             starts_span: false,
             func: p.func_context(cx.site.unit, cx.marks.iter().map(|m| &m.1)),
+            used_as: self.context_use(cx),
+            deferred: has("defer_statement"),
+            after_cancel: self.after_cancel(cx),
+            in_go_statement: has("go_statement"),
         })
     }
 
-    /// The request context visible at a site: from the innermost function
-    /// outwards, the first one that has a request context. `main`, `init`
-    /// and test files have none.
+    /// What happens to the context the last node of `cx.path` makes, once
+    /// `context.With…` wrappers and parentheses are stepped over.
+    fn context_use(&self, cx: &ScopeCx<'_, 't>) -> ContextUse {
+        let p = self.pkg;
+        let u = cx.site.unit;
+        let path = cx.path;
+        let mut i = path.len() - 1;
+        while i > 0 {
+            let (node, parent) = (path[i], path[i - 1]);
+            match parent.kind() {
+                "parenthesized_expression" => i -= 1,
+                "binary_expression" => {
+                    let op = parent.child_by_field_name("operator").map(|o| p.text(u, o));
+                    return match op {
+                        Some("==" | "!=") => ContextUse::Compared,
+                        _ => ContextUse::Other,
+                    };
+                }
+                "argument_list" if i >= 2 => {
+                    let outer = path[i - 2];
+                    let wrapper = p
+                        .api_call(cx.site, outer, Api::Context)
+                        .is_some_and(|m| m.starts_with("With"));
+                    if !wrapper {
+                        return ContextUse::Passed;
+                    }
+                    i -= 2;
+                }
+                "expression_list" if i >= 2 => {
+                    return self.landing(cx, path[i - 2], parent, node);
+                }
+                "return_statement" | "literal_element" | "keyed_element" => {
+                    return ContextUse::Stored;
+                }
+                _ => return ContextUse::Other,
+            }
+        }
+        ContextUse::Other
+    }
+
+    /// `value` (an element of `list`) lands in `stmt`: a local variable is
+    /// the context of later calls; a field, an element, a package variable
+    /// or a `return` keeps it for later.
+    fn landing(
+        &self,
+        cx: &ScopeCx<'_, 't>,
+        stmt: Node<'t>,
+        list: Node<'t>,
+        value: Node<'t>,
+    ) -> ContextUse {
+        let p = self.pkg;
+        let u = cx.site.unit;
+        match stmt.kind() {
+            "return_statement" => ContextUse::Stored,
+            "var_spec" if cx.site.chain.is_empty() => ContextUse::Stored,
+            "var_spec" => ContextUse::Passed,
+            "short_var_declaration" | "assignment_statement"
+                if stmt.child_by_field_name("right").map(|r| r.id()) == Some(list.id()) =>
+            {
+                let rights = named_children(list);
+                let lefts = stmt
+                    .child_by_field_name("left")
+                    .map(super::pkg::expressions)
+                    .unwrap_or_default();
+                let index = if rights.len() == 1 {
+                    0
+                } else {
+                    rights
+                        .iter()
+                        .position(|r| r.id() == value.id())
+                        .unwrap_or(0)
+                };
+                let Some(target) = lefts.get(index).map(|t| unparen(*t)) else {
+                    return ContextUse::Other;
+                };
+                match target.kind() {
+                    "identifier" if stmt.kind() == "short_var_declaration" => ContextUse::Passed,
+                    "identifier" => {
+                        let name = p.text(u, target);
+                        if p.lookup_local(cx.site, name, target.start_byte()).is_some() {
+                            ContextUse::Passed
+                        } else {
+                            ContextUse::Stored
+                        }
+                    }
+                    "selector_expression" | "index_expression" => ContextUse::Stored,
+                    _ => ContextUse::Other,
+                }
+            }
+            _ => ContextUse::Other,
+        }
+    }
+
+    /// The call sits in a branch taken once a context is done: a `case
+    /// <-x.Done():` of a `select`, or the body of an `if` whose condition (or
+    /// initialiser) calls `x.Err()`.
+    fn after_cancel(&self, cx: &ScopeCx<'_, 't>) -> bool {
+        let p = self.pkg;
+        let u = cx.site.unit;
+        cx.path.windows(2).any(|w| {
+            let (n, child) = (w[0], w[1]);
+            match n.kind() {
+                "communication_case" => n
+                    .child_by_field_name("communication")
+                    .is_some_and(|c| c.id() != child.id() && p.text(u, c).contains(".Done()")),
+                "if_statement" => {
+                    n.child_by_field_name("consequence").map(|c| c.id()) == Some(child.id())
+                        && ["initializer", "condition"].iter().any(|f| {
+                            n.child_by_field_name(f)
+                                .is_some_and(|c| p.text(u, c).contains(".Err()"))
+                        })
+                }
+                _ => false,
+            }
+        })
+    }
+
+    /// The context visible at a site: from the innermost function outwards,
+    /// the first one that has a context, and whether any function around the
+    /// site is a request handler. `main`, `init` and test files have none.
     pub fn request_scope(&self, cx: &ScopeCx<'_, 't>) -> Option<RequestScope> {
         if cx.is_test {
             return None;
         }
         let p = self.pkg;
+        let mut found: Option<RequestScope> = None;
+        let mut handler = false;
         for f in cx.site.chain.iter().rev() {
-            if let Some(rs) = self.function_scope(cx.site.unit, *f) {
-                return Some(rs);
+            if found.is_none() {
+                found = self.function_scope(cx.site.unit, *f);
+            }
+            if p.shape(cx.site.unit, *f).is_request_handler() {
+                handler = true;
+                break;
             }
             if f.kind() == "function_declaration" {
                 let name = f
@@ -74,33 +207,34 @@ impl<'p, 't> Tx<'p, 't> {
                 }
             }
         }
-        None
+        found.map(|rs| RequestScope { handler, ..rs })
     }
 
-    /// Why one function has a request context, from its signature.
+    /// Which context one function has, from its signature.
     fn function_scope(&self, unit: usize, f: Node<'t>) -> Option<RequestScope> {
         let p = self.pkg;
-        let params: Vec<(Option<&'t str>, TypeRef<'t>)> = f
+        let params: Vec<(Option<&'t str>, TypeRef<'t>, Node<'t>)> = f
             .child_by_field_name("parameters")
             .map(named_children)
             .unwrap_or_default()
             .into_iter()
-            .flat_map(|decl| {
-                let ty = decl
-                    .child_by_field_name("type")
-                    .and_then(|t| p.qualified_type(unit, t));
+            .filter_map(|decl| {
+                let ty_node = decl.child_by_field_name("type")?;
+                let ty = p.qualified_type(unit, ty_node);
                 let mut cursor = decl.walk();
                 let names: Vec<Option<&'t str>> = decl
                     .children_by_field_name("name", &mut cursor)
                     .map(|n| Some(p.text(unit, n)))
                     .collect();
                 let names = if names.is_empty() { vec![None] } else { names };
-                names.into_iter().map(move |n| (n, ty))
+                Some(names.into_iter().map(move |n| (n, ty, ty_node)))
             })
+            .flatten()
             .collect();
         let scope = |name: Option<&str>, expr: &str, reason: &str| RequestScope {
             use_instead: expr.replace('$', name.filter(|n| *n != "_").unwrap_or("ctx")),
             reason: reason.to_string(),
+            handler: false,
         };
         let kinds: &[(Api, &str, bool, &str, &str)] = &[
             (
@@ -138,39 +272,19 @@ impl<'p, 't> Tx<'p, 't> {
                 "$.UserContext()",
                 "*fiber.Ctx parameter",
             ),
-            (
-                Api::Grpc,
-                "ServerStream",
-                false,
-                "$.Context()",
-                "gRPC interceptor",
-            ),
         ];
         for (api, ty, ptr, expr, reason) in kinds {
-            if let Some((name, _)) = params.iter().find(|(_, t)| *t == Some((*api, *ty, *ptr))) {
+            if let Some((name, _, _)) = params
+                .iter()
+                .find(|(_, t, _)| *t == Some((*api, *ty, *ptr)))
+            {
                 return Some(scope(*name, expr, reason));
             }
         }
-        let is_handler =
-            |t: &Option<(Api, &str, bool)>| *t == Some((Api::NetHttp, "Handler", false));
-        let result = f.child_by_field_name("result").and_then(|r| {
-            if r.kind() == "parameter_list" {
-                let list = named_children(r);
-                (list.len() == 1)
-                    .then(|| list[0].child_by_field_name("type"))
-                    .flatten()
-            } else {
-                Some(r)
-            }
-        });
-        let result_handler = result.is_some_and(|r| is_handler(&p.qualified_type(unit, r)));
-        if params.len() == 1 && is_handler(&params[0].1) && result_handler {
-            return Some(RequestScope {
-                use_instead: "r.Context()".into(),
-                reason: "HTTP middleware".into(),
-            });
-        }
-        None
+        params
+            .iter()
+            .find(|(_, _, ty)| p.is_server_stream(unit, *ty))
+            .map(|(name, _, _)| scope(*name, "$.Context()", "gRPC stream"))
     }
 
     pub fn with_value(&self, cx: &ScopeCx<'_, 't>, call: Node<'t>) -> Option<WithValueCall> {

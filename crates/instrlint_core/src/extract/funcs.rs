@@ -6,13 +6,34 @@ use super::pkg::{named_children, Api, Pkg};
 use crate::facts::{FuncContext, FuncKind};
 use tree_sitter::Node;
 
-/// A function signature's shape, as far as the rules care.
+/// A function signature's shape, as far as the rules care (RULES.md,
+/// "Request handlers").
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Shape {
+pub(crate) enum Shape {
+    /// An HTTP handler: `http.ResponseWriter` and `*http.Request` parameters
+    /// (whatever else it takes), a `ServeHTTP` method, or a gin / echo / fiber
+    /// handler.
     Handler,
+    /// `func(http.Handler) http.Handler`: its outer body runs once per wrap.
     Middleware,
+    /// A gRPC interceptor (server or client).
     Interceptor,
+    /// A gRPC server method: an exported method of a type that embeds a
+    /// generated `Unimplemented…Server` taking a `context.Context` first, or a
+    /// function whose stream parameter is `grpc.ServerStream` or a generated
+    /// `…_…Server` stream interface.
+    GrpcMethod,
     Plain,
+}
+
+impl Shape {
+    /// Its body runs once per request (RULES.md, "Request handlers").
+    pub fn is_request_handler(self) -> bool {
+        matches!(
+            self,
+            Shape::Handler | Shape::Interceptor | Shape::GrpcMethod
+        )
+    }
 }
 
 /// An ancestor that matters for [`FuncContext`], recorded when the walk
@@ -101,7 +122,7 @@ impl<'t> Pkg<'t> {
                     let shape = self.shape(unit, node);
                     ctx.in_closure = true;
                     ctx.in_loop = false;
-                    if matches!(shape, Shape::Handler | Shape::Interceptor) {
+                    if shape.is_request_handler() {
                         ctx.in_handler_closure = true;
                     }
                     if in_middleware && (returned_or_wrapped || shape == Shape::Handler) {
@@ -131,6 +152,7 @@ impl<'t> Pkg<'t> {
             Shape::Handler => return FuncKind::HttpHandler,
             Shape::Middleware => return FuncKind::HttpMiddleware,
             Shape::Interceptor => return FuncKind::GrpcInterceptor,
+            Shape::GrpcMethod => return FuncKind::GrpcMethod,
             Shape::Plain => {}
         }
         let lower = name.to_ascii_lowercase();
@@ -144,7 +166,7 @@ impl<'t> Pkg<'t> {
         }
     }
 
-    fn receiver_type(&self, unit: usize, method: Node<'t>) -> Option<String> {
+    pub(crate) fn receiver_type(&self, unit: usize, method: Node<'t>) -> Option<String> {
         let list = method.child_by_field_name("receiver")?;
         let param = *named_children(list).first()?;
         let mut ty = param.child_by_field_name("type")?;
@@ -158,7 +180,8 @@ impl<'t> Pkg<'t> {
         Some(self.text(unit, ty).to_string())
     }
 
-    fn shape(&self, unit: usize, f: Node<'t>) -> Shape {
+    /// The shape of a function declaration, method or literal.
+    pub(crate) fn shape(&self, unit: usize, f: Node<'t>) -> Shape {
         let params = f
             .child_by_field_name("parameters")
             .map(|p| self.param_types(p))
@@ -168,16 +191,23 @@ impl<'t> Pkg<'t> {
         let is = |t: &(Option<Api>, &str, bool), api: Api, name: &str, ptr: bool| {
             t.0 == Some(api) && t.1 == name && t.2 == ptr
         };
-        if types.len() == 2
-            && is(&types[0], Api::NetHttp, "ResponseWriter", false)
-            && is(&types[1], Api::NetHttp, "Request", true)
-        {
+        let name = f
+            .child_by_field_name("name")
+            .map(|n| self.text(unit, n))
+            .unwrap_or("");
+        let is_method = f.kind() == "method_declaration";
+        let http = types
+            .iter()
+            .any(|t| is(t, Api::NetHttp, "ResponseWriter", false))
+            && types.iter().any(|t| is(t, Api::NetHttp, "Request", true));
+        if http || (is_method && name == "ServeHTTP") {
             return Shape::Handler;
         }
-        if types
-            .iter()
-            .any(|t| is(t, Api::Gin, "Context", true) || is(t, Api::Echo, "Context", false))
-        {
+        if types.iter().any(|t| {
+            is(t, Api::Gin, "Context", true)
+                || is(t, Api::Echo, "Context", false)
+                || is(t, Api::Fiber, "Ctx", true)
+        }) {
             return Shape::Handler;
         }
         const GRPC: &[&str] = &[
@@ -193,6 +223,12 @@ impl<'t> Pkg<'t> {
             .any(|t| t.0 == Some(Api::Grpc) && GRPC.contains(&t.1))
         {
             return Shape::Interceptor;
+        }
+        if params.iter().any(|t| self.is_server_stream(unit, *t)) {
+            return Shape::GrpcMethod;
+        }
+        if is_method && self.is_grpc_unary_method(unit, f, name, &types) {
+            return Shape::GrpcMethod;
         }
         if types.len() == 1 && is(&types[0], Api::NetHttp, "Handler", false) {
             let result = f.child_by_field_name("result");
@@ -213,6 +249,91 @@ impl<'t> Pkg<'t> {
             }
         }
         Shape::Plain
+    }
+
+    /// `grpc.ServerStream`, or a generated server-stream interface
+    /// `Service_MethodServer` (`pb.Room_ListViewersServer`, or unqualified in
+    /// the generated package itself).
+    pub(crate) fn is_server_stream(&self, unit: usize, ty: Node<'t>) -> bool {
+        let (api, name) = match ty.kind() {
+            "qualified_type" => {
+                let (api, name, _) = self.type_ref(unit, ty);
+                (api, name)
+            }
+            "type_identifier" => (None, self.text(unit, ty)),
+            _ => return false,
+        };
+        if api == Some(Api::Grpc) {
+            return name == "ServerStream";
+        }
+        generated_stream_name(name)
+    }
+
+    /// An exported method `(ctx context.Context, req *X) (*Y, error)` of a
+    /// type that embeds a generated `Unimplemented…Server` (declared in any
+    /// file of the package).
+    fn is_grpc_unary_method(
+        &self,
+        unit: usize,
+        f: Node<'t>,
+        name: &str,
+        types: &[(Option<Api>, &str, bool)],
+    ) -> bool {
+        if !name.starts_with(|c: char| c.is_ascii_uppercase())
+            || types.len() != 2
+            || types[0] != (Some(Api::Context), "Context", false)
+        {
+            return false;
+        }
+        let Some(receiver) = self.receiver_type(unit, f) else {
+            return false;
+        };
+        let Some(decl) = self.package_decl(unit, &receiver) else {
+            return false;
+        };
+        if decl.ambiguous || decl.spec.kind() != "type_spec" {
+            return false;
+        }
+        let Some(st) = decl
+            .spec
+            .child_by_field_name("type")
+            .filter(|t| t.kind() == "struct_type")
+        else {
+            return false;
+        };
+        let fields = named_children(st)
+            .into_iter()
+            .filter(|n| n.kind() == "field_declaration_list")
+            .flat_map(named_children);
+        for field in fields {
+            if field.kind() != "field_declaration" || field.child_by_field_name("name").is_some() {
+                continue;
+            }
+            let Some(mut ty) = field.child_by_field_name("type") else {
+                continue;
+            };
+            if ty.kind() == "pointer_type" {
+                match named_children(ty).first() {
+                    Some(inner) => ty = *inner,
+                    None => continue,
+                }
+            }
+            let embedded = match ty.kind() {
+                "qualified_type" => ty
+                    .child_by_field_name("name")
+                    .map(|n| self.text(decl.unit, n)),
+                "type_identifier" => Some(self.text(decl.unit, ty)),
+                _ => None,
+            };
+            if embedded.is_some_and(|e| {
+                e.len() > "UnimplementedServer".len()
+                    && e.starts_with("Unimplemented")
+                    && e.ends_with("Server")
+            }) {
+                return true;
+            }
+        }
+        false
     }
 
     /// One type node per parameter (`a, b T` gives two).
@@ -255,5 +376,20 @@ impl<'t> Pkg<'t> {
             .map(|p| self.text(unit, p))
             .unwrap_or("");
         (self.import_api(unit, pkg), name, ptr)
+    }
+}
+
+/// `Room_ListViewersServer`: what protoc-gen-go-grpc names the stream of a
+/// server-streaming method (`<Service>_<Method>Server`).
+fn generated_stream_name(name: &str) -> bool {
+    let Some(base) = name.strip_suffix("Server") else {
+        return false;
+    };
+    match base.split_once('_') {
+        Some((service, method)) => {
+            service.starts_with(|c: char| c.is_ascii_uppercase())
+                && method.starts_with(|c: char| c.is_ascii_uppercase())
+        }
+        None => false,
     }
 }

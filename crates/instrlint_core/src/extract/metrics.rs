@@ -370,13 +370,38 @@ impl<'t> Pkg<'t> {
     ) -> (NamePart, SVal) {
         let mut decl = None;
         let v = self.fold_str(site, n, 0, &mut decl);
+        let origin = match &v {
+            SVal::Str(..) => None,
+            _ => self.name_origin(site, n),
+        };
         let part = NamePart {
             role,
             value: v.clone().into_value(),
             span: self.span(site.unit, n),
             decl: decl.or(var_decl),
+            origin,
         };
         (part, v)
+    }
+
+    /// `map[float64]float64{}`, directly or through the one value of a
+    /// variable: the explicit way to have no quantiles (T305).
+    fn is_empty_map(&self, site: Site<'_, 't>, value: Node<'t>) -> bool {
+        let value = unparen(value);
+        let value = match value.kind() {
+            "identifier" => match self.follow(site, value) {
+                Some(t) => unparen(t.value),
+                None => return false,
+            },
+            _ => value,
+        };
+        value.kind() == "composite_literal"
+            && value
+                .child_by_field_name("type")
+                .is_some_and(|t| t.kind() == "map_type")
+            && value
+                .child_by_field_name("body")
+                .is_some_and(|b| named_children(b).is_empty())
     }
 
     fn fill_opts(&self, site: Site<'_, 't>, arg: Node<'t>, def: &mut MetricDef) {
@@ -421,7 +446,9 @@ impl<'t> Pkg<'t> {
                 }
                 "ConstLabels" => def.const_labels = self.const_labels(s, value),
                 "Buckets" => def.buckets = Some(self.buckets(s, value)),
-                "Objectives" => def.objectives = Some(self.span(s.unit, value)),
+                "Objectives" if !self.is_empty_map(s, value) => {
+                    def.objectives = Some(self.span(s.unit, value))
+                }
                 k if k.starts_with("NativeHistogram") => def.native_histogram = true,
                 _ => {}
             }

@@ -19,6 +19,7 @@ mod literals;
 mod locals;
 mod metrics;
 mod modpath;
+mod name_origin;
 mod otel;
 mod parse;
 mod pkg;

@@ -74,11 +74,11 @@ static CONTEXT_CALLS: LazyLock<AhoCorasick> = LazyLock::new(|| {
         .expect("static context patterns are valid")
 });
 
-/// Words without which no function of the file has a request context
+/// Words without which no function of the file has a context
 /// (`context.Context`, `*http.Request`, `*gin.Context`, `echo.Context`,
-/// `*fiber.Ctx`, `grpc.ServerStream`, an `http.Handler` middleware).
+/// `*fiber.Ctx`, `grpc.ServerStream` or a generated `…_…Server` stream).
 static REQUEST_TYPES: LazyLock<AhoCorasick> = LazyLock::new(|| {
-    AhoCorasick::new(["Context", "Request", "Ctx", "ServerStream", "Handler"])
+    AhoCorasick::new(["Context", "Request", "Ctx", "Server"])
         .expect("static request-type patterns are valid")
 });
 

@@ -557,3 +557,60 @@ fn block_local_redeclaration_of_a_parameter_is_not_dynamic() {
     )]);
     assert!(m.fq_name.is_unknown());
 }
+
+#[test]
+fn name_origins_spliced_loop_and_request() {
+    use crate::facts::OriginKind::{LoopVariable, RequestData, Spliced};
+    let (fs, facts) = run(&[(
+        "a.go",
+        "package pkg\nimport (\n\t\"fmt\"\n\t\"net/http\"\n\t\"strings\"\n\tprom PROM\n)\n\
+         func a(shard string) { prom.NewCounter(prom.CounterOpts{Name: \"app_shard_\" + shard + \"_total\"}) }\n\
+         func b(region string) { n := fmt.Sprintf(\"app_%s_seconds\", region); prom.NewHistogram(prom.HistogramOpts{Name: n}) }\n\
+         func c(stages []string) { for _, st := range stages { prom.NewGauge(prom.GaugeOpts{Subsystem: st, Name: \"depth\"}) } }\n\
+         func d(w http.ResponseWriter, r *http.Request) { prom.NewCounter(prom.CounterOpts{Name: strings.ToLower(r.URL.Path)}) }\n\
+         func e(program string) { prom.NewCounter(prom.CounterOpts{Namespace: program, Name: \"x_total\"}) }\n\
+         func f(service string) { prom.NewCounter(prom.CounterOpts{Name: fmt.Sprintf(\"%s_requests_total\", service)}) }\n\
+         func g(ns, sub string) { prom.NewCounter(prom.CounterOpts{Name: ns + \"_\" + sub + \"_total\"}) }\n",
+    )]);
+    let origins: Vec<Option<(crate::facts::OriginKind, &str)>> = facts
+        .metrics
+        .iter()
+        .map(|m| {
+            m.name_parts
+                .iter()
+                .find_map(|p| p.origin.as_ref())
+                .map(|o| (o.kind, at(&fs, o.span)))
+        })
+        .collect();
+    assert_eq!(
+        origins,
+        [
+            Some((Spliced, "shard")),
+            Some((Spliced, "region")),
+            Some((LoopVariable, "st")),
+            Some((RequestData, "r.URL.Path")),
+            None,
+            None,
+            None,
+        ]
+    );
+}
+
+#[test]
+fn empty_objectives_are_none() {
+    let (_, facts) = run(&[(
+        "a.go",
+        "package pkg\nimport prom PROM\n\
+         var none = map[float64]float64{}\n\
+         var a = prom.NewSummary(prom.SummaryOpts{Name: \"a_seconds\", Objectives: map[float64]float64{}})\n\
+         var b = prom.NewSummary(prom.SummaryOpts{Name: \"b_seconds\", Objectives: none})\n\
+         var c = prom.NewSummary(prom.SummaryOpts{Name: \"c_seconds\", Objectives: map[float64]float64{0.5: 0.05}})\n\
+         var d = prom.NewSummary(prom.SummaryOpts{Name: \"d_seconds\", Objectives: objectives()})\n",
+    )]);
+    let set: Vec<bool> = facts
+        .metrics
+        .iter()
+        .map(|m| m.objectives.is_some())
+        .collect();
+    assert_eq!(set, [false, false, true, true]);
+}

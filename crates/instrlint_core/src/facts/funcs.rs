@@ -12,12 +12,17 @@ pub enum FuncKind {
     Main,
     /// `New…`, `new…`, `Register…`/`register…`, `setup…`, `init…` (any case after the prefix).
     Constructor,
-    /// `func(http.ResponseWriter, *http.Request)`, gin `*gin.Context`, echo `echo.Context`.
+    /// A function with `http.ResponseWriter` and `*http.Request` parameters, a
+    /// `ServeHTTP` method, gin `*gin.Context`, echo `echo.Context`, fiber `*fiber.Ctx`.
     HttpHandler,
     /// `func(http.Handler) http.Handler`: its outer body runs once per wrap.
     HttpMiddleware,
     /// A gRPC unary or stream server/client interceptor.
     GrpcInterceptor,
+    /// A gRPC server method: an exported `(ctx, req)` method of a type that
+    /// embeds a generated `Unimplemented…Server`, or a function whose stream
+    /// parameter is `grpc.ServerStream` or a generated `…_…Server` interface.
+    GrpcMethod,
     /// Any other named function or method.
     Other,
 }
@@ -34,7 +39,8 @@ pub struct FuncContext {
     pub in_closure: bool,
     /// The closure is the handler returned by middleware (its body runs per request).
     pub in_middleware_handler: bool,
-    /// Inside a closure whose own signature is an HTTP handler or interceptor.
+    /// Inside a closure whose own signature is a request handler (HTTP,
+    /// gin/echo/fiber, gRPC interceptor or stream handler).
     pub in_handler_closure: bool,
     /// Inside a `for` body (of the innermost function or closure).
     pub in_loop: bool,
@@ -43,6 +49,17 @@ pub struct FuncContext {
 }
 
 impl FuncContext {
+    /// Inside a request handler or a closure inside one (RULES.md, "Request
+    /// handlers"): the handler returned by middleware counts, the
+    /// middleware's outer body does not.
+    pub fn in_request_handler(&self) -> bool {
+        matches!(
+            self.kind,
+            FuncKind::HttpHandler | FuncKind::GrpcInterceptor | FuncKind::GrpcMethod
+        ) || self.in_middleware_handler
+            || self.in_handler_closure
+    }
+
     pub fn package_level() -> Self {
         FuncContext {
             name: None,

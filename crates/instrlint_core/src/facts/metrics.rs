@@ -89,6 +89,32 @@ pub struct NamePart {
     /// Where the value was declared when that is elsewhere (a constant, a
     /// variable holding the Opts).
     pub decl: Option<Span>,
+    /// Why the piece varies at run time in a way M112 reports; `None` for a
+    /// constant, and for a piece that is wholly a parameter, a field or a
+    /// configuration value.
+    pub origin: Option<NameOrigin>,
+}
+
+/// Why a name piece is a new metric family per value (M112).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OriginKind {
+    /// A run-time value with literal name text on both sides of it
+    /// (`"app_shard_" + shard + "_total"`, `fmt.Sprintf("app_%s_seconds", r)`).
+    Spliced,
+    /// A variable of a `for` loop around the definition.
+    LoopVariable,
+    /// Data of the request: an `*http.Request`, gin / echo / fiber context.
+    RequestData,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct NameOrigin {
+    pub kind: OriginKind,
+    /// The varying value (the spliced expression, the loop variable, the
+    /// request access), or the local that holds it.
+    pub span: Span,
+    pub text: String,
 }
 
 /// A label name as declared in the vector's label list or `ConstLabels`.

@@ -16,7 +16,7 @@ use crate::source::FileId;
 use serde::Serialize;
 
 pub use context::{
-    BackgroundCall, BackgroundKind, CarriedValue, DetachedSpan, KeyKind, RequestScope,
+    BackgroundCall, BackgroundKind, CarriedValue, ContextUse, DetachedSpan, KeyKind, RequestScope,
     WithValueCall,
 };
 pub use funcs::{FuncContext, FuncKind};
@@ -24,7 +24,8 @@ pub use labels::{
     DefRef, LabelArg, LabelArgs, LabelKey, LabelMethod, LabelUse, Receiver, Store, ValueSource,
 };
 pub use metrics::{
-    Buckets, LabelList, LabelName, MetricApi, MetricDef, MetricKind, NamePart, NameRole,
+    Buckets, LabelList, LabelName, MetricApi, MetricDef, MetricKind, NameOrigin, NamePart,
+    NameRole, OriginKind,
 };
 pub use ops::{ConstMetric, ErrorUse, MetricOp, RegisterCall, RegistryKind};
 pub use otel::{

@@ -1,5 +1,5 @@
 use crate::rule::{Group, PackageCtx, RuleMeta, Sink};
-use instrlint_core::facts::{BackgroundKind, FuncContext, FuncKind};
+use instrlint_core::facts::{BackgroundCall, BackgroundKind, ContextUse, FuncContext, FuncKind};
 use instrlint_core::Level;
 
 pub const META: RuleMeta = RuleMeta {
@@ -7,21 +7,22 @@ pub const META: RuleMeta = RuleMeta {
     name: "context-background-in-request",
     group: Group::Context,
     level: Level::Warning,
-    summary: "`context.Background()` or `context.TODO()` where a request context exists",
+    summary: "`context.Background()` or `context.TODO()` inside a request handler",
     since: "0.1.0",
 };
 
 pub fn check(ctx: &PackageCtx, out: &mut Sink) {
     for call in &ctx.package.background_calls {
-        // Inside a goroutine a detached context may be intended: C602 covers
-        // the spans started there.
-        let Some(scope) = call.request_scope.as_ref().filter(|_| !call.func.in_go) else {
+        // Only request handlers and closures inside them; a goroutine may not
+        // use the request's cancellation (C602 covers the spans started
+        // there); a comparison makes no context for anyone.
+        let Some(scope) = call.request_scope.as_ref().filter(|s| s.handler) else {
             continue;
         };
-        let what = match call.kind {
-            BackgroundKind::Background => "context.Background()",
-            BackgroundKind::Todo => "context.TODO()",
-        };
+        if call.func.in_go || call.in_go_statement || call.used_as == ContextUse::Compared {
+            continue;
+        }
+        let what = what(call);
         let use_instead = &scope.use_instead;
         out.report(
             &META,
@@ -32,13 +33,23 @@ pub fn check(ctx: &PackageCtx, out: &mut Sink) {
             ),
         )
         .help(format!(
-            "pass `{use_instead}` on: the trace and the request's cancellation stop at `{what}`"
+            "pass `{use_instead}` on: the trace and the request's cancellation stop at \
+             `{what}`; for work that must outlive the request, \
+             `context.WithoutCancel({use_instead})` keeps the trace"
         ));
     }
 }
 
-/// `HTTP handler `joinRoom``, `a closure in gRPC interceptor `audit``, …
-fn place(func: &FuncContext) -> String {
+/// `context.Background()` or `context.TODO()`.
+pub fn what(call: &BackgroundCall) -> &'static str {
+    match call.kind {
+        BackgroundKind::Background => "context.Background()",
+        BackgroundKind::Todo => "context.TODO()",
+    }
+}
+
+/// `HTTP handler `joinRoom``, `a closure in gRPC method `Server.Join``, …
+pub fn place(func: &FuncContext) -> String {
     let name = match (&func.receiver, &func.name) {
         (Some(recv), Some(name)) => format!("`{recv}.{name}`"),
         (None, Some(name)) => format!("`{name}`"),
@@ -51,6 +62,7 @@ fn place(func: &FuncContext) -> String {
         }
         FuncKind::HttpMiddleware => "HTTP middleware ",
         FuncKind::GrpcInterceptor => "gRPC interceptor ",
+        FuncKind::GrpcMethod => "gRPC method ",
         _ => "",
     };
     let closure = match (func.in_closure, func.in_handler_closure) {
@@ -67,8 +79,8 @@ mod tests {
     use crate::testutil_spans::*;
 
     #[test]
-    fn fires_and_names_the_context_to_use() {
-        let mut todo = background(300, func(FuncKind::Other, "JoinRoom"), Some(scope("ctx")));
+    fn fires_in_handlers_and_names_the_context_to_use() {
+        let mut todo = background(300, func(FuncKind::GrpcMethod, "Join"), Some(scope("ctx")));
         todo.kind = BackgroundKind::Todo;
         todo.func.receiver = Some("Server".to_string());
         todo.func.in_closure = true;
@@ -79,17 +91,28 @@ mod tests {
             "`context.Background()` in HTTP handler `joinRoom` drops the request context: use `r.Context()`"
         );
         assert_eq!(d[0].primary, span(0, 100, 120));
+        assert!(d[0]
+            .help
+            .as_deref()
+            .unwrap()
+            .ends_with("`context.WithoutCancel(r.Context())` keeps the trace"));
         assert_eq!(
             d[1].message,
-            "`context.TODO()` in a closure in `Server.JoinRoom` drops the request context: use `ctx`"
+            "`context.TODO()` in a closure in gRPC method `Server.Join` drops the request context: use `ctx`"
         );
     }
 
     #[test]
-    fn silent_outside_request_scope_and_in_goroutines() {
+    fn silent_outside_handlers_in_goroutines_and_comparisons() {
         let mut in_go = in_handler(300);
         in_go.func.in_go = true;
+        let mut go_arg = in_handler(400);
+        go_arg.in_go_statement = true;
+        let mut compared = in_handler(500);
+        compared.used_as = ContextUse::Compared;
         let in_main = background(100, func(FuncKind::Main, "main"), None);
-        assert!(run(check, backgrounds(vec![in_main, in_go])).is_empty());
+        let with_ctx = background(200, func(FuncKind::Other, "Dial"), Some(ctx_param("ctx")));
+        let calls = vec![in_main, with_ctx, in_go, go_arg, compared];
+        assert!(run(check, backgrounds(calls)).is_empty());
     }
 }

@@ -1,6 +1,6 @@
 use crate::rule::{Group, PackageCtx, RuleMeta, Sink};
 use crate::util::defs::{declared_here, named};
-use crate::util::names::parts;
+use crate::util::names::name_parts;
 use instrlint_core::Level;
 
 pub const META: RuleMeta = RuleMeta {
@@ -8,7 +8,7 @@ pub const META: RuleMeta = RuleMeta {
     name: "metric-name-prefix",
     group: Group::MetricNames,
     level: Level::Warning,
-    summary: "metric name lacks the `namespace_subsystem_name` shape or an allowed namespace",
+    summary: "metric name has no application prefix, or not an allowed namespace",
     since: "0.1.0",
 };
 
@@ -20,7 +20,7 @@ pub fn check(ctx: &PackageCtx, out: &mut Sink) {
             || namespaces
                 .iter()
                 .any(|ns| name.len() > ns.len() + 1 && name.starts_with(&format!("{ns}_")));
-        let count = parts(name).count();
+        let count = name_parts(name).len();
         let (message, help) = if !in_namespace {
             let allowed: Vec<String> = namespaces.iter().map(|ns| format!("`{ns}_`")).collect();
             (
@@ -34,10 +34,14 @@ pub fn check(ctx: &PackageCtx, out: &mut Sink) {
                 ),
             )
         } else if count < min_parts {
+            let parts = if count == 1 { "part" } else { "parts" };
             (
-                format!("metric name `{name}` has {count} parts, fewer than {min_parts}"),
-                "use the `namespace_subsystem_name` shape: set `Namespace` and `Subsystem`, \
-                 or prefix the name"
+                format!(
+                    "metric name `{name}` has {count} {parts} besides its unit and type \
+                     suffixes, fewer than {min_parts}"
+                ),
+                "prefix it with the application or library it belongs to (set `Namespace`): \
+                 other programs export the bare name too"
                     .to_string(),
             )
         } else {
@@ -55,15 +59,38 @@ mod tests {
     use instrlint_core::config::Settings;
 
     #[test]
-    fn counts_parts_of_the_whole_name_including_suffixes() {
+    fn counts_parts_without_the_suffixes() {
         let d = run(
             check,
-            vec![counter("viewers_total"), counter("room_viewers_total")],
+            vec![
+                counter("viewers_total"),
+                counter("room_viewers_total"),
+                histogram("handshake_seconds"),
+                gauge("alertmanager_receivers"),
+                gauge("seconds"),
+            ],
         );
-        assert_eq!(d.len(), 1);
+        assert_eq!(d.len(), 3);
         assert_eq!(
             d[0].message,
-            "metric name `viewers_total` has 2 parts, fewer than 3"
+            "metric name `viewers_total` has 1 part besides its unit and type suffixes, fewer than 2"
+        );
+        assert!(d[1]
+            .message
+            .starts_with("metric name `handshake_seconds` has 1 part "));
+        assert!(d[2].message.contains("has 0 parts besides"));
+    }
+
+    #[test]
+    fn min_name_parts_raises_the_bar() {
+        let settings = Settings {
+            min_name_parts: 3,
+            ..Settings::default()
+        };
+        let d = run_with(check, &settings, vec![counter("room_viewers_total")]);
+        assert_eq!(
+            d[0].message,
+            "metric name `room_viewers_total` has 2 parts besides its unit and type suffixes, fewer than 3"
         );
     }
 

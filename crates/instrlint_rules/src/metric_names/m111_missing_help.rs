@@ -15,6 +15,15 @@ pub const META: RuleMeta = RuleMeta {
 /// missing help any less missing.
 pub fn check(ctx: &PackageCtx, out: &mut Sink) {
     for def in &ctx.package.metrics {
+        // M101 at error level (an empty or non-UTF-8 name) is the one finding
+        // on such a definition: it cannot be registered at all.
+        if def
+            .fq_name
+            .resolved()
+            .is_some_and(|n| !crate::util::defs::registrable(n))
+        {
+            continue;
+        }
         let what = match &def.help {
             None => "no help text",
             Some(Value::Resolved(help)) if help.text.trim().is_empty() => "an empty help text",
@@ -65,6 +74,9 @@ mod tests {
         let defs = vec![
             counter("livestream_rooms_joined_total"),
             counter("livestream_rooms_left_total").help_unknown(),
+            // M101 at error level is the one finding on these.
+            counter("").help(None),
+            counter("livestream_rooms").invalid_utf8().help(None),
         ];
         assert!(run(check, defs).is_empty());
     }

@@ -1,7 +1,7 @@
 use crate::rule::{Group, RuleMeta, Sink, TreeCtx};
 use crate::util::defs::named;
 use instrlint_core::facts::{MetricDef, MetricKind};
-use instrlint_core::{Level, Span};
+use instrlint_core::Level;
 use std::collections::BTreeMap;
 
 pub const META: RuleMeta = RuleMeta {
@@ -9,51 +9,39 @@ pub const META: RuleMeta = RuleMeta {
     name: "duplicate-metric",
     group: Group::MetricNames,
     level: Level::Error,
-    summary: "the same metric name is defined twice in the linted tree",
+    summary: "the same metric name is defined twice where one program can register both",
     since: "0.1.0",
 };
 
-/// Sites that are one definition: every constructor call is its own; the
-/// `NewDesc` calls of one collector (methods of one receiver type, or one
-/// function) describe the same family and count once.
-#[derive(PartialEq, Eq)]
-enum Owner<'a> {
-    Call(Span),
-    Collector(&'a str, Option<&'a str>),
-}
-
 pub fn check(ctx: &TreeCtx, out: &mut Sink) {
-    let mut by_name: BTreeMap<&str, Vec<(&MetricDef, Owner)>> = BTreeMap::new();
-    for pkg in &ctx.tree.packages {
-        // Const label values tell same-named metrics apart, and the facts carry only keys.
-        let sites = pkg
-            .metrics
-            .iter()
-            .filter(|m| m.const_labels.as_ref().is_none_or(Vec::is_empty));
+    // name → (definition, package index, package is `main`)
+    let mut by_name: BTreeMap<&str, Vec<(&MetricDef, usize, bool)>> = BTreeMap::new();
+    for (index, pkg) in ctx.tree.packages.iter().enumerate() {
+        // Const label values tell same-named metrics apart, and the facts
+        // carry only keys. `NewDesc` descriptors are not compared: a
+        // collector may describe one family with several `Desc`s.
+        let sites = pkg.metrics.iter().filter(|m| {
+            m.kind != MetricKind::Desc && m.const_labels.as_ref().is_none_or(Vec::is_empty)
+        });
         for (def, name) in named(sites) {
-            let owner = if def.kind == MetricKind::Desc {
-                let f = &def.func;
-                Owner::Collector(&pkg.dir, f.receiver.as_deref().or(f.name.as_deref()))
-            } else {
-                Owner::Call(def.call)
-            };
-            by_name.entry(name).or_default().push((def, owner));
+            by_name
+                .entry(name)
+                .or_default()
+                .push((def, index, pkg.name == "main"));
         }
     }
     for (name, mut sites) in by_name {
-        sites.sort_by_key(|(def, _)| (def.name_span.file, def.name_span.start));
-        let first = sites[0].0.name_span;
-        let mut seen: Vec<&Owner> = Vec::new();
-        for (def, owner) in &sites {
-            if seen.contains(&owner) {
-                continue;
-            }
-            seen.push(owner);
-            if seen.len() > 1 {
+        sites.sort_by_key(|(def, _, _)| (def.name_span.file, def.name_span.start));
+        for (j, (def, pkg, main)) in sites.iter().enumerate() {
+            // Two `package main`s are two programs: they never share a registry.
+            let first = sites[..j]
+                .iter()
+                .find(|(d, p, m)| d.call != def.call && (p == pkg || !(*m && *main)));
+            if let Some((first, _, _)) = first {
                 let message = format!("metric `{name}` is already defined");
                 out.report(&META, def.name_span, message)
                     .help("define it once and share it: registering the name twice panics or fails")
-                    .related(first, "first defined here");
+                    .related(first.name_span, "first defined here");
             }
         }
     }
@@ -82,22 +70,35 @@ mod tests {
     }
 
     #[test]
-    fn descs_of_one_collector_are_one_definition() {
+    fn descs_are_not_compared() {
         let name = "livestream_room_viewers";
         let defs = vec![
             desc(name)
                 .in_func("Describe", Some("roomCollector"))
                 .at(0, 10),
             desc(name)
-                .in_func("Collect", Some("roomCollector"))
-                .at(0, 400),
-            desc(name)
                 .in_func("Collect", Some("giftCollector"))
-                .at(0, 800),
+                .at(0, 400),
+            desc(name).at(0, 800),
         ];
-        let d = run_tree(check, vec![defs]);
-        assert_eq!(d.len(), 1);
-        assert_eq!(d[0].primary, span(0, 820, 840));
+        assert!(run_tree(check, vec![defs]).is_empty());
+    }
+
+    #[test]
+    fn two_main_packages_are_two_programs() {
+        let name = "livestream_rooms_joined_total";
+        let tree = vec![
+            vec![counter(name).at(0, 10)],
+            vec![counter(name).at(1, 10), counter(name).at(1, 400)],
+            vec![counter(name).at(2, 10)],
+        ];
+        let d = run_tree_named(check, tree, &["main", "main", "room"]);
+        // In the second `main`, twice; the library can land in either program.
+        assert_eq!(d.len(), 2, "{d:#?}");
+        assert_eq!(d[0].primary, span(1, 420, 440));
+        assert_eq!(d[0].related[0].span, span(1, 30, 50));
+        assert_eq!(d[1].primary, span(2, 30, 50));
+        assert_eq!(d[1].related[0].span, span(0, 30, 50));
     }
 
     #[test]

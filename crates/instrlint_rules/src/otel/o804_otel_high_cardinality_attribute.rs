@@ -8,7 +8,8 @@ pub const META: RuleMeta = RuleMeta {
     name: "otel-high-cardinality-attribute",
     group: Group::Otel,
     level: Level::Warning,
-    summary: "measurement attribute key is unbounded by nature (`user_id`, `email`, any `*_id`)",
+    summary:
+        "measurement attribute key is the identity of an unbounded population (`user_id`, `email`)",
     since: "0.1.0",
 };
 
@@ -84,7 +85,7 @@ mod tests {
                 vec![
                     measurement(&["user_id", "action", "user.id"], Some(0)),
                     shifted(
-                        measurement(&["trace_id", "viewerId", "url.path"], None),
+                        measurement(&["trace_id", "sessionId", "user.email"], None),
                         1000,
                     ),
                 ],
@@ -99,8 +100,8 @@ mod tests {
         assert_eq!(d[1].primary, span(0, 150, 165));
         assert!(d[2].message.contains("on a measurement"));
         assert_eq!(d[2].help.as_deref(), Some(EXEMPLAR));
-        assert!(d[3].message.contains("`viewerId`"));
-        assert!(d[4].message.contains("`url.path`"));
+        assert!(d[3].message.contains("`sessionId`"));
+        assert!(d[4].message.contains("`user.email`"));
     }
 
     #[test]
@@ -117,18 +118,26 @@ mod tests {
             package(
                 vec![],
                 vec![measurement(
-                    &["shard_id", "shard.id", "http.route", "method", "id", ""],
+                    &[
+                        "shard_id",
+                        "viewer_id",
+                        "url.path",
+                        "http.route",
+                        "method",
+                        "id",
+                        "",
+                    ],
                     None,
                 )],
             ),
         );
         assert!(d.is_empty());
         let mut settings = Settings::default();
-        settings.labels.allow.push("viewer_id".into());
+        settings.labels.allow.push("user_id".into());
         let d = run_with(
             check,
             &settings,
-            package(vec![], vec![measurement(&["viewer_id"], None)]),
+            package(vec![], vec![measurement(&["user_id"], None)]),
         );
         assert!(d.is_empty());
     }

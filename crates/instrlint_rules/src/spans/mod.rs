@@ -10,9 +10,11 @@ pub mod s506_span_context_dropped;
 
 use instrlint_core::facts::{Binding, SpanStart, TracingApi};
 
-/// `the span "signaling.join_room"`, or `the span` when the name is not resolved.
+/// `the span "signaling.join_room"`, `the unnamed span` for an empty name,
+/// or `the span` when the name is not resolved.
 pub fn subject(start: &SpanStart) -> String {
     match start.name.value.resolved() {
+        Some(name) if name.text.is_empty() => "the unnamed span".to_string(),
         Some(name) => format!("the span \"{}\"", name.text),
         None => "the span".to_string(),
     }
@@ -63,5 +65,20 @@ pub fn set_attribute_help(start: &SpanStart, key: &str, value: &str) -> String {
         Lib::OpenCensus => {
             format!("call `{span}.AddAttributes(trace.StringAttribute(\"{key}\", {value}))`")
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::subject;
+    use crate::testutil_spans::start;
+
+    #[test]
+    fn subjects_name_the_span() {
+        assert_eq!(
+            subject(&start("signaling.join_room").build()),
+            "the span \"signaling.join_room\""
+        );
+        assert_eq!(subject(&start("").build()), "the unnamed span");
     }
 }

@@ -34,11 +34,12 @@ pub fn hot_place(f: &FuncContext) -> Option<Hot> {
     match f.kind {
         FuncKind::HttpHandler => hot(format!("HTTP handler `{name}`"), "request"),
         FuncKind::GrpcInterceptor => hot(format!("gRPC interceptor `{name}`"), "request"),
+        FuncKind::GrpcMethod => hot(format!("gRPC method `{name}`"), "request"),
         _ if f.in_middleware_handler => hot(
             format!("the handler middleware `{name}` returns"),
             "request",
         ),
-        _ if f.in_handler_closure => hot(format!("an HTTP handler closure in `{name}`"), "request"),
+        _ if f.in_handler_closure => hot(format!("a handler closure in `{name}`"), "request"),
         _ if f.in_go => hot(format!("a goroutine started in `{name}`"), "goroutine"),
         FuncKind::Init | FuncKind::Main | FuncKind::Constructor | FuncKind::PackageLevel => None,
         _ if f.in_loop => hot(format!("a loop in `{name}`"), "iteration"),
@@ -72,6 +73,10 @@ mod tests {
         assert!(hot_place(&f).is_none());
         f.in_loop = true;
         assert_eq!(hot_place(&f).unwrap().unit, "iteration");
+        assert_eq!(
+            hot_place(&ctx(FuncKind::GrpcMethod)).unwrap().place,
+            "gRPC method `joinRoom`"
+        );
         let mut f = ctx(FuncKind::HttpMiddleware);
         assert!(hot_place(&f).is_none());
         f.in_middleware_handler = true;

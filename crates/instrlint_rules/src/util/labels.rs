@@ -88,11 +88,31 @@ fn snake(name: &str) -> String {
     crate::util::names::to_snake(name)
 }
 
-/// L201: unbounded by nature (the list, or any `*_id` not allowed).
+/// L201: the identity of an unbounded population: a name of the list (an
+/// entry may be a glob, `*_uuid`), not allowed.
 pub fn is_high_cardinality(lists: &LabelSettings, name: &str) -> bool {
     let name = snake(name);
-    !lists.allow.contains(&name)
-        && (lists.high_cardinality.contains(&name) || name.ends_with("_id"))
+    !lists.allow.contains(&name) && lists.high_cardinality.iter().any(|p| glob(p, &name))
+}
+
+/// `*` matches any run of characters; everything else itself.
+fn glob(pattern: &str, name: &str) -> bool {
+    let mut pieces = pattern.split('*');
+    let first = pieces.next().unwrap_or("");
+    let Some(mut rest) = name.strip_prefix(first) else {
+        return false;
+    };
+    let pieces: Vec<&str> = pieces.collect();
+    let Some((last, middle)) = pieces.split_last() else {
+        return rest.is_empty();
+    };
+    for piece in middle {
+        match rest.find(piece) {
+            Some(i) => rest = &rest[i + piece.len()..],
+            None => return false,
+        }
+    }
+    rest.len() >= last.len() && rest.ends_with(last)
 }
 
 /// L208: a label naming a short-lived entity.
@@ -114,6 +134,18 @@ pub fn consequence(method: LabelMethod) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn globs() {
+        assert!(glob("*_uuid", "device_uuid"));
+        assert!(glob("*_uuid", "_uuid"));
+        assert!(!glob("*_uuid", "uuid"));
+        assert!(glob("user_*", "user_name"));
+        assert!(glob("a*b*c", "aXbYc"));
+        assert!(!glob("a*b*c", "acb"));
+        assert!(glob("uid", "uid"));
+        assert!(!glob("uid", "uids"));
+    }
 
     #[test]
     fn spellings_ignore_case_and_underscores() {
@@ -142,19 +174,27 @@ mod tests {
     #[test]
     fn high_cardinality_lists() {
         let lists = LabelSettings::default();
-        for n in [
-            "user_id",
-            "userID",
-            "email",
-            "trace_id",
-            "viewer_id",
-            "path",
-        ] {
+        for n in ["user_id", "userID", "email", "trace_id", "conn_id", "uuid"] {
             assert!(is_high_cardinality(&lists, n), "{n}");
         }
-        for n in ["shard_id", "region_id", "method", "code", "id", "paths"] {
+        // Other `*_id`, `url` and `path` are not judged by name (L202's domain).
+        for n in [
+            "server_id",
+            "viewer_id",
+            "method",
+            "id",
+            "url",
+            "path",
+            "query",
+        ] {
             assert!(!is_high_cardinality(&lists, n), "{n}");
         }
+        let mut globbed = LabelSettings::default();
+        globbed.high_cardinality.push("*_uuid".into());
+        globbed.allow.push("user".into());
+        assert!(is_high_cardinality(&globbed, "device_uuid"));
+        assert!(!is_high_cardinality(&globbed, "uuid_kind"));
+        assert!(!is_high_cardinality(&globbed, "user"));
         assert!(is_short_lived(&lists, "roomId"));
         assert!(!is_short_lived(&lists, "user_id"));
     }

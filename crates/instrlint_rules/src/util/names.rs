@@ -3,9 +3,16 @@
 /// Suffixes the exposition format appends itself (M107).
 pub const RESERVED_SUFFIXES: &[&str] = &["_bucket", "_count", "_sum", "_created"];
 
-/// The `_`-separated parts of a name, empty parts skipped (M104's count).
+/// The `_`-separated parts of a name, empty parts skipped.
 pub fn parts(name: &str) -> impl Iterator<Item = &str> {
     name.split('_').filter(|p| !p.is_empty())
+}
+
+/// M104's parts: the `_`-separated parts once the trailing unit and type
+/// suffixes are set aside (`http_requests_total` → `http`, `requests`).
+pub fn name_parts(name: &str) -> Vec<&str> {
+    let all: Vec<&str> = parts(name).collect();
+    crate::util::units::stem(&all).to_vec()
 }
 
 /// Lower-cased words of a name: split at `_`, `:`, any other character that
@@ -153,6 +160,16 @@ mod tests {
         assert_eq!(parts("http_requests_total").count(), 3);
         assert_eq!(parts("_viewers__total_").count(), 2);
         assert_eq!(parts("job:viewers:rate5m").count(), 1);
+    }
+
+    #[test]
+    fn name_parts_leave_the_suffixes_out() {
+        assert_eq!(name_parts("http_requests_total"), ["http", "requests"]);
+        assert_eq!(name_parts("dropped_total"), ["dropped"]);
+        assert_eq!(name_parts("payouts"), ["payouts"]);
+        assert_eq!(name_parts("handshake_seconds"), ["handshake"]);
+        assert_eq!(name_parts("upload_size_bytes_total"), ["upload", "size"]);
+        assert_eq!(name_parts("_viewers__total_"), ["viewers"]);
     }
 
     #[test]

@@ -51,8 +51,40 @@ pub const BASE_UNITS: &[&str] = &[
     "seconds", "bytes", "ratio", "meters", "volts", "amperes", "joules", "grams", "celsius",
 ];
 
-/// Metric type tokens (M110).
-pub const TYPE_TOKENS: &[&str] = &["counter", "gauge", "histogram", "summary", "metric"];
+/// Metric type tokens (M110), anywhere in the name.
+pub const TYPE_TOKENS: &[&str] = &["counter", "gauge", "histogram", "summary"];
+
+/// Words that say "metric" (M110) when they are the last word before the
+/// suffixes (`stream_health_metric`); elsewhere they name something else
+/// (`promhttp_metric_handler_requests_total`: the /metrics handler).
+pub const METRIC_WORDS: &[&str] = &["metric", "metrics"];
+
+/// Trailing type suffixes set aside before counting parts (M104) or
+/// finding the last word (M110).
+pub const TYPE_SUFFIXES: &[&str] = &["total", "count", "sum", "bucket", "created", "info"];
+
+/// True for a unit token, base or not.
+pub fn is_unit_token(token: &str) -> bool {
+    let t = token.to_ascii_lowercase();
+    BASE_UNITS.contains(&t.as_str()) || NON_BASE_UNITS.iter().any(|u| u.token == t)
+}
+
+/// The tokens before the trailing unit and type suffixes: one type suffix
+/// at the end, then one unit before it (`http_request_duration_seconds_total`
+/// → `http`, `request`, `duration`; `bucket_created_total` keeps `created`).
+pub fn stem<T: AsRef<str>>(tokens: &[T]) -> &[T] {
+    let mut end = tokens.len();
+    let last_is = |end: usize, f: &dyn Fn(&str) -> bool| end > 0 && f(tokens[end - 1].as_ref());
+    if last_is(end, &|t| {
+        TYPE_SUFFIXES.contains(&t.to_ascii_lowercase().as_str())
+    }) {
+        end -= 1;
+    }
+    if last_is(end, &is_unit_token) {
+        end -= 1;
+    }
+    &tokens[..end]
+}
 
 /// Short unit forms that are also common words or abbreviations (`us` for the
 /// United States, `ns` for namespace, `gb` for Great Britain): units only
@@ -79,11 +111,16 @@ pub fn has_base_unit(words: &[String]) -> bool {
     words.iter().any(|w| BASE_UNITS.contains(&w.as_str()))
 }
 
-/// The first word that is a metric type.
+/// The first word that is a metric type, or `metric`/`metrics` as the last
+/// word before the suffixes.
 pub fn type_token(words: &[String]) -> Option<&'static str> {
     words
         .iter()
         .find_map(|w| TYPE_TOKENS.iter().copied().find(|t| t == w))
+        .or_else(|| {
+            let last = stem(words).last()?;
+            METRIC_WORDS.iter().copied().find(|t| t == last)
+        })
 }
 
 #[cfg(test)]
@@ -106,6 +143,28 @@ mod tests {
         assert!(has_base_unit(&words("gift_value_bytes")));
         assert!(!has_base_unit(&words("gift_value_second")));
         assert_eq!(type_token(&words("room_viewers_gauge")), Some("gauge"));
-        assert_eq!(type_token(&words("room_metrics_total")), None);
+        assert_eq!(type_token(&words("room_metrics_total")), Some("metrics"));
+        assert_eq!(type_token(&words("stream_health_metric")), Some("metric"));
+        assert_eq!(
+            type_token(&words("promhttp_metric_handler_requests_total")),
+            None
+        );
+        assert_eq!(type_token(&words("room_metrics_enabled")), None);
+    }
+
+    #[test]
+    fn stems_set_unit_and_type_suffixes_aside() {
+        let stem_of = |n: &str| stem(&words(n)).join("_");
+        assert_eq!(
+            stem_of("http_request_duration_seconds_total"),
+            "http_request_duration"
+        );
+        assert_eq!(stem_of("dropped_total"), "dropped");
+        assert_eq!(stem_of("handshake_seconds"), "handshake");
+        assert_eq!(stem_of("cs_info"), "cs");
+        assert_eq!(stem_of("alertmanager_receivers"), "alertmanager_receivers");
+        assert_eq!(stem_of("seconds_total"), "");
+        assert_eq!(stem_of("cs_bucket_created_total"), "cs_bucket_created");
+        assert_eq!(stem_of("x_count_bytes"), "x_count");
     }
 }

@@ -6,9 +6,9 @@ import (
 )
 
 var (
-	// connections has only two name parts: no namespace.
+	// connections has one name part: no application prefix.
 	connections = promauto.NewGauge(prometheus.GaugeOpts{
-		Name: "ws_connections",
+		Name: "connections",
 		Help: "Open signaling WebSocket connections.",
 	})
 

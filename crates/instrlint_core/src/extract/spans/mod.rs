@@ -199,6 +199,7 @@ impl<'p, 't> Tx<'p, 't> {
             let cx = ScopeCx {
                 site,
                 is_test,
+                path,
                 marks,
             };
             if let Some(bg) = self.background_call(&cx, n) {

@@ -173,3 +173,103 @@ fn with_value_key_kinds_and_carried_values() {
         ]
     );
 }
+
+/// (use, deferred, after cancel, in go statement, handler) of each call.
+fn uses(facts: &PackageFacts) -> Vec<(crate::facts::ContextUse, bool, bool, bool, Option<bool>)> {
+    facts
+        .background_calls
+        .iter()
+        .map(|b| {
+            (
+                b.used_as,
+                b.deferred,
+                b.after_cancel,
+                b.in_go_statement,
+                b.request_scope.as_ref().map(|s| s.handler),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn what_happens_to_a_background_context() {
+    use crate::facts::ContextUse::{Compared, Other, Passed, Stored};
+    let (_, facts) = run("type C struct{ ctx context.Context; cancel func() }\n\
+         var keep context.Context\n\
+         func Dial(ctx context.Context) (*C, context.Context) {\n\
+         \tc := &C{}\n\
+         \tc.ctx, c.cancel = context.WithCancel(context.Background())\n\
+         \tkeep = context.TODO()\n\
+         \tuse(context.WithValue(context.Background(), k, v))\n\
+         \tlocal := context.Background()\n\
+         \tif ctx == context.Background() {\n\t}\n\
+         \t_ = C{ctx: context.Background()}\n\
+         \tgo use(context.Background())\n\
+         \tdefer use(context.TODO())\n\
+         \tselect {\n\tcase <-ctx.Done():\n\t\tuse(context.Background())\n\tdefault:\n\t}\n\
+         \tif err := ctx.Err(); err != nil {\n\t\tuse(context.Background())\n\t}\n\
+         \tcontext.Background()\n\
+         \treturn c, context.WithoutCancel(context.Background())\n}\n");
+    let ctx_param = Some(false);
+    assert_eq!(
+        uses(&facts),
+        [
+            (Stored, false, false, false, ctx_param),
+            (Stored, false, false, false, ctx_param),
+            (Passed, false, false, false, ctx_param),
+            (Passed, false, false, false, ctx_param),
+            (Compared, false, false, false, ctx_param),
+            (Stored, false, false, false, ctx_param),
+            (Passed, false, false, true, ctx_param),
+            (Passed, true, false, false, ctx_param),
+            (Passed, false, true, false, ctx_param),
+            (Passed, false, true, false, ctx_param),
+            (Other, false, false, false, ctx_param),
+            (Stored, false, false, false, ctx_param),
+        ]
+    );
+}
+
+#[test]
+fn request_handlers_and_functions_that_merely_take_a_context() {
+    let (_, facts) = run(
+        "type server struct {\n\tpb.UnimplementedRoomServer\n}\n\
+         func (s *server) Join(ctx context.Context, req *pb.JoinRequest) (*pb.JoinReply, error) { use(context.Background()); return nil, nil }\n\
+         func (s *server) ListViewers(r *pb.ListReq, stream pb.Room_ListViewersServer) error { use(context.Background()); return nil }\n\
+         func (s *server) load(ctx context.Context, req *pb.JoinRequest) { use(context.Background()) }\n\
+         func Route(ctx context.Context, w http.ResponseWriter, r *http.Request, vars map[string]string) { use(context.Background()) }\n\
+         func Pull(ctx context.Context) { use(context.Background()) }\n\
+         func Mw(next http.Handler) http.Handler {\n\
+         \tuse(context.Background())\n\
+         \treturn http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { f := func(ctx context.Context) { use(context.Background()) }; f(r.Context()) })\n}\n",
+    );
+    let got: Vec<(Option<(String, bool)>, crate::facts::FuncKind)> = facts
+        .background_calls
+        .iter()
+        .map(|b| {
+            (
+                b.request_scope
+                    .as_ref()
+                    .map(|s| (s.use_instead.clone(), s.handler)),
+                b.func.kind,
+            )
+        })
+        .collect();
+    use crate::facts::FuncKind::{GrpcMethod, HttpHandler, HttpMiddleware, Other};
+    let s = |u: &str, h| Some((u.to_string(), h));
+    assert_eq!(
+        got,
+        [
+            (s("ctx", true), GrpcMethod),
+            (s("stream.Context()", true), GrpcMethod),
+            // Unexported: no method of the service.
+            (s("ctx", false), Other),
+            (s("ctx", true), HttpHandler),
+            (s("ctx", false), Other),
+            // The middleware's outer body runs once per wrap.
+            (None, HttpMiddleware),
+            // A closure inside the returned handler: its own ctx, in a handler.
+            (s("ctx", true), HttpMiddleware),
+        ]
+    );
+}

@@ -140,6 +140,11 @@ impl<'p, 't> Tx<'p, 't> {
             // Stored in a field or map at the start.
             return (EndState::Ended, Vec::new());
         }
+        if name != NO_VARIABLE && p.lookup_local(site, name, call.start_byte()).is_none() {
+            // Stored in a package variable (`_, Span = tracer.Start(…)`):
+            // whoever reads it later ends it.
+            return (EndState::Ended, Vec::new());
+        }
         let Some(func) = site.chain.last().copied() else {
             return (EndState::Unknown, Vec::new());
         };

@@ -189,19 +189,13 @@ impl<'p, 't> Tx<'p, 't> {
         let p = self.pkg;
         let mut out = FileSpans::default();
         let text = p.units[u].src.text.as_str();
-        let is_test = p.units[u].src.is_test;
         visit(p.units[u].root, text, |path, marks, chain| {
             let n = path[path.len() - 1];
             if n.kind_id() != KINDS.call_expression {
                 return;
             }
             let site = Site { unit: u, chain };
-            let cx = ScopeCx {
-                site,
-                is_test,
-                path,
-                marks,
-            };
+            let cx = ScopeCx { site, path, marks };
             if let Some(bg) = self.background_call(&cx, n) {
                 out.background_calls.push(bg);
             } else if let Some(wv) = self.with_value(&cx, n) {

@@ -47,6 +47,12 @@ pub struct LintOptions {
     pub report_lines: Option<ReportLines>,
     /// `--baseline`: do not report the findings it accepts.
     pub baseline: Option<Baseline>,
+    /// Also keep every finding before `report_lines` selects some
+    /// ([`LintOutcome::ungated`], for `--full-report`).
+    pub keep_ungated: bool,
+    /// `--force-exclude`: files named explicitly are skipped where walking
+    /// would skip them.
+    pub force_exclude: bool,
 }
 
 /// A file's text given on standard input.
@@ -71,6 +77,8 @@ impl Default for LintOptions {
             stdin: None,
             report_lines: None,
             baseline: None,
+            keep_ungated: false,
+            force_exclude: false,
         }
     }
 }
@@ -128,6 +136,10 @@ pub struct LintOutcome {
     pub config: Config,
     /// Baseline entries that matched no finding (empty without `--baseline`).
     pub baseline_unused: Vec<baseline::Entry>,
+    /// With `keep_ungated` and `report_lines`: every finding of the reported
+    /// files before `--diff-base` selected `diagnostics` (sorted, baseline
+    /// applied).
+    pub ungated: Option<Vec<Diagnostic>>,
 }
 
 impl LintOutcome {
@@ -189,7 +201,15 @@ pub fn lint(opts: &LintOptions) -> Result<LintOutcome, LintError> {
     extract::set_parse_time_limit(opts.parse_time_limit);
     let discover_opts = discover_options(opts, &config);
     let outcome = pool.install(|| run(&paths, &discover_opts, &config, &enabled, opts));
-    let (files, diagnostics, mut stats, problems, warnings, baseline_unused) = outcome;
+    let Run {
+        files,
+        diagnostics,
+        mut stats,
+        problems,
+        warnings,
+        baseline_unused,
+        ungated,
+    } = outcome;
     stats.elapsed = started.elapsed();
     Ok(LintOutcome {
         files,
@@ -200,6 +220,7 @@ pub fn lint(opts: &LintOptions) -> Result<LintOutcome, LintError> {
         warnings,
         config,
         baseline_unused,
+        ungated,
     })
 }
 
@@ -219,6 +240,7 @@ fn discover_options(opts: &LintOptions, config: &Config) -> DiscoverOptions {
         max_file_size: opts.max_file_size,
         exclude: config.exclude.clone(),
         exclude_root: config.root().map(|p| p.to_path_buf()),
+        force_exclude: opts.force_exclude,
     }
 }
 
@@ -277,12 +299,30 @@ pub fn collect_with(
         // The stdin path need not exist on disk: it is added by hand.
         Some(s) => {
             let c = context::candidate(&s.path);
-            let abs = c.abs.clone();
-            let found = discover::Discovery {
-                files: vec![c],
-                ..Default::default()
+            let skip = if discover_opts.force_exclude {
+                let cwd = std::env::current_dir().unwrap_or_default();
+                discover::skip_if_walked(&c.abs, discover_opts, &cwd)
+                    .or(discover::is_generated(&s.text).then_some(SkipReason::Generated))
+            } else {
+                None
             };
-            (found, Some((abs, s.text.as_str())))
+            match skip {
+                Some(reason) => {
+                    let found = discover::Discovery {
+                        skipped: vec![(c.display, reason)],
+                        ..Default::default()
+                    };
+                    (found, None)
+                }
+                None => {
+                    let abs = c.abs.clone();
+                    let found = discover::Discovery {
+                        files: vec![c],
+                        ..Default::default()
+                    };
+                    (found, Some((abs, s.text.as_str())))
+                }
+            }
         }
         None => (discover::discover(paths, discover_opts), None),
     };
@@ -308,6 +348,15 @@ pub fn collect_with(
     let mut triggers = Vec::new();
     for (r, (_, report)) in read.into_iter().zip(&candidates) {
         match r {
+            // --force-exclude: a named generated file is skipped like a walked one.
+            Ok(Some((f, _, _)))
+                if *report && discover_opts.force_exclude && discover::is_generated(&f.text) =>
+            {
+                *stats
+                    .skipped
+                    .entry(skip_name(SkipReason::Generated))
+                    .or_default() += 1
+            }
             Ok(Some((mut f, clause, trigger))) => {
                 f.id = FileId(files.len() as u32);
                 files.push(f);
@@ -415,14 +464,15 @@ pub fn collect_with(
     }
 }
 
-type RunResult = (
-    Vec<SourceFile>,
-    Vec<Diagnostic>,
-    Stats,
-    Vec<IoProblem>,
-    Vec<IoProblem>,
-    Vec<baseline::Entry>,
-);
+struct Run {
+    files: Vec<SourceFile>,
+    diagnostics: Vec<Diagnostic>,
+    stats: Stats,
+    problems: Vec<IoProblem>,
+    warnings: Vec<IoProblem>,
+    baseline_unused: Vec<baseline::Entry>,
+    ungated: Option<Vec<Diagnostic>>,
+}
 
 fn run(
     paths: &[PathBuf],
@@ -430,7 +480,7 @@ fn run(
     config: &Config,
     enabled: &[Enabled],
     opts: &LintOptions,
-) -> RunResult {
+) -> Run {
     let Collected {
         files,
         tree,
@@ -481,6 +531,18 @@ fn run(
     apply_levels(&mut diagnostics, enabled);
 
     let diagnostics = apply_suppressions(&files, &tree, diagnostics, opts.report_unused_ignores);
+    let ungated = match &opts.report_lines {
+        Some(_) if opts.keep_ungated => {
+            let mut all =
+                crate::gate::retain_reported(diagnostics.clone(), &files, &reported, None);
+            sort_diagnostics(&mut all, &files);
+            Some(match &opts.baseline {
+                Some(b) => b.apply(all, &files, &crate::output::repository_base()).0,
+                None => all,
+            })
+        }
+        _ => None,
+    };
     let mut diagnostics =
         crate::gate::retain_reported(diagnostics, &files, &reported, opts.report_lines.as_ref());
     sort_diagnostics(&mut diagnostics, &files);
@@ -489,14 +551,15 @@ fn run(
         None => (diagnostics, Vec::new()),
     };
     stats.timings.filter = clock.elapsed();
-    (
+    Run {
         files,
         diagnostics,
         stats,
         problems,
         warnings,
         baseline_unused,
-    )
+        ungated,
+    }
 }
 
 /// The rule-file stage: read the YAML candidates that may be Prometheus rule

@@ -470,6 +470,8 @@ struct ActionRun {
     stderr: String,
     outputs: String,
     summary: String,
+    /// Results in the SARIF report, when one was written.
+    sarif_results: Option<usize>,
 }
 
 fn action(workspace: &Path, event: &str, base_sha: &str, inputs: &[(&str, &str)]) -> ActionRun {
@@ -502,6 +504,7 @@ fn action(workspace: &Path, event: &str, base_sha: &str, inputs: &[(&str, &str)]
         stderr: text(&o.stderr),
         outputs: std::fs::read_to_string(&output).unwrap(),
         summary: std::fs::read_to_string(&summary).unwrap(),
+        sarif_results: None,
     };
     // The SARIF default lives in RUNNER_TEMP: check it before it goes.
     if let Some(path) = output_value(&run.outputs, "sarif-file") {
@@ -512,7 +515,16 @@ fn action(workspace: &Path, event: &str, base_sha: &str, inputs: &[(&str, &str)]
             .unwrap()
             .parse()
             .unwrap();
-        assert_eq!(results, findings, "SARIF results = findings output");
+        // The SARIF report holds every finding; `findings` only those the
+        // diff base lets through.
+        assert!(
+            results >= findings,
+            "SARIF results {results} < findings {findings}"
+        );
+        return ActionRun {
+            sarif_results: Some(results),
+            ..run
+        };
     }
     run
 }
@@ -551,6 +563,8 @@ fn action_on_a_pull_request_reports_only_the_change() {
     );
     assert_eq!(output_value(&r.outputs, "findings"), Some("1"));
     assert_eq!(output_value(&r.outputs, "exit-code"), Some("1"));
+    // Code scanning gets the whole state: legacy.go's old finding too.
+    assert_eq!(r.sarif_results, Some(2));
     assert!(output_value(&r.outputs, "sarif-file")
         .unwrap()
         .ends_with("/instrlint.sarif"));
@@ -617,12 +631,42 @@ fn action_clean_and_error_paths() {
     let r = action(d, "push", &base, &[("FAIL_ON", "sometimes")]);
     assert_eq!(r.code, 2);
     assert!(r.stdout.contains("fail-on must be"), "{}", r.stdout);
-    // instrlint's own errors fail the step with its exit code, no SARIF output.
+    // A base the checkout does not hold fails the step and says how to fetch it.
     let r = action(d, "push", &base, &[("DIFF_BASE", "no-such-rev")]);
     assert_eq!(r.code, 2);
-    assert!(r.stderr.contains("unknown revision"), "{}", r.stderr);
+    assert!(r.stdout.contains("fetch-depth: 0"), "{}", r.stdout);
     assert_eq!(output_value(&r.outputs, "sarif-file"), None);
     assert_eq!(output_value(&r.outputs, "exit-code"), Some("2"));
+
+    // actions/checkout's default: one commit, the pull request's base absent.
+    write(d, "room/metrics.go", &format!("{METRICS_GO}{NEW_COUNTER}"));
+    git(d, &["commit", "-q", "-am", "add joins"]);
+    let shallow = tempfile::tempdir().unwrap();
+    let url = format!("file://{}", d.display());
+    let o = Command::new("git")
+        .args([
+            "clone", "-q", "--depth", "1", "--branch", "feature", &url, ".",
+        ])
+        .current_dir(shallow.path())
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let r = action(shallow.path(), "pull_request", &base, &[]);
+    assert_eq!(r.code, 2, "{}\n{}", r.stdout, r.stderr);
+    assert!(
+        r.stdout.contains(&format!("the diff base {base}")) && r.stdout.contains("fetch-depth: 0"),
+        "{}",
+        r.stdout
+    );
+    // A bad install mode is a usage error.
+    let o = Command::new("bash")
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/action.sh"))
+        .arg("plan")
+        .env("INPUT_INSTALL_MODE", "docker")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o.stdout).contains("install-mode must be binary or source"));
 }
 
 #[test]

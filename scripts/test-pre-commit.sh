@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Run one of this repository's pre-commit hooks with the real
-# `pre-commit try-repo` against a temporary git repository, from a fresh
-# pre-commit cache (so the first run includes installing the hook, and its
-# time is printed):
+# `pre-commit try-repo` against a temporary git repository. try-repo installs
+# the hook afresh each time, so every run is a first run (the first one's time
+# is printed):
 #   - only a good Go file staged: the hook passes;
 #   - a bad file staged whose metric name is a constant declared in the
 #     (unstaged, committed) good file: it fails with the finding, since the
 #     hook gets only the staged file and resolves the name through its package;
 #   - only vendored code staged (vendor/acme/a.go, with a finding): it passes
 #     (--force-exclude).
+# The source hook, whose install is a cargo build, runs the second case only.
 #
 #   scripts/test-pre-commit.sh instrlint WHEEL_DIR
 #       the wheel hook (`language: python`): pip installs only from WHEEL_DIR
@@ -97,27 +98,29 @@ GO
 
 name_re="^instrlint"
 [[ "$hook" == instrlint-source ]] && name_re='^instrlint \(built from source\)'
+first_ms=""
 try() {
-  local status=0
+  local status=0 started
+  started="$(date +%s%N)"
   pre-commit try-repo "$repo_root" "$hook" >"$work/out.txt" 2>&1 || status=$?
+  first_ms="${first_ms:-$((($(date +%s%N) - started) / 1000000))}"
   cat "$work/out.txt"
   return "$status"
 }
 
-echo "== only good.go staged: the hook passes (first run: installs the hook)"
 git add good.go
-started="$(date +%s%N)"
-if ! try; then
-  echo "FAIL: the hook failed on good.go alone" >&2
-  exit 1
+if [[ "$hook" == instrlint ]]; then
+  echo "== only good.go staged: the hook passes"
+  if ! try; then
+    echo "FAIL: the hook failed on good.go alone" >&2
+    exit 1
+  fi
+  grep -qE "$name_re\.*Passed" "$work/out.txt" || {
+    echo "FAIL: the hook did not run on good.go" >&2
+    exit 1
+  }
 fi
-first_ms=$((($(date +%s%N) - started) / 1000000))
-grep -qE "$name_re\.*Passed" "$work/out.txt" || {
-  echo "FAIL: the hook did not run on good.go" >&2
-  exit 1
-}
 git commit -q -m good
-du -sh "$PRE_COMMIT_HOME" | sed 's/^/pre-commit cache: /'
 
 echo "== bad.go staged (its constant is in the committed good.go): the hook fails"
 git add bad.go
@@ -141,10 +144,12 @@ if ! grep -q "^checked 1 file (" "$work/out.txt" || grep -q "good.go:[0-9]*:[0-9
 fi
 git reset -q bad.go
 
-echo "== only vendor/acme/a.go staged: skipped (--force-exclude), the hook passes"
-git add vendor/acme/a.go
-if ! try; then
-  echo "FAIL: the hook blocked a commit of vendored code" >&2
-  exit 1
+if [[ "$hook" == instrlint ]]; then
+  echo "== only vendor/acme/a.go staged: skipped (--force-exclude), the hook passes"
+  git add vendor/acme/a.go
+  if ! try; then
+    echo "FAIL: the hook blocked a commit of vendored code" >&2
+    exit 1
+  fi
 fi
-echo "pre-commit hook $hook: ok (first run, with the install: ${first_ms} ms)"
+echo "pre-commit hook $hook: ok (first run, install included: ${first_ms} ms)"

@@ -78,7 +78,10 @@ fn lint_go(text: String) {
                     hyperlinks: color,
                 },
             );
-            assert!(!out.is_empty() || format == Format::Github || format == Format::Text);
+            assert!(
+                !out.is_empty()
+                    || matches!(format, Format::Github | Format::Text | Format::Concise)
+            );
         }
     }
 }

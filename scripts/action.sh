@@ -67,13 +67,13 @@ action_ref() {
   fi
 }
 
-# The version to install: the `version` input (`v` added when missing),
+# The version to install: the `version` input (`v` added to a bare `1.2.3`),
 # else the action's own ref.
 wanted_version() {
   local v="${INPUT_VERSION:-}"
   if [[ -z "$v" ]]; then
     action_ref
-  elif [[ "$v" =~ ^[0-9] ]]; then
+  elif [[ "$v" =~ ^[0-9]+\.[0-9]+\.[0-9]+ ]]; then
     echo "v$v"
   else
     echo "$v"
@@ -90,9 +90,13 @@ decide() {
       if [[ -n "${INSTRLINT_BIN:-}" ]]; then
         mode="given"
       elif ! [[ "$version" =~ $release_tag ]]; then
-        echo "::notice title=instrlint::the action runs at '$version', not a release tag: building instrlint from source (pin a release tag, or set version, to install the released binary without cargo)"
         mode="source"
-        version=""
+        if [[ -n "${INPUT_VERSION:-}" ]]; then
+          echo "::notice title=instrlint::version '$version' is not a release tag: building it from source with cargo"
+        else
+          echo "::notice title=instrlint::the action runs at '$version', not a release tag: building instrlint from source (pin a release tag, or set version, to install the released binary without cargo)"
+          version=""
+        fi
       fi
       ;;
     source)
@@ -113,16 +117,18 @@ plan() {
   if [[ "$mode" == source && -z "$version" ]]; then
     # The build of the action's checkout: keyed by its sources, not by
     # github.action_ref (unreliable in composite actions).
-    key="$prefix$(cd "$action_path" && find Cargo.toml Cargo.lock crates rules -type f \
-      \( -name '*.rs' -o -name '*.toml' -o -name '*.md' -o -name Cargo.lock \) -print 2>/dev/null |
+    local sums
+    sums="$(mktemp)"
+    (
+      cd "$action_path" || exit 0
+      find Cargo.toml Cargo.lock crates rules -type f \
+        \( -name '*.rs' -o -name '*.toml' -o -name '*.md' -o -name Cargo.lock \) -print 2>/dev/null || true
+    ) |
       LC_ALL=C sort | while IFS= read -r f; do
-        printf '%s %s\n' "$(sha256 "$f")" "$f"
-      done | {
-        t="$(mktemp)"
-        cat >"$t"
-        sha256 "$t"
-        rm -f "$t"
-      })"
+      printf '%s %s\n' "$(sha256 "$action_path/$f")" "$f"
+    done >"$sums"
+    key="$prefix$(sha256 "$sums")"
+    rm -f "$sums"
   else
     key="$prefix${version:-none}"
   fi

@@ -879,3 +879,59 @@ fn force_exclude_skips_named_files_walking_would_skip() {
     let o = instrlint(d, &["check", "--format", "json", "--force-exclude", "."]);
     assert_eq!(paths(&o), ["room/legacy.go"]);
 }
+
+/// `action.sh plan` run as action.yml runs it, the action checked out at
+/// `.../_actions/instrlint/instrlint/REF`: (mode, version).
+fn plan(action_ref: &str, inputs: &[(&str, &str)]) -> (String, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let action_path = dir
+        .path()
+        .join("_actions/instrlint/instrlint")
+        .join(action_ref);
+    std::fs::create_dir_all(&action_path).unwrap();
+    let output = dir.path().join("output");
+    std::fs::write(&output, "").unwrap();
+    let mut cmd = Command::new("bash");
+    cmd.arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/action.sh"))
+        .arg("plan")
+        .env_remove("INSTRLINT_BIN")
+        .env("GITHUB_ACTION_PATH", &action_path)
+        .env("GITHUB_OUTPUT", &output)
+        .env("RUNNER_OS", "Linux")
+        .env("RUNNER_ARCH", "X64");
+    for (k, v) in inputs {
+        cmd.env(format!("INPUT_{k}"), v);
+    }
+    let o = cmd.output().unwrap();
+    assert!(o.status.success(), "{}", text(&o.stdout));
+    let outputs = std::fs::read_to_string(&output).unwrap();
+    (
+        output_value(&outputs, "mode").unwrap().to_string(),
+        output_value(&outputs, "version").unwrap().to_string(),
+    )
+}
+
+#[test]
+fn action_plan_installs_the_release_it_runs_at() {
+    let s = |a: &str, b: &str| (a.to_string(), b.to_string());
+    assert_eq!(plan("v0.1.0", &[]), s("binary", "v0.1.0"));
+    assert_eq!(
+        plan("v0.1.0", &[("VERSION", "0.2.0")]),
+        s("binary", "v0.2.0")
+    );
+    // @main or a commit: built from the action's checkout, unless a release is named.
+    assert_eq!(plan("main", &[]), s("source", ""));
+    assert_eq!(
+        plan("main", &[("VERSION", "v0.1.0")]),
+        s("binary", "v0.1.0")
+    );
+    let sha = "0123456789abcdef0123456789abcdef01234567";
+    assert_eq!(plan(sha, &[("VERSION", "v0.1.0")]), s("binary", "v0.1.0"));
+    // A version that is not a release is built from source at that revision.
+    assert_eq!(plan("main", &[("VERSION", sha)]), s("source", sha));
+    // install-mode: source builds the action's own checkout.
+    assert_eq!(
+        plan("v0.1.0", &[("INSTALL_MODE", "source")]),
+        s("source", "")
+    );
+}

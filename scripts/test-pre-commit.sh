@@ -1,14 +1,28 @@
 #!/usr/bin/env bash
-# Run this repository's pre-commit hook with the real `pre-commit try-repo`
-# against a temporary git repository: it must pass when only a good Go file is
-# staged, and fail with the finding when a bad file is staged whose metric name
-# is a constant declared in the (unstaged, committed) good file: the hook gets
-# only the staged file and still resolves the name through its package.
+# Run one of this repository's pre-commit hooks with the real
+# `pre-commit try-repo` against a temporary git repository. try-repo installs
+# the hook afresh each time, so every run is a first run (the first one's time
+# is printed):
+#   - only a good Go file staged: the hook passes;
+#   - a bad file staged whose metric name is a constant declared in the
+#     (unstaged, committed) good file: it fails with the finding, since the
+#     hook gets only the staged file and resolves the name through its package;
+#   - only vendored code staged (vendor/acme/a.go, with a finding): it passes
+#     (--force-exclude).
+# The source hook, whose install is a cargo build, runs the second case only.
 #
-# Needs `pre-commit` (pip install pre-commit), git and cargo. The hook's build
-# is cached in target/pre-commit-hook (pre-commit's own store is temporary).
+#   scripts/test-pre-commit.sh instrlint WHEEL_DIR
+#       the wheel hook (`language: python`): pip installs only from WHEEL_DIR
+#       (the instrlint wheel, built by maturin) and setuptools fetched beside
+#       it, never from an index;
+#   scripts/test-pre-commit.sh instrlint-source
+#       the source hook (`language: rust`): cargo builds it, with
+#       CARGO_TARGET_DIR and CARGO_BUILD_TARGET as the caller sets them.
+#
+# Needs `pre-commit` (pip install pre-commit) and git; the source hook cargo.
 set -euo pipefail
 
+hook="${1:?usage: scripts/test-pre-commit.sh instrlint WHEEL_DIR | instrlint-source}"
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 command -v pre-commit >/dev/null || {
   echo "error: pre-commit is not on PATH (pip install pre-commit)" >&2
@@ -17,12 +31,32 @@ command -v pre-commit >/dev/null || {
 
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
-export CARGO_TARGET_DIR="$repo_root/target/pre-commit-hook"
-# A faster release build than the shipped profile: this only tests the hook.
-export CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16
+export PRE_COMMIT_HOME="$work/pre-commit-home"
 export PRE_COMMIT_COLOR=never
 
-cd "$work"
+case "$hook" in
+  instrlint)
+    wheels="$(cd "${2:?the wheel hook needs the directory holding the instrlint wheel}" && pwd)"
+    ls "$wheels"/instrlint-*.whl >/dev/null || {
+      echo "error: no instrlint wheel in $wheels" >&2
+      exit 2
+    }
+    mkdir -p "$work/links"
+    cp "$wheels"/instrlint-*.whl "$work/links/"
+    # The hook's own package (pyproject.toml) builds with setuptools.
+    python3 -m pip download --quiet --disable-pip-version-check --only-binary=:all: \
+      --dest "$work/links" "setuptools>=61"
+    export PIP_NO_INDEX=1 PIP_FIND_LINKS="$work/links" PIP_DISABLE_PIP_VERSION_CHECK=1
+    ;;
+  instrlint-source) ;;
+  *)
+    echo "error: unknown hook '$hook'" >&2
+    exit 2
+    ;;
+esac
+
+mkdir "$work/repo"
+cd "$work/repo"
 git init -q -b main .
 git config user.name "instrlint test"
 git config user.email "test@example.com"
@@ -50,24 +84,42 @@ var joins = prometheus.NewCounter(prometheus.CounterOpts{
 	Help: "Viewers admitted.",
 })
 GO
+mkdir -p vendor/acme
+cat >vendor/acme/a.go <<'GO'
+package acme
 
+import "github.com/prometheus/client_golang/prometheus"
+
+var hits = prometheus.NewCounter(prometheus.CounterOpts{
+	Name: "acme_cache_hits",
+	Help: "Cache hits.",
+})
+GO
+
+name_re="^instrlint"
+[[ "$hook" == instrlint-source ]] && name_re='^instrlint \(built from source\)'
+first_ms=""
 try() {
-  local status=0
-  pre-commit try-repo "$repo_root" instrlint >"$work/out.txt" 2>&1 || status=$?
+  local status=0 started
+  started="$(date +%s%N)"
+  pre-commit try-repo "$repo_root" "$hook" >"$work/out.txt" 2>&1 || status=$?
+  first_ms="${first_ms:-$((($(date +%s%N) - started) / 1000000))}"
   cat "$work/out.txt"
   return "$status"
 }
 
-echo "== only good.go staged: the hook passes"
 git add good.go
-if ! try; then
-  echo "FAIL: the hook failed on good.go alone" >&2
-  exit 1
+if [[ "$hook" == instrlint ]]; then
+  echo "== only good.go staged: the hook passes"
+  if ! try; then
+    echo "FAIL: the hook failed on good.go alone" >&2
+    exit 1
+  fi
+  grep -qE "$name_re\.*Passed" "$work/out.txt" || {
+    echo "FAIL: the hook did not run on good.go" >&2
+    exit 1
+  }
 fi
-grep -q "^instrlint\.*Passed" "$work/out.txt" || {
-  echo "FAIL: the hook did not run on good.go" >&2
-  exit 1
-}
 git commit -q -m good
 
 echo "== bad.go staged (its constant is in the committed good.go): the hook fails"
@@ -76,7 +128,7 @@ if try; then
   echo "FAIL: the hook passed on bad.go" >&2
   exit 1
 fi
-grep -q "^instrlint\.*Failed" "$work/out.txt" || {
+grep -qE "$name_re\.*Failed" "$work/out.txt" || {
   echo "FAIL: the hook did not fail" >&2
   exit 1
 }
@@ -90,4 +142,14 @@ if ! grep -q "^checked 1 file in " "$work/out.txt" || grep -q "good.go:[0-9]*:[0
   echo "FAIL: files other than bad.go were reported" >&2
   exit 1
 fi
-echo "pre-commit hook: ok"
+git reset -q bad.go
+
+if [[ "$hook" == instrlint ]]; then
+  echo "== only vendor/acme/a.go staged: skipped (--force-exclude), the hook passes"
+  git add vendor/acme/a.go
+  if ! try; then
+    echo "FAIL: the hook blocked a commit of vendored code" >&2
+    exit 1
+  fi
+fi
+echo "pre-commit hook $hook: ok (first run, install included: ${first_ms} ms)"

@@ -539,6 +539,37 @@ fn snapshot_github_output() {
 }
 
 #[test]
+fn snapshot_concise_output() {
+    let r = cli(&[
+        "check",
+        "--format",
+        "concise",
+        "--fail-on",
+        "never",
+        SNAPSHOT_CASE,
+    ]);
+    assert_exit(&r, 0);
+    // `path:line:col: CODE message`, what errorformat `%f:%l:%c: %m` reads.
+    for line in r.stdout.lines() {
+        let mut parts = line.splitn(4, ':');
+        let (path, l, c, rest) = (
+            parts.next().unwrap(),
+            parts.next().unwrap(),
+            parts.next().unwrap(),
+            parts.next().unwrap(),
+        );
+        assert!(path.ends_with(".go") || path.ends_with(".yml"), "{line}");
+        assert!(
+            l.parse::<u32>().is_ok() && c.parse::<u32>().is_ok(),
+            "{line}"
+        );
+        let code = rest.strip_prefix(' ').unwrap().split(' ').next().unwrap();
+        assert!(code.len() == 4, "{line}");
+    }
+    insta::assert_snapshot!("concise_output", redact_durations(&r.stdout));
+}
+
+#[test]
 fn snapshot_sarif_output() {
     // Two rules keep the embedded docs (SARIF help) short.
     let r = cli(&[

@@ -66,6 +66,7 @@ fn lint_go(text: String) {
         Format::Sarif,
         Format::Github,
         Format::Markdown,
+        Format::Concise,
     ] {
         for color in [false, true] {
             let out = render(
@@ -74,9 +75,13 @@ fn lint_go(text: String) {
                 TextOptions {
                     color,
                     terminal: color,
+                    hyperlinks: color,
                 },
             );
-            assert!(!out.is_empty() || format == Format::Github || format == Format::Text);
+            assert!(
+                !out.is_empty()
+                    || matches!(format, Format::Github | Format::Text | Format::Concise)
+            );
         }
     }
 }

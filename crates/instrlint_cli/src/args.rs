@@ -47,6 +47,17 @@ pub struct CheckArgs {
     #[arg(long, value_name = "FILE")]
     pub output: Option<PathBuf>,
 
+    /// Also write the findings in FORMAT to FILE, from this same run (the
+    /// findings --format reports). Repeatable: `--report sarif=out.sarif`.
+    #[arg(long, value_name = "FORMAT=FILE", value_parser = parse_report)]
+    pub report: Vec<Report>,
+
+    /// Also write every finding, before --diff-base selects those a change
+    /// introduced, in FORMAT to FILE (code scanning wants the branch's whole
+    /// state). Repeatable; --baseline still applies.
+    #[arg(long, value_name = "FORMAT=FILE", value_parser = parse_report)]
+    pub full_report: Vec<Report>,
+
     /// Configuration file (default: `instrlint.toml` searched upwards from the first PATH).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
@@ -80,6 +91,13 @@ pub struct CheckArgs {
     /// Lint `_test.go` files too.
     #[arg(long)]
     pub include_tests: bool,
+
+    /// Skip files named on the command line where walking a directory would
+    /// skip them: `exclude` globs, `vendor/`, `testdata/`, hidden
+    /// directories, generated files, tests (without --include-tests) and
+    /// files over --max-file-size. For hooks and editors, which name files.
+    #[arg(long)]
+    pub force_exclude: bool,
 
     /// Skip files larger than this many bytes (files named explicitly are always linted).
     #[arg(long, value_name = "BYTES", default_value_t = 1 << 20)]
@@ -141,6 +159,33 @@ pub struct ServerArgs {
     /// Number of worker threads of one run (default: one per core).
     #[arg(short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
     pub jobs: Option<u32>,
+}
+
+/// One more report of a run: `FORMAT=FILE`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Report {
+    pub format: Format,
+    pub path: PathBuf,
+}
+
+fn parse_report(value: &str) -> Result<Report, String> {
+    let (name, path) = value
+        .split_once('=')
+        .ok_or_else(|| format!("expected FORMAT=FILE (`sarif=out.sarif`), not `{value}`"))?;
+    let format = Format::from_str(name.trim(), true).map_err(|_| {
+        let names: Vec<String> = Format::value_variants()
+            .iter()
+            .filter_map(|f| f.to_possible_value().map(|v| v.get_name().to_string()))
+            .collect();
+        format!("unknown format `{name}`: one of {}", names.join(", "))
+    })?;
+    if path.is_empty() {
+        return Err(format!("no FILE after `{name}=`"));
+    }
+    Ok(Report {
+        format,
+        path: PathBuf::from(path),
+    })
 }
 
 #[derive(Debug, Args)]
@@ -208,6 +253,9 @@ pub enum Format {
     Github,
     /// A Markdown summary table by rule and file (for `$GITHUB_STEP_SUMMARY`).
     Markdown,
+    /// One line per finding, `path:line:col: CODE message`, for editors'
+    /// error formats and reviewdog.
+    Concise,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

@@ -59,6 +59,12 @@ pub struct LintOptions {
     /// editor's buffer changed): the run stops at its next stage and
     /// [`lint`] returns [`LintError::Cancelled`].
     pub cancel: Option<Arc<AtomicBool>>,
+    /// Also keep every finding before `report_lines` selects some
+    /// ([`LintOutcome::ungated`], for `--full-report`).
+    pub keep_ungated: bool,
+    /// `--force-exclude`: files named explicitly are skipped where walking
+    /// would skip them.
+    pub force_exclude: bool,
 }
 
 /// A file's text held in memory, linted as `path`.
@@ -85,6 +91,8 @@ impl Default for LintOptions {
             report_lines: None,
             baseline: None,
             cancel: None,
+            keep_ungated: false,
+            force_exclude: false,
         }
     }
 }
@@ -142,6 +150,10 @@ pub struct LintOutcome {
     pub config: Config,
     /// Baseline entries that matched no finding (empty without `--baseline`).
     pub baseline_unused: Vec<baseline::Entry>,
+    /// With `keep_ungated` and `report_lines`: every finding of the reported
+    /// files before `--diff-base` selected `diagnostics` (sorted, baseline
+    /// applied).
+    pub ungated: Option<Vec<Diagnostic>>,
 }
 
 impl LintOutcome {
@@ -229,7 +241,15 @@ pub fn lint_on(pool: &rayon::ThreadPool, opts: &LintOptions) -> Result<LintOutco
     if cancelled(opts.cancel.as_ref()) {
         return Err(LintError::Cancelled);
     }
-    let (files, diagnostics, mut stats, problems, warnings, baseline_unused) = outcome;
+    let Run {
+        files,
+        diagnostics,
+        mut stats,
+        problems,
+        warnings,
+        baseline_unused,
+        ungated,
+    } = outcome;
     stats.elapsed = started.elapsed();
     Ok(LintOutcome {
         files,
@@ -240,6 +260,7 @@ pub fn lint_on(pool: &rayon::ThreadPool, opts: &LintOptions) -> Result<LintOutco
         warnings,
         config,
         baseline_unused,
+        ungated,
     })
 }
 
@@ -266,6 +287,7 @@ fn discover_options(opts: &LintOptions, config: &Config) -> DiscoverOptions {
         max_file_size: opts.max_file_size,
         exclude: config.exclude.clone(),
         exclude_root: config.root().map(|p| p.to_path_buf()),
+        force_exclude: opts.force_exclude,
     }
 }
 
@@ -331,19 +353,25 @@ pub fn collect_with(
         (discover::discover(paths, discover_opts), Vec::new())
     } else {
         // A buffer's path need not exist on disk: it is added by hand.
-        let files: Vec<Candidate> = buffers
-            .iter()
-            .map(|b| context::candidate(&b.path))
-            .collect();
-        let in_memory: Vec<(PathBuf, &str)> = files
-            .iter()
-            .zip(buffers)
-            .map(|(c, b)| (c.abs.clone(), b.text.as_str()))
-            .collect();
-        let found = discover::Discovery {
-            files,
-            ..Default::default()
-        };
+        // With --force-exclude, a buffer is skipped where a walk would skip
+        // it (a generated buffer is skipped below, once read).
+        let cwd = std::env::current_dir().unwrap_or_default();
+        let mut found = discover::Discovery::default();
+        let mut in_memory: Vec<(PathBuf, &str)> = Vec::new();
+        for b in buffers {
+            let c = context::candidate(&b.path);
+            let skip = discover_opts
+                .force_exclude
+                .then(|| discover::skip_if_walked(&c.abs, discover_opts, &cwd))
+                .flatten();
+            match skip {
+                Some(reason) => found.skipped.push((c.display, reason)),
+                None => {
+                    in_memory.push((c.abs.clone(), b.text.as_str()));
+                    found.files.push(c);
+                }
+            }
+        }
         (found, in_memory)
     };
     let siblings = context::package_siblings(&found.files, discover_opts);
@@ -368,6 +396,15 @@ pub fn collect_with(
     let mut triggers = Vec::new();
     for (r, (_, report)) in read.into_iter().zip(&candidates) {
         match r {
+            // --force-exclude: a named generated file is skipped like a walked one.
+            Ok(Some((f, _, _)))
+                if *report && discover_opts.force_exclude && discover::is_generated(&f.text) =>
+            {
+                *stats
+                    .skipped
+                    .entry(skip_name(SkipReason::Generated))
+                    .or_default() += 1
+            }
             Ok(Some((mut f, clause, trigger))) => {
                 f.id = FileId(files.len() as u32);
                 files.push(f);
@@ -511,14 +548,15 @@ fn package_names(
         .collect()
 }
 
-type RunResult = (
-    Vec<SourceFile>,
-    Vec<Diagnostic>,
-    Stats,
-    Vec<IoProblem>,
-    Vec<IoProblem>,
-    Vec<baseline::Entry>,
-);
+struct Run {
+    files: Vec<SourceFile>,
+    diagnostics: Vec<Diagnostic>,
+    stats: Stats,
+    problems: Vec<IoProblem>,
+    warnings: Vec<IoProblem>,
+    baseline_unused: Vec<baseline::Entry>,
+    ungated: Option<Vec<Diagnostic>>,
+}
 
 fn run(
     paths: &[PathBuf],
@@ -526,7 +564,7 @@ fn run(
     config: &Config,
     enabled: &[Enabled],
     opts: &LintOptions,
-) -> RunResult {
+) -> Run {
     let Collected {
         files,
         tree,
@@ -543,7 +581,15 @@ fn run(
     );
     let mut stats = stats;
     if cancelled(opts.cancel.as_ref()) {
-        return (files, Vec::new(), stats, problems, warnings, Vec::new());
+        return Run {
+            files,
+            diagnostics: Vec::new(),
+            stats,
+            problems,
+            warnings,
+            baseline_unused: Vec::new(),
+            ungated: None,
+        };
     }
     let clock = Instant::now();
     let per_package: Vec<Vec<Diagnostic>> = tree
@@ -587,6 +633,18 @@ fn run(
     apply_levels(&mut diagnostics, enabled);
 
     let diagnostics = apply_suppressions(&files, &tree, diagnostics, opts.report_unused_ignores);
+    let ungated = match &opts.report_lines {
+        Some(_) if opts.keep_ungated => {
+            let mut all =
+                crate::gate::retain_reported(diagnostics.clone(), &files, &reported, None);
+            sort_diagnostics(&mut all, &files);
+            Some(match &opts.baseline {
+                Some(b) => b.apply(all, &files, &crate::output::repository_base()).0,
+                None => all,
+            })
+        }
+        _ => None,
+    };
     let mut diagnostics =
         crate::gate::retain_reported(diagnostics, &files, &reported, opts.report_lines.as_ref());
     sort_diagnostics(&mut diagnostics, &files);
@@ -595,14 +653,15 @@ fn run(
         None => (diagnostics, Vec::new()),
     };
     stats.timings.filter = clock.elapsed();
-    (
+    Run {
         files,
         diagnostics,
         stats,
         problems,
         warnings,
         baseline_unused,
-    )
+        ungated,
+    }
 }
 
 /// The rule-file stage: read the YAML candidates that may be Prometheus rule

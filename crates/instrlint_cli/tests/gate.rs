@@ -470,6 +470,8 @@ struct ActionRun {
     stderr: String,
     outputs: String,
     summary: String,
+    /// Results in the SARIF report, when one was written.
+    sarif_results: Option<usize>,
 }
 
 fn action(workspace: &Path, event: &str, base_sha: &str, inputs: &[(&str, &str)]) -> ActionRun {
@@ -502,6 +504,7 @@ fn action(workspace: &Path, event: &str, base_sha: &str, inputs: &[(&str, &str)]
         stderr: text(&o.stderr),
         outputs: std::fs::read_to_string(&output).unwrap(),
         summary: std::fs::read_to_string(&summary).unwrap(),
+        sarif_results: None,
     };
     // The SARIF default lives in RUNNER_TEMP: check it before it goes.
     if let Some(path) = output_value(&run.outputs, "sarif-file") {
@@ -512,7 +515,16 @@ fn action(workspace: &Path, event: &str, base_sha: &str, inputs: &[(&str, &str)]
             .unwrap()
             .parse()
             .unwrap();
-        assert_eq!(results, findings, "SARIF results = findings output");
+        // The SARIF report holds every finding; `findings` only those the
+        // diff base lets through.
+        assert!(
+            results >= findings,
+            "SARIF results {results} < findings {findings}"
+        );
+        return ActionRun {
+            sarif_results: Some(results),
+            ..run
+        };
     }
     run
 }
@@ -551,6 +563,8 @@ fn action_on_a_pull_request_reports_only_the_change() {
     );
     assert_eq!(output_value(&r.outputs, "findings"), Some("1"));
     assert_eq!(output_value(&r.outputs, "exit-code"), Some("1"));
+    // Code scanning gets the whole state: legacy.go's old finding too.
+    assert_eq!(r.sarif_results, Some(2));
     assert!(output_value(&r.outputs, "sarif-file")
         .unwrap()
         .ends_with("/instrlint.sarif"));
@@ -617,12 +631,42 @@ fn action_clean_and_error_paths() {
     let r = action(d, "push", &base, &[("FAIL_ON", "sometimes")]);
     assert_eq!(r.code, 2);
     assert!(r.stdout.contains("fail-on must be"), "{}", r.stdout);
-    // instrlint's own errors fail the step with its exit code, no SARIF output.
+    // A base the checkout does not hold fails the step and says how to fetch it.
     let r = action(d, "push", &base, &[("DIFF_BASE", "no-such-rev")]);
     assert_eq!(r.code, 2);
-    assert!(r.stderr.contains("unknown revision"), "{}", r.stderr);
+    assert!(r.stdout.contains("fetch-depth: 0"), "{}", r.stdout);
     assert_eq!(output_value(&r.outputs, "sarif-file"), None);
     assert_eq!(output_value(&r.outputs, "exit-code"), Some("2"));
+
+    // actions/checkout's default: one commit, the pull request's base absent.
+    write(d, "room/metrics.go", &format!("{METRICS_GO}{NEW_COUNTER}"));
+    git(d, &["commit", "-q", "-am", "add joins"]);
+    let shallow = tempfile::tempdir().unwrap();
+    let url = format!("file://{}", d.display());
+    let o = Command::new("git")
+        .args([
+            "clone", "-q", "--depth", "1", "--branch", "feature", &url, ".",
+        ])
+        .current_dir(shallow.path())
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let r = action(shallow.path(), "pull_request", &base, &[]);
+    assert_eq!(r.code, 2, "{}\n{}", r.stdout, r.stderr);
+    assert!(
+        r.stdout.contains(&format!("the diff base {base}")) && r.stdout.contains("fetch-depth: 0"),
+        "{}",
+        r.stdout
+    );
+    // A bad install mode is a usage error.
+    let o = Command::new("bash")
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/action.sh"))
+        .arg("plan")
+        .env("INPUT_INSTALL_MODE", "docker")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o.stdout).contains("install-mode must be binary or source"));
 }
 
 #[test]
@@ -638,4 +682,256 @@ fn action_fail_step_exits_with_the_lint_code() {
     assert_eq!(o.status.code(), Some(1));
     assert!(text(&o.stdout)
         .starts_with("::error title=instrlint::3 finding(s) at or above --fail-on warning"));
+}
+
+#[test]
+fn one_run_writes_gated_and_full_reports() {
+    let dir = repo();
+    let d = dir.path();
+    write(d, "room/metrics.go", &format!("{METRICS_GO}{NEW_COUNTER}"));
+    git(d, &["commit", "-q", "-am", "add joins"]);
+    let out = tempfile::tempdir().unwrap();
+    let o_path = |name: &str| out.path().join(name).to_str().unwrap().to_string();
+    let o = instrlint(
+        d,
+        &[
+            "check",
+            "--format",
+            "github",
+            "--diff-base",
+            "main",
+            "--report",
+            &format!("json={}", o_path("gated.json")),
+            "--report",
+            &format!("markdown={}", o_path("summary.md")),
+            "--full-report",
+            &format!("sarif={}", o_path("full.sarif")),
+            "--full-report",
+            &format!("json={}", o_path("full.json")),
+        ],
+    );
+    // The exit code and standard output follow --diff-base: one new finding.
+    assert_code(&o, 1);
+    let annotations: Vec<&str> = std::str::from_utf8(&o.stdout).unwrap().lines().collect();
+    assert_eq!(annotations.len(), 1, "{annotations:?}");
+    assert!(annotations[0].starts_with("::warning file=room/metrics.go,line=11,"));
+    let json = |name: &str| -> Value {
+        serde_json::from_str(&std::fs::read_to_string(out.path().join(name)).unwrap()).unwrap()
+    };
+    let lines = |v: &Value| -> Vec<(String, u64)> {
+        v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                (
+                    f["path"].as_str().unwrap().to_string(),
+                    f["start"]["line"].as_u64().unwrap(),
+                )
+            })
+            .collect()
+    };
+    assert_eq!(lines(&json("gated.json")), [("room/metrics.go".into(), 11)]);
+    // The full reports hold the old finding of legacy.go too.
+    assert_eq!(
+        lines(&json("full.json")),
+        [("room/legacy.go".into(), 6), ("room/metrics.go".into(), 11)]
+    );
+    let sarif = json("full.sarif");
+    assert_eq!(sarif["runs"][0]["results"].as_array().unwrap().len(), 2);
+    let md = std::fs::read_to_string(out.path().join("summary.md")).unwrap();
+    assert!(
+        md.contains("room/metrics.go") && !md.contains("legacy.go"),
+        "{md}"
+    );
+
+    // Without --diff-base a full report is the same as a report.
+    let o = instrlint(
+        d,
+        &[
+            "check",
+            "--format",
+            "json",
+            "--full-report",
+            &format!("json={}", o_path("all.json")),
+        ],
+    );
+    assert_code(&o, 1);
+    assert_eq!(lines(&json("all.json")), lines(&json("full.json")));
+
+    // Bad values are usage errors.
+    for bad in ["sarif", "yaml=x", "sarif="] {
+        let o = instrlint(d, &["check", "--report", bad]);
+        assert_code(&o, 2);
+    }
+    let o = instrlint(
+        d,
+        &["check", "--report", "json=/nonexistent-dir/x/report.json"],
+    );
+    assert_code(&o, 2);
+    assert!(
+        text(&o.stderr).contains("cannot write"),
+        "{}",
+        text(&o.stderr)
+    );
+}
+
+const VENDORED_GO: &str = r#"package acme
+
+import "github.com/prometheus/client_golang/prometheus"
+
+var hits = prometheus.NewCounter(prometheus.CounterOpts{
+	Name: "acme_cache_hits",
+	Help: "Cache hits.",
+})
+"#;
+
+#[test]
+fn force_exclude_skips_named_files_walking_would_skip() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(d, "instrlint.toml", "exclude = [\"internal/gen/**\"]\n");
+    write(d, "room/legacy.go", LEGACY_GO);
+    write(d, "vendor/acme/a.go", VENDORED_GO);
+    write(d, "room/testdata/t.go", VENDORED_GO);
+    write(d, ".hidden/h.go", VENDORED_GO);
+    write(d, "internal/gen/g.go", VENDORED_GO);
+    write(
+        d,
+        "room/legacy_test.go",
+        &LEGACY_GO.replace("leaves", "tested"),
+    );
+    write(
+        d,
+        "room/zz_generated.go",
+        &format!(
+            "// Code generated by hand. DO NOT EDIT.\n\n{}",
+            LEGACY_GO.replace("leaves", "generated")
+        ),
+    );
+    let named = [
+        "room/legacy.go",
+        "vendor/acme/a.go",
+        "room/testdata/t.go",
+        ".hidden/h.go",
+        "internal/gen/g.go",
+        "room/legacy_test.go",
+        "room/zz_generated.go",
+    ];
+    let paths = |o: &Output| -> Vec<String> {
+        let mut p: Vec<String> = findings(o).into_iter().map(|f| f.1).collect();
+        p.dedup();
+        p
+    };
+    // Named files are linted whatever their path, as before.
+    let mut args = vec!["check", "--format", "json"];
+    args.extend(named);
+    let o = instrlint(d, &args);
+    assert_code(&o, 1);
+    assert_eq!(paths(&o).len(), named.len(), "{:?}", paths(&o));
+
+    // --force-exclude: only what walking the tree would lint.
+    args.push("--force-exclude");
+    let o = instrlint(d, &args);
+    assert_code(&o, 1);
+    assert_eq!(paths(&o), ["room/legacy.go"]);
+    assert!(
+        text(&o.stderr).contains("checked 1 file"),
+        "{}",
+        text(&o.stderr)
+    );
+    // Tests come back with --include-tests.
+    args.push("--include-tests");
+    let o = instrlint(d, &args);
+    assert_eq!(paths(&o), ["room/legacy.go", "room/legacy_test.go"]);
+
+    // A commit that only adds vendored code is not blocked.
+    let o = instrlint(d, &["check", "--force-exclude", "vendor/acme/a.go"]);
+    assert_code(&o, 0);
+    // The same for an editor's buffer.
+    let o = instrlint_in(
+        d,
+        &[
+            "check",
+            "--format",
+            "json",
+            "--force-exclude",
+            "--stdin-filename",
+            "vendor/acme/a.go",
+        ],
+        Some(VENDORED_GO),
+    );
+    assert_code(&o, 0);
+    assert!(findings(&o).is_empty());
+    let o = instrlint_in(
+        d,
+        &[
+            "check",
+            "--format",
+            "json",
+            "--stdin-filename",
+            "vendor/acme/a.go",
+        ],
+        Some(VENDORED_GO),
+    );
+    assert_code(&o, 1);
+    // Walking is unchanged.
+    let o = instrlint(d, &["check", "--format", "json", "--force-exclude", "."]);
+    assert_eq!(paths(&o), ["room/legacy.go"]);
+}
+
+/// `action.sh plan` run as action.yml runs it, the action checked out at
+/// `.../_actions/instrlint/instrlint/REF`: (mode, version).
+fn plan(action_ref: &str, inputs: &[(&str, &str)]) -> (String, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let action_path = dir
+        .path()
+        .join("_actions/instrlint/instrlint")
+        .join(action_ref);
+    std::fs::create_dir_all(&action_path).unwrap();
+    let output = dir.path().join("output");
+    std::fs::write(&output, "").unwrap();
+    let mut cmd = Command::new("bash");
+    cmd.arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/action.sh"))
+        .arg("plan")
+        .env_remove("INSTRLINT_BIN")
+        .env("GITHUB_ACTION_PATH", &action_path)
+        .env("GITHUB_OUTPUT", &output)
+        .env("RUNNER_OS", "Linux")
+        .env("RUNNER_ARCH", "X64");
+    for (k, v) in inputs {
+        cmd.env(format!("INPUT_{k}"), v);
+    }
+    let o = cmd.output().unwrap();
+    assert!(o.status.success(), "{}", text(&o.stdout));
+    let outputs = std::fs::read_to_string(&output).unwrap();
+    (
+        output_value(&outputs, "mode").unwrap().to_string(),
+        output_value(&outputs, "version").unwrap().to_string(),
+    )
+}
+
+#[test]
+fn action_plan_installs_the_release_it_runs_at() {
+    let s = |a: &str, b: &str| (a.to_string(), b.to_string());
+    assert_eq!(plan("v0.1.0", &[]), s("binary", "v0.1.0"));
+    assert_eq!(
+        plan("v0.1.0", &[("VERSION", "0.2.0")]),
+        s("binary", "v0.2.0")
+    );
+    // @main or a commit: built from the action's checkout, unless a release is named.
+    assert_eq!(plan("main", &[]), s("source", ""));
+    assert_eq!(
+        plan("main", &[("VERSION", "v0.1.0")]),
+        s("binary", "v0.1.0")
+    );
+    let sha = "0123456789abcdef0123456789abcdef01234567";
+    assert_eq!(plan(sha, &[("VERSION", "v0.1.0")]), s("binary", "v0.1.0"));
+    // A version that is not a release is built from source at that revision.
+    assert_eq!(plan("main", &[("VERSION", sha)]), s("source", sha));
+    // install-mode: source builds the action's own checkout.
+    assert_eq!(
+        plan("v0.1.0", &[("INSTALL_MODE", "source")]),
+        s("source", "")
+    );
 }

@@ -13,7 +13,9 @@
 //! reason to fail the run, since it would not have been followed anyway.
 //!
 //! A path named explicitly is always linted when it is a `.go` file (even a
-//! test file, a large one, an excluded one or one under `vendor/`). An
+//! test file, a large one, an excluded one or one under `vendor/`), unless
+//! [`DiscoverOptions::force_exclude`] is set: then a named file is skipped
+//! where walking its directory would skip it ([`skip_if_walked`]). An
 //! explicit directory is walked even if it is hidden or named `vendor` or
 //! `testdata`; its own such subdirectories are still skipped. An explicit
 //! file that is not `.go` is neither a candidate nor a problem.
@@ -39,6 +41,9 @@ pub struct DiscoverOptions {
     /// Globs never linted, relative to `exclude_root`.
     pub exclude: Vec<String>,
     pub exclude_root: Option<PathBuf>,
+    /// Files named explicitly are skipped where walking would skip them
+    /// (`--force-exclude`; generated files are the reader's business).
+    pub force_exclude: bool,
 }
 
 impl Default for DiscoverOptions {
@@ -48,6 +53,7 @@ impl Default for DiscoverOptions {
             max_file_size: 1 << 20,
             exclude: Vec::new(),
             exclude_root: None,
+            force_exclude: false,
         }
     }
 }
@@ -127,7 +133,18 @@ pub fn discover_in(paths: &[PathBuf], opts: &DiscoverOptions, cwd: &Path) -> Dis
         };
         if meta.is_dir() {
             w.walk_dir(given, opts, &exclude, &pruned);
-        } else if is_go_file(given) {
+            continue;
+        }
+        if opts.force_exclude && (is_go_file(given) || crate::rulefiles::is_yaml_path(given)) {
+            let (abs, display) = w.names(given);
+            let reason = skip_if_walked_in(&abs, opts, &exclude, &w.cwd)
+                .or_else(|| (meta.len() > opts.max_file_size).then_some(SkipReason::TooLarge));
+            if let Some(reason) = reason {
+                w.skipped.insert(display, reason);
+                continue;
+            }
+        }
+        if is_go_file(given) {
             w.add_file(given, true);
         } else if crate::rulefiles::is_yaml_path(given) {
             w.add_rule_file(given, true);
@@ -344,6 +361,52 @@ impl Walker {
             }
         }
     }
+}
+
+/// Why walking a directory would not lint the file at `path` (relative to
+/// `cwd`, or absolute), judged by its path alone (`--force-exclude`): an
+/// `exclude` glob matches it or a directory above it; a directory above it
+/// (below the configuration's root, else below `cwd`) is hidden or named
+/// `vendor` or `testdata`; it is a test file and tests are not included.
+/// Size and the generated-file header are not looked at here.
+pub fn skip_if_walked(path: &Path, opts: &DiscoverOptions, cwd: &Path) -> Option<SkipReason> {
+    let cwd = normalize(cwd);
+    let mut problems = Vec::new();
+    let exclude = Exclude::new(opts, &cwd, &mut problems);
+    skip_if_walked_in(&normalize(&cwd.join(path)), opts, &exclude, &cwd)
+}
+
+fn skip_if_walked_in(
+    abs: &Path,
+    opts: &DiscoverOptions,
+    exclude: &Exclude,
+    cwd: &Path,
+) -> Option<SkipReason> {
+    if abs.ancestors().any(|a| exclude.is_excluded(a)) {
+        return Some(SkipReason::Excluded);
+    }
+    let below = abs
+        .strip_prefix(&exclude.root)
+        .or_else(|_| abs.strip_prefix(cwd))
+        .unwrap_or(abs);
+    let skipped_dir = below
+        .parent()
+        .into_iter()
+        .flat_map(Path::components)
+        .any(|c| match c {
+            Component::Normal(name) => {
+                let name = name.to_string_lossy();
+                name == "vendor" || name == "testdata" || name.starts_with('.')
+            }
+            _ => false,
+        });
+    if skipped_dir {
+        return Some(SkipReason::Excluded);
+    }
+    if is_go_file(abs) && !opts.include_tests && is_test_file(abs) {
+        return Some(SkipReason::Test);
+    }
+    None
 }
 
 /// Add `c` to `map` once; named explicitly if any of its namings was.

@@ -11,6 +11,7 @@ pub mod registry;
 pub mod rule;
 pub mod spans;
 pub mod types;
+pub mod user_doc;
 pub mod util;
 
 #[cfg(test)]
@@ -24,3 +25,4 @@ mod testutil_spans;
 
 pub use registry::{find_rule, RULES};
 pub use rule::{Check, Group, PackageCtx, Rule, RuleMeta, Sink, TreeCtx};
+pub use user_doc::user_doc;

@@ -1,6 +1,6 @@
 //! `instrlint check`: lint, render, write, summarise, choose the exit code.
 
-use crate::args::{CheckArgs, ColorChoice, FailOn, Format};
+use crate::args::{CheckArgs, ColorChoice, FailOn, Format, Report};
 use crate::exit;
 use crate::gate::{baseline::Baseline, diff};
 use crate::output::{self, text::TextOptions, Counts};
@@ -57,6 +57,12 @@ pub fn run(
     let terminal = stdout_is_terminal && args.output.is_none();
     let output_clock = std::time::Instant::now();
     let rendered = render(&outcome, args.format, text_options(args.color, terminal));
+    // Reports to files first: the full ones while the outcome holds every
+    // finding, then the others.
+    let mut report_error = write_reports(&mut outcome, &args.full_report, true);
+    if report_error.is_none() {
+        report_error = write_reports(&mut outcome, &args.report, false);
+    }
 
     let written = match &args.output {
         Some(path) => crate::atomic::write(path, rendered.as_bytes())
@@ -80,6 +86,10 @@ pub fn run(
     }
 
     if let Err(message) = written {
+        let _ = writeln!(stderr, "error: {message}");
+        return exit::ERROR;
+    }
+    if let Some(message) = report_error {
         let _ = writeln!(stderr, "error: {message}");
         return exit::ERROR;
     }
@@ -153,21 +163,97 @@ fn options(args: &CheckArgs) -> Result<LintOptions, String> {
         report_lines,
         baseline,
         cancel: None,
+        keep_ungated: !args.full_report.is_empty(),
+        force_exclude: args.force_exclude,
     })
 }
 
+/// Write `reports` (`--report`, or with `full` `--full-report`: every
+/// finding before `--diff-base`); the first error, if any.
+fn write_reports(outcome: &mut LintOutcome, reports: &[Report], full: bool) -> Option<String> {
+    if reports.is_empty() {
+        return None;
+    }
+    let swapped = full && outcome.ungated.is_some();
+    if swapped {
+        swap_ungated(outcome);
+    }
+    let mut error = None;
+    for r in reports {
+        let plain = TextOptions {
+            color: false,
+            terminal: false,
+            hyperlinks: false,
+        };
+        let text = render(outcome, r.format, plain);
+        if let Err(e) = crate::atomic::write(&r.path, text.as_bytes()) {
+            error = Some(format!("cannot write {}: {e}", r.path.display()));
+            break;
+        }
+    }
+    if swapped {
+        swap_ungated(outcome);
+    }
+    error
+}
+
+fn swap_ungated(outcome: &mut LintOutcome) {
+    if let Some(ungated) = outcome.ungated.as_mut() {
+        std::mem::swap(&mut outcome.diagnostics, ungated);
+    }
+}
+
 fn text_options(color: ColorChoice, terminal: bool) -> TextOptions {
+    let var = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
+    text_options_in(
+        color,
+        terminal,
+        &var,
+        supports_hyperlinks::supports_hyperlinks(),
+    )
+}
+
+/// `--color auto`: `NO_COLOR` (not empty) turns colour off; otherwise
+/// `FORCE_COLOR` or `CLICOLOR_FORCE` (not empty, not `0`) turn it on, even
+/// when not writing to a terminal; otherwise `CLICOLOR=0` or `TERM=dumb`
+/// turn it off; otherwise colour follows the terminal. Rule links are
+/// OSC 8 hyperlinks only on a terminal known to support them
+/// (`supports-hyperlinks`: `FORCE_HYPERLINK`, `TERM_PROGRAM`, …); elsewhere
+/// the URL is printed.
+fn text_options_in(
+    color: ColorChoice,
+    terminal: bool,
+    var: &dyn Fn(&str) -> Option<String>,
+    terminal_supports_links: bool,
+) -> TextOptions {
+    let on = |k: &str| var(k).is_some_and(|v| v != "0" && !v.eq_ignore_ascii_case("false"));
     let color = match color {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
-        ColorChoice::Auto => terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+        ColorChoice::Auto => {
+            if var("NO_COLOR").is_some() {
+                false
+            } else if on("FORCE_COLOR") || on("CLICOLOR_FORCE") {
+                true
+            } else {
+                terminal
+                    && var("CLICOLOR").as_deref() != Some("0")
+                    && var("TERM").as_deref() != Some("dumb")
+            }
+        }
     };
-    TextOptions { color, terminal }
+    let hyperlinks = (terminal || var("FORCE_HYPERLINK").is_some()) && terminal_supports_links;
+    TextOptions {
+        color,
+        terminal,
+        hyperlinks,
+    }
 }
 
 pub fn render(outcome: &LintOutcome, format: Format, text: TextOptions) -> String {
     match format {
         Format::Text => output::text::render(outcome, text),
+        Format::Concise => output::concise::render(outcome),
         Format::Json => output::json::render(outcome),
         Format::Sarif => output::sarif::render(outcome, &output::repository_base()),
         Format::Github => output::github::render(outcome, &output::repository_base()),
@@ -250,6 +336,56 @@ mod tests {
         assert_eq!(exit_code(&o, FailOn::Error, true), exit::FINDINGS);
         o.diagnostics.clear();
         assert_eq!(exit_code(&o, FailOn::Warning, false), exit::CLEAN);
+    }
+
+    fn options(
+        color: ColorChoice,
+        terminal: bool,
+        env: &[(&str, &str)],
+        links: bool,
+    ) -> TextOptions {
+        let var = |k: &str| {
+            env.iter()
+                .find(|(name, _)| *name == k)
+                .map(|(_, v)| v.to_string())
+                .filter(|v| !v.is_empty())
+        };
+        text_options_in(color, terminal, &var, links)
+    }
+
+    #[test]
+    fn colour_follows_the_flag_then_the_environment_then_the_terminal() {
+        use ColorChoice::*;
+        assert!(options(Auto, true, &[], false).color);
+        assert!(!options(Auto, false, &[], false).color);
+        assert!(options(Auto, false, &[("FORCE_COLOR", "1")], false).color);
+        assert!(options(Auto, false, &[("CLICOLOR_FORCE", "1")], false).color);
+        assert!(!options(Auto, false, &[("FORCE_COLOR", "0")], false).color);
+        assert!(!options(Auto, false, &[("FORCE_COLOR", "")], false).color);
+        assert!(!options(Auto, true, &[("NO_COLOR", "1")], false).color);
+        assert!(
+            !options(
+                Auto,
+                true,
+                &[("NO_COLOR", "1"), ("FORCE_COLOR", "1")],
+                false
+            )
+            .color
+        );
+        assert!(options(Auto, true, &[("NO_COLOR", "")], false).color);
+        assert!(!options(Auto, true, &[("CLICOLOR", "0")], false).color);
+        assert!(!options(Auto, true, &[("TERM", "dumb")], false).color);
+        assert!(options(Always, false, &[("NO_COLOR", "1")], false).color);
+        assert!(!options(Never, true, &[("FORCE_COLOR", "1")], false).color);
+    }
+
+    #[test]
+    fn hyperlinks_only_on_terminals_that_support_them() {
+        use ColorChoice::*;
+        assert!(options(Auto, true, &[], true).hyperlinks);
+        assert!(!options(Auto, true, &[], false).hyperlinks);
+        assert!(!options(Auto, false, &[], true).hyperlinks);
+        assert!(options(Auto, false, &[("FORCE_HYPERLINK", "1")], true).hyperlinks);
     }
 
     #[test]

@@ -48,7 +48,7 @@ fn lookup(code_or_name: &str) -> Option<Explained> {
     if let Some(rule) = find_rule(code_or_name) {
         return Some(Explained {
             info: RuleInfo::of(rule),
-            doc: rule.doc.to_string(),
+            doc: instrlint_rules::user_doc(rule.doc),
         });
     }
     let t = crate::output::TOOL_CODES
@@ -83,5 +83,17 @@ mod tests {
         assert!(e.doc.starts_with("# I002 parse-error"));
         assert!(lookup("unused-ignore").is_some());
         assert!(lookup("X999").is_none());
+    }
+
+    #[test]
+    fn rule_docs_are_shown_without_test_markers() {
+        let e = lookup("M105").unwrap();
+        assert!(e.doc.starts_with("# M105 counter-missing-total"));
+        assert!(e.doc.contains("```go\n"), "{}", e.doc);
+        assert!(
+            !e.doc.contains("// want") && !e.doc.contains("go bad"),
+            "{}",
+            e.doc
+        );
     }
 }

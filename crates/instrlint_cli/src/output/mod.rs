@@ -1,6 +1,7 @@
 //! Rendering a `LintOutcome` in each output format, and what they share:
 //! positions, rule URLs and the tool codes' metadata.
 
+pub mod concise;
 pub mod config_error;
 pub mod github;
 pub mod json;
@@ -232,6 +233,7 @@ pub(crate) mod testutil {
             warnings: Vec::new(),
             config: Config::default(),
             baseline_unused: Vec::new(),
+            ungated: None,
         }
     }
 }

@@ -169,8 +169,9 @@ impl Rules {
         (level, enabled): (Level, bool),
         tag: &str,
     ) {
-        let why = why_paragraph(doc).unwrap_or(summary);
-        let help = if doc.trim().is_empty() { summary } else { doc };
+        let doc = instrlint_rules::user_doc(doc);
+        let why = why_paragraph(&doc).unwrap_or(summary);
+        let help = if doc.trim().is_empty() { summary } else { &doc };
         self.codes.push(code);
         self.descriptors.push(json!({
             "id": code,
@@ -262,7 +263,9 @@ mod tests {
     use instrlint_rules::{Check, Group, Rule, RuleMeta};
 
     const DOC: &str = "# M105 counter-missing-total\n\n## What it does\nChecks.\n\n\
-                       ## Why is this bad?\nRate queries expect it.\nReally.\n\n## Example\n```go\n```\n";
+                       ## Why is this bad?\nRate queries expect it.\nReally.\n\n## Example\n```go bad\nx() // want M105\n```\n";
+    const USER_DOC: &str = "# M105 counter-missing-total\n\n## What it does\nChecks.\n\n\
+                       ## Why is this bad?\nRate queries expect it.\nReally.\n\n## Example\n```go\nx()\n```\n";
 
     static DUMMY: Rule = Rule {
         meta: RuleMeta {
@@ -314,8 +317,9 @@ mod tests {
             rule["fullDescription"]["text"],
             "Rate queries expect it.\nReally."
         );
-        assert_eq!(rule["help"]["markdown"], DOC);
-        assert_eq!(rule["help"]["text"], DOC);
+        // The doc as users read it: no test markers.
+        assert_eq!(rule["help"]["markdown"], USER_DOC);
+        assert_eq!(rule["help"]["text"], USER_DOC);
         assert!(rule["helpUri"]
             .as_str()
             .unwrap()

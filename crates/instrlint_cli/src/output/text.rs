@@ -17,8 +17,11 @@ pub const PLAIN_WIDTH: usize = 100;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct TextOptions {
     pub color: bool,
-    /// Writing to a terminal: hyperlinks and the terminal's width.
+    /// Writing to a terminal: the terminal's width.
     pub terminal: bool,
+    /// Rule links as OSC 8 hyperlinks (the terminal supports them); else the
+    /// URL is printed.
+    pub hyperlinks: bool,
 }
 
 /// A file's text under its display path. miette reports the header's column
@@ -129,7 +132,7 @@ pub fn handler(opts: TextOptions) -> GraphicalReportHandler {
     } else {
         GraphicalTheme::unicode_nocolor()
     };
-    let handler = GraphicalReportHandler::new_themed(theme).with_links(opts.terminal);
+    let handler = GraphicalReportHandler::new_themed(theme).with_links(opts.hyperlinks);
     if opts.terminal {
         handler
     } else {
@@ -209,6 +212,7 @@ mod tests {
     const PLAIN: TextOptions = TextOptions {
         color: false,
         terminal: false,
+        hyperlinks: false,
     };
 
     #[test]
@@ -281,8 +285,26 @@ mod tests {
             TextOptions {
                 color: true,
                 terminal: false,
+                hyperlinks: false,
             },
         );
         assert!(out.contains('\u{1b}'));
+    }
+
+    #[test]
+    fn the_url_is_shown_unless_the_terminal_takes_hyperlinks() {
+        let url =
+            "https://github.com/instrlint/instrlint/blob/main/rules/M105-counter-missing-total.md";
+        let plain = render(&outcome(), PLAIN);
+        assert!(plain.contains(url) && !plain.contains("(link)"), "{plain}");
+        assert!(!plain.contains("\u{1b}]8;;"), "{plain}");
+        let linked = render(
+            &outcome(),
+            TextOptions {
+                hyperlinks: true,
+                ..PLAIN
+            },
+        );
+        assert!(linked.contains(&format!("\u{1b}]8;;{url}")), "{linked}");
     }
 }

@@ -17,7 +17,7 @@ use instrlint_core::suppress;
 use instrlint_core::{Diagnostic, FileId, Level, LineIndex, SourceFile, Span};
 use instrlint_rules::{Check, PackageCtx, Sink, TreeCtx};
 use rayon::prelude::*;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -301,6 +301,7 @@ pub fn collect_facts(opts: &LintOptions) -> Result<Collected, LintError> {
         &discover_options(opts, &config),
         &opts.buffers,
         None,
+        &config.settings.spans.start_functions,
     ))
 }
 
@@ -330,17 +331,19 @@ pub struct Collected {
 
 /// Discover, read, group into packages, extract and link facts.
 pub fn collect(paths: &[PathBuf], discover_opts: &DiscoverOptions) -> Collected {
-    collect_with(paths, discover_opts, &[], None)
+    collect_with(paths, discover_opts, &[], None, &[])
 }
 
 /// [`collect`]; with `buffers`, those files alone (their texts taken from
 /// memory) and the rest of their packages from disk. With `cancel` set, the
 /// packages not yet extracted are skipped (the caller drops the result).
+/// `start_functions` are the configured `spans.start_functions`.
 pub fn collect_with(
     paths: &[PathBuf],
     discover_opts: &DiscoverOptions,
     buffers: &[Buffer],
     cancel: Option<&Arc<AtomicBool>>,
+    start_functions: &[String],
 ) -> Collected {
     let mut timings = Timings::default();
     let clock = Instant::now();
@@ -387,7 +390,7 @@ pub fn collect_with(
         .map(|c| (c, true))
         .chain(siblings.iter().map(|c| (c, false)))
         .collect();
-    let read = read_by_directory(&candidates, &in_memory);
+    let read = read_by_directory(&candidates, &in_memory, start_functions);
     let mut files = Vec::new();
     let mut clauses = Vec::new();
     let mut triggers = Vec::new();
@@ -465,6 +468,10 @@ pub fn collect_with(
     let clock = Instant::now();
     let extract_nanos = std::sync::atomic::AtomicU64::new(0);
 
+    let extract_opts = extract::ExtractOptions {
+        package_names: package_names(&packages, &import_paths),
+        start_functions: start_functions.to_vec(),
+    };
     let extracted: Vec<PackageFacts> = packages
         .par_iter()
         .zip(walk)
@@ -474,7 +481,7 @@ pub fn collect_with(
             }
             let started = Instant::now();
             let members: Vec<&SourceFile> = ids.iter().map(|id| &files[id.0 as usize]).collect();
-            let facts = extract::extract_package_walking(dir, name, &members, walk);
+            let facts = extract::extract_package_with(dir, name, &members, walk, &extract_opts);
             extract_nanos.fetch_add(
                 started.elapsed().as_nanos() as u64,
                 std::sync::atomic::Ordering::Relaxed,
@@ -512,6 +519,35 @@ pub fn collect_with(
     }
 }
 
+/// Import path → package clause of the linted packages whose import path is
+/// known (a `go.mod` above them): what an import of them without an alias is
+/// called. `_test` packages answer for no path; a directory with two other
+/// package clauses answers with neither.
+fn package_names(
+    packages: &[((String, String), Vec<FileId>)],
+    import_paths: &[Option<String>],
+) -> HashMap<String, String> {
+    let mut names: HashMap<String, Option<String>> = HashMap::new();
+    for (((_, name), _), path) in packages.iter().zip(import_paths) {
+        let Some(path) = path else { continue };
+        if name.ends_with("_test") {
+            continue;
+        }
+        names
+            .entry(path.clone())
+            .and_modify(|n| {
+                if n.as_deref() != Some(name.as_str()) {
+                    *n = None;
+                }
+            })
+            .or_insert_with(|| Some(name.clone()));
+    }
+    names
+        .into_iter()
+        .filter_map(|(path, name)| Some((path, name?)))
+        .collect()
+}
+
 struct Run {
     files: Vec<SourceFile>,
     diagnostics: Vec<Diagnostic>,
@@ -536,7 +572,13 @@ fn run(
         problems,
         warnings,
         reported,
-    } = collect_with(paths, discover_opts, &opts.buffers, opts.cancel.as_ref());
+    } = collect_with(
+        paths,
+        discover_opts,
+        &opts.buffers,
+        opts.cancel.as_ref(),
+        &config.settings.spans.start_functions,
+    );
     let mut stats = stats;
     if cancelled(opts.cancel.as_ref()) {
         return Run {
@@ -793,6 +835,7 @@ type ReadFile = Result<Option<(SourceFile, String, extract::Trigger)>, IoProblem
 fn read_by_directory(
     candidates: &[(&Candidate, bool)],
     in_memory: &[(PathBuf, &str)],
+    start_functions: &[String],
 ) -> Vec<ReadFile> {
     let mut by_dir: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     for (i, (c, _)) in candidates.iter().enumerate() {
@@ -813,7 +856,7 @@ fn read_by_directory(
                     let file = file.map(|f| {
                         f.map(|f| {
                             let clause = extract::package_clause(&f.text).unwrap_or_default();
-                            let trigger = extract::classify(&f.text);
+                            let trigger = extract::classify_with(&f.text, start_functions);
                             (f, clause, trigger)
                         })
                     });
@@ -1058,7 +1101,7 @@ mod tests {
             })
             .collect();
         let pairs: Vec<(&Candidate, bool)> = candidates.iter().map(|c| (c, true)).collect();
-        let read = read_by_directory(&pairs, &[]);
+        let read = read_by_directory(&pairs, &[], &[]);
         let got: Vec<(String, usize, String)> = read
             .into_iter()
             .map(|r| {

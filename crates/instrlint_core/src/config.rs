@@ -18,9 +18,11 @@
 //! [promql]                      # Q701
 //! native_histograms = ["livestream_join_seconds"]  # queried without `_bucket`
 //!
-//! [spans]                       # S501/S503: see `span_settings.rs`
+//! [spans]                       # S501/S503/S505: see `span_settings.rs`
 //! extra_generic_names = ["serve"]
 //! name_pattern = '^[a-z_]+\.[a-z_]+$'
+//! error_recording = "both"      # S505: "either" (default) or "both"
+//! start_functions = ["util.StartTrace"]  # wrappers returning (ctx, span)
 //! [[spans.require]]
 //! names = ["signaling.*"]
 //! attributes = ["room_id"]

@@ -7,6 +7,7 @@ pub mod discover;
 pub mod extract;
 pub mod facts;
 pub mod promql_selectors;
+pub mod promql_template;
 pub mod rulefiles;
 pub mod source;
 pub mod span_settings;

@@ -1,5 +1,6 @@
 //! `[spans]` settings: S501's generic names and name pattern, S503's
-//! required attributes.
+//! required attributes, S505's error recording, and the functions that start
+//! spans besides the libraries' own.
 
 use serde::Deserialize;
 use toml::Spanned;
@@ -14,6 +15,17 @@ pub struct SpanRequirement {
     pub attributes: Vec<String>,
 }
 
+/// S505: what recording an error on a span takes.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ErrorRecording {
+    /// `RecordError` or `SetStatus(codes.Error, …)`, either one.
+    #[default]
+    Either,
+    /// Both calls, each reported when missing (go-spancheck's `record-error`
+    /// and `set-status` checks).
+    Both,
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct SpanSettings {
     /// S501: names that say nothing (the catalog's list by default).
@@ -23,6 +35,13 @@ pub struct SpanSettings {
     /// S503: configured requirements. Empty: the zero-config `room_id` /
     /// `action_type` heuristic applies.
     pub require: Vec<SpanRequirement>,
+    /// S505: `"either"` (default) or `"both"`.
+    pub error_recording: ErrorRecording,
+    /// Functions that start a span like `tracer.Start(ctx, name)` and return
+    /// a context and a span: `"util.StartTrace"` (a function of a package
+    /// named `util`, called as `util.StartTrace` or, inside that package, as
+    /// `StartTrace`), or `"StartTrace"` (a function of the linted package).
+    pub start_functions: Vec<String>,
 }
 
 impl Default for SpanSettings {
@@ -54,6 +73,8 @@ impl Default for SpanSettings {
             .collect(),
             name_pattern: None,
             require: Vec::new(),
+            error_recording: ErrorRecording::Either,
+            start_functions: Vec::new(),
         }
     }
 }
@@ -100,6 +121,9 @@ impl SpanRequirement {
 // extra_generic_names = ["serve"]       # S501: extends it (after any replacement)
 // name_pattern = '^[a-z_]+\.[a-z_]+$'   # S501: a regular expression
 //
+// error_recording = "both"             # S505: "either" (default) or "both"
+// start_functions = ["util.StartTrace"] # return (ctx, span) like tracer.Start
+//
 // [[spans.require]]                     # S503
 // names = ["signaling.*"]               # globs on the span name (empty: any)
 // paths = ["internal/signaling/**"]     # globs on the file path (empty: any)
@@ -113,6 +137,8 @@ pub(crate) struct RawSpans {
     generic_names: Option<Vec<Spanned<String>>>,
     extra_generic_names: Option<Vec<Spanned<String>>>,
     name_pattern: Option<Spanned<String>>,
+    error_recording: Option<Spanned<String>>,
+    start_functions: Option<Vec<Spanned<String>>>,
     require: Option<Vec<Spanned<RawRequire>>>,
 }
 
@@ -135,6 +161,12 @@ pub(crate) struct SpansInvalid {
 fn span_of<T>(s: &Spanned<T>) -> (usize, usize) {
     let r = s.span();
     (r.start, r.end)
+}
+
+fn is_identifier(s: &str) -> bool {
+    let mut chars = s.chars();
+    chars.next().is_some_and(|c| c == '_' || c.is_alphabetic())
+        && chars.all(|c| c == '_' || c.is_alphanumeric())
 }
 
 fn globs(list: Option<Vec<Spanned<String>>>, what: &str) -> Result<Vec<String>, SpansInvalid> {
@@ -180,6 +212,43 @@ impl RawSpans {
                 });
             }
             s.name_pattern = Some(p.into_inner());
+        }
+        if let Some(mode) = self.error_recording {
+            s.error_recording = match mode.get_ref().as_str() {
+                "either" => ErrorRecording::Either,
+                "both" => ErrorRecording::Both,
+                other => {
+                    return Err(SpansInvalid {
+                        span: span_of(&mode),
+                        message: format!(
+                            "`error_recording` is `{other}`: expected `either` or `both`"
+                        ),
+                        help: Some(
+                            "`both` asks for `RecordError` and `SetStatus` on every error path"
+                                .into(),
+                        ),
+                    })
+                }
+            };
+        }
+        for f in self.start_functions.unwrap_or_default() {
+            let valid = {
+                let mut parts = f.get_ref().split('.');
+                let ok = parts.next().is_some_and(is_identifier)
+                    && parts.next().is_none_or(is_identifier);
+                ok && parts.next().is_none()
+            };
+            if !valid {
+                return Err(SpansInvalid {
+                    span: span_of(&f),
+                    message: format!(
+                        "`{}` is not a function name: expected `package.Function` or `Function`",
+                        f.get_ref()
+                    ),
+                    help: Some("e.g. `start_functions = [\"util.StartTrace\"]`".into()),
+                });
+            }
+            s.start_functions.push(f.into_inner());
         }
         for req in self.require.unwrap_or_default() {
             let table = span_of(&req);
@@ -322,6 +391,34 @@ attributes = ["tenant"]
         assert!(e.span.is_some());
         let e = err("[[spans.require]]\nattributes = [\"\"]\n");
         assert_eq!(pointed(&e), "\"\"");
+    }
+
+    #[test]
+    fn error_recording_and_start_functions() {
+        use crate::span_settings::ErrorRecording;
+        let c = parse(
+            "[spans]\nerror_recording = \"both\"\nstart_functions = [\"util.StartTrace\", \"startSpan\"]\n",
+            Path::new("x.toml"),
+        )
+        .unwrap();
+        assert_eq!(c.settings.spans.error_recording, ErrorRecording::Both);
+        assert_eq!(
+            c.settings.spans.start_functions,
+            ["util.StartTrace", "startSpan"]
+        );
+        let d = parse("", Path::new("x.toml")).unwrap();
+        assert_eq!(d.settings.spans.error_recording, ErrorRecording::Either);
+        let e = err("[spans]\nerror_recording = \"all\"\n");
+        assert_eq!(pointed(&e), "\"all\"");
+        assert!(
+            e.message.contains("expected `either` or `both`"),
+            "{}",
+            e.message
+        );
+        let e = err("[spans]\nstart_functions = [\"ok.Start\", \"(*T).Start\"]\n");
+        assert_eq!(pointed(&e), "\"(*T).Start\"");
+        let e = err("[spans]\nstart_functions = [\"a.b.c\"]\n");
+        assert!(e.message.contains("not a function name"), "{}", e.message);
     }
 
     #[test]

@@ -48,6 +48,8 @@ pub fn metric(kind: MetricKind, name: &str) -> Def {
         native_histogram: false,
         func: FuncContext::package_level(),
         stores: Vec::new(),
+        collected_as: None,
+        collected_at: None,
     };
     def.name_parts.push(NamePart {
         role: NameRole::Name,

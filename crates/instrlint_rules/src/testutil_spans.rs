@@ -151,8 +151,27 @@ impl Start {
             .iter()
             .map(|&o| UnrecordedError {
                 ret: span(0, o, o + 10),
+                neither: true,
+                no_record_error: true,
+                no_status: true,
             })
             .collect();
+        self
+    }
+    /// Returns where only `RecordError` is missing.
+    pub fn status_only(mut self, at: &[u32]) -> Self {
+        self.0
+            .unrecorded_errors
+            .extend(at.iter().map(|&o| UnrecordedError {
+                ret: span(0, o, o + 10),
+                neither: false,
+                no_record_error: true,
+                no_status: false,
+            }));
+        self
+    }
+    pub fn span_out(mut self, binding: Binding) -> Self {
+        self.0.span_out = binding;
         self
     }
     pub fn ctx_out(mut self, binding: Binding) -> Self {

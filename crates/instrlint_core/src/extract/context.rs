@@ -10,11 +10,10 @@ use crate::facts::{
 };
 use tree_sitter::Node;
 
-/// Where a call sits: its site, its file's test flag, its ancestors (root
-/// first, the call last) and the marked ones among them.
+/// Where a call sits: its site, its ancestors (root first, the call last)
+/// and the marked ones among them.
 pub(crate) struct ScopeCx<'a, 't> {
     pub site: Site<'a, 't>,
-    pub is_test: bool,
     pub path: &'a [Node<'t>],
     pub marks: &'a [(usize, Mark<'t>)],
 }
@@ -182,11 +181,10 @@ impl<'p, 't> Tx<'p, 't> {
 
     /// The context visible at a site: from the innermost function outwards,
     /// the first one that has a context, and whether any function around the
-    /// site is a request handler. `main`, `init` and test files have none.
+    /// site is a request handler. `main` and `init` have none. Test files
+    /// (linted with `--include-tests`) are read like any other: a test
+    /// function has no request context, an `httptest` handler has one.
     pub fn request_scope(&self, cx: &ScopeCx<'_, 't>) -> Option<RequestScope> {
-        if cx.is_test {
-            return None;
-        }
         let p = self.pkg;
         let mut found: Option<RequestScope> = None;
         let mut handler = false;

@@ -114,12 +114,14 @@ impl<'t> Pkg<'t> {
         match ty.kind() {
             "qualified_type" => {
                 let pkg = self.text(site.unit, ty.child_by_field_name("package")?);
-                (self.import_api(site.unit, pkg) == Some(Api::Prometheus))
-                    .then(|| {
-                        ty.child_by_field_name("name")
-                            .map(|n| self.text(site.unit, n))
-                    })
-                    .flatten()
+                (self
+                    .import_api(site.unit, pkg)
+                    .is_some_and(|a| a.is(Api::Prometheus)))
+                .then(|| {
+                    ty.child_by_field_name("name")
+                        .map(|n| self.text(site.unit, n))
+                })
+                .flatten()
             }
             "type_identifier" if self.has_dot(site.unit, Api::Prometheus) => {
                 Some(self.text(site.unit, ty))

@@ -3,11 +3,53 @@
 use super::lists::elem_expr;
 use super::pkg::{call_args, named_children, unparen, Api, Pkg};
 use super::values::{build_fq, SVal, Site};
-use crate::facts::{FuncContext, MetricApi, MetricDef, MetricKind, NamePart, NameRole};
+use crate::facts::{
+    ConstMetric, FuncContext, MetricApi, MetricDef, MetricKind, NamePart, NameRole,
+};
 use crate::source::Span;
 use crate::value::Value;
 use tree_sitter::Node;
 
+/// Const metrics built from a `Desc` at collection time: (name, the kind
+/// they give it, or `None` when the value type argument says).
+const CONST_METRICS: &[(&str, Option<MetricKind>)] = &[
+    ("MustNewConstMetric", None),
+    ("NewConstMetric", None),
+    ("MustNewConstMetricWithCreatedTimestamp", None),
+    ("NewConstMetricWithCreatedTimestamp", None),
+    // Kubernetes component-base.
+    ("NewLazyConstMetric", None),
+    ("MustNewConstHistogram", Some(MetricKind::Histogram)),
+    ("NewConstHistogram", Some(MetricKind::Histogram)),
+    (
+        "MustNewConstHistogramWithCreatedTimestamp",
+        Some(MetricKind::Histogram),
+    ),
+    (
+        "NewConstHistogramWithCreatedTimestamp",
+        Some(MetricKind::Histogram),
+    ),
+    ("MustNewConstSummary", Some(MetricKind::Summary)),
+    ("NewConstSummary", Some(MetricKind::Summary)),
+    (
+        "MustNewConstSummaryWithCreatedTimestamp",
+        Some(MetricKind::Summary),
+    ),
+    (
+        "NewConstSummaryWithCreatedTimestamp",
+        Some(MetricKind::Summary),
+    ),
+];
+
+/// `prometheus.ValueType` values.
+const VALUE_TYPES: &[(&str, MetricKind)] = &[
+    ("CounterValue", MetricKind::Counter),
+    ("GaugeValue", MetricKind::Gauge),
+    ("UntypedValue", MetricKind::Untyped),
+];
+
+/// client_golang's constructors (also Kubernetes' and promauto's):
+/// (name, kind, vector).
 const CONSTRUCTORS: &[(&str, MetricKind, bool)] = &[
     ("NewCounter", MetricKind::Counter, false),
     ("NewCounterVec", MetricKind::Counter, true),
@@ -23,6 +65,28 @@ const CONSTRUCTORS: &[(&str, MetricKind, bool)] = &[
     ("NewDesc", MetricKind::Desc, false),
 ];
 
+/// go-kit's `New…From(opts, labels)`: a vector under every one.
+const GOKIT_CONSTRUCTORS: &[(&str, MetricKind, bool)] = &[
+    ("NewCounterFrom", MetricKind::Counter, true),
+    ("NewGaugeFrom", MetricKind::Gauge, true),
+    ("NewHistogramFrom", MetricKind::Histogram, true),
+    ("NewSummaryFrom", MetricKind::Summary, true),
+];
+
+/// kube-state-metrics family generators: `(name, help, metric.Type, …)`.
+const KSM_CONSTRUCTORS: &[(&str, MetricKind, bool)] = &[
+    ("NewFamilyGenerator", MetricKind::Desc, false),
+    ("NewFamilyGeneratorWithStability", MetricKind::Desc, false),
+];
+
+/// kube-state-metrics `metric.Type` values and the kind each exposes.
+const KSM_TYPES: &[(&str, MetricKind)] = &[
+    ("Counter", MetricKind::Counter),
+    ("Gauge", MetricKind::Gauge),
+    ("Info", MetricKind::Gauge),
+    ("StateSet", MetricKind::Gauge),
+];
+
 const OPTS_TYPES: &[&str] = &[
     "Opts",
     "CounterOpts",
@@ -32,11 +96,39 @@ const OPTS_TYPES: &[&str] = &[
     "UntypedOpts",
 ];
 
-fn constructor_info(name: &str) -> Option<(MetricKind, bool)> {
-    CONSTRUCTORS
+/// The constructor table of an API.
+fn constructors(api: MetricApi) -> &'static [(&'static str, MetricKind, bool)] {
+    match api {
+        MetricApi::Prometheus | MetricApi::Promauto | MetricApi::Kubernetes => CONSTRUCTORS,
+        MetricApi::GoKit => GOKIT_CONSTRUCTORS,
+        MetricApi::KubeStateMetrics => KSM_CONSTRUCTORS,
+    }
+}
+
+fn constructor_info(api: MetricApi, name: &str) -> Option<(MetricKind, bool)> {
+    constructors(api)
         .iter()
         .find(|c| c.0 == name)
         .map(|c| (c.1, c.2))
+}
+
+/// A constructor name of any API, before the qualifier is looked up.
+fn any_constructor(name: &str) -> bool {
+    [CONSTRUCTORS, GOKIT_CONSTRUCTORS, KSM_CONSTRUCTORS]
+        .iter()
+        .any(|t| t.iter().any(|c| c.0 == name))
+}
+
+/// The metric API of a package qualifier's import.
+fn metric_api(api: Api) -> Option<MetricApi> {
+    match api {
+        Api::Prometheus => Some(MetricApi::Prometheus),
+        Api::Promauto => Some(MetricApi::Promauto),
+        Api::K8sMetrics => Some(MetricApi::Kubernetes),
+        Api::GoKitProm => Some(MetricApi::GoKit),
+        Api::KsmGenerator => Some(MetricApi::KubeStateMetrics),
+        _ => None,
+    }
 }
 
 /// Where the Opts literal of a definition was found.
@@ -55,57 +147,98 @@ impl<'t> Pkg<'t> {
             Some(f) if f.kind() == "identifier" => Some(f),
             _ => None,
         };
-        name.is_some_and(|n| constructor_info(self.text(unit, n)).is_some())
+        name.is_some_and(|n| any_constructor(self.text(unit, n)))
     }
 
     /// The API and constructor name when `call` defines a metric.
     pub fn constructor(&self, site: Site<'_, 't>, call: Node<'t>) -> Option<(MetricApi, &'t str)> {
         let func = call.child_by_field_name("function")?;
+        let known =
+            |api: MetricApi, ctor: &'t str| constructor_info(api, ctor).map(|_| (api, ctor));
         match func.kind() {
             "selector_expression" => {
                 let ctor = self.text(site.unit, func.child_by_field_name("field")?);
-                constructor_info(ctor)?;
+                if !any_constructor(ctor) {
+                    return None;
+                }
                 let operand = unparen(func.child_by_field_name("operand")?);
                 match operand.kind() {
                     "identifier" => {
                         let name = self.text(site.unit, operand);
                         if !self.is_shadowed(site, name, operand.start_byte()) {
-                            match self.import_api(site.unit, name) {
-                                Some(Api::Prometheus) => {
-                                    return Some((MetricApi::Prometheus, ctor))
-                                }
-                                Some(Api::Promauto) => return Some((MetricApi::Promauto, ctor)),
-                                Some(_) => return None,
-                                None => {}
+                            if let Some(api) = self.import_api(site.unit, name) {
+                                return known(metric_api(api)?, ctor);
                             }
                         }
                         let t = self.follow(site, operand)?;
                         self.is_promauto_with(t.site, unparen(t.value))
-                            .then_some((MetricApi::Promauto, ctor))
+                            .then_some(())
+                            .and_then(|_| known(MetricApi::Promauto, ctor))
                     }
                     "call_expression" => self
                         .is_promauto_with(site, operand)
-                        .then_some((MetricApi::Promauto, ctor)),
+                        .then_some(())
+                        .and_then(|_| known(MetricApi::Promauto, ctor)),
                     _ => None,
                 }
             }
             "identifier" => {
                 let ctor = self.text(site.unit, func);
-                constructor_info(ctor)?;
-                if self.decls.contains_key(ctor) || self.is_shadowed(site, ctor, func.start_byte())
+                if !any_constructor(ctor)
+                    || self.decls.contains_key(ctor)
+                    || self.is_shadowed(site, ctor, func.start_byte())
                 {
                     return None;
                 }
-                if self.has_dot(site.unit, Api::Prometheus) {
-                    Some((MetricApi::Prometheus, ctor))
-                } else if self.has_dot(site.unit, Api::Promauto) {
-                    Some((MetricApi::Promauto, ctor))
-                } else {
-                    None
-                }
+                self.units[site.unit]
+                    .dots
+                    .iter()
+                    .filter_map(|a| metric_api(*a))
+                    .find_map(|api| known(api, ctor))
             }
             _ => None,
         }
+    }
+
+    /// `call` builds a const metric from a `Desc`: the `Desc` as written and
+    /// the kind the call gives it. The value type must be written as
+    /// `prometheus.CounterValue` (or through a constant or a local set once).
+    pub fn const_metric(&self, site: Site<'_, 't>, call: Node<'t>) -> Option<ConstMetric> {
+        let f = call.child_by_field_name("function")?;
+        let name = match f.kind() {
+            "selector_expression" => self.text(site.unit, f.child_by_field_name("field")?),
+            "identifier" => self.text(site.unit, f),
+            _ => return None,
+        };
+        let (ctor, fixed) = CONST_METRICS.iter().find(|c| c.0 == name)?;
+        if self.prom_member(site, f, Api::Prometheus) != Some(*ctor) {
+            return None;
+        }
+        let args = call_args(call);
+        let desc = *args.first()?;
+        let kind = match fixed {
+            Some(kind) => *kind,
+            None => self.value_type(site, *args.get(1)?, 0)?,
+        };
+        Some(ConstMetric {
+            constructor: ctor.to_string(),
+            call: self.span(site.unit, call),
+            desc: self.receiver_of(site, desc),
+            kind,
+            def: None,
+        })
+    }
+
+    fn value_type(&self, site: Site<'_, 't>, n: Node<'t>, depth: u32) -> Option<MetricKind> {
+        let n = unparen(n);
+        if let Some(member) = self.prom_member(site, n, Api::Prometheus) {
+            return VALUE_TYPES.iter().find(|v| v.0 == member).map(|v| v.1);
+        }
+        if n.kind() != "identifier" || depth > 4 {
+            return None;
+        }
+        let t = self.follow(site, n)?;
+        self.value_type(t.site, t.value, depth + 1)
     }
 
     fn is_promauto_with(&self, site: Site<'_, 't>, n: Node<'t>) -> bool {
@@ -122,7 +255,7 @@ impl<'t> Pkg<'t> {
         ctor: &str,
         func: FuncContext,
     ) -> MetricDef {
-        let (kind, vector) = constructor_info(ctor).unwrap_or((MetricKind::Untyped, false));
+        let (kind, vector) = constructor_info(api, ctor).unwrap_or((MetricKind::Untyped, false));
         let call_span = self.span(site.unit, call);
         let mut def = MetricDef {
             api,
@@ -143,9 +276,13 @@ impl<'t> Pkg<'t> {
             native_histogram: false,
             func,
             stores: Vec::new(),
+            collected_as: None,
+            collected_at: None,
         };
         let args = call_args(call);
-        if kind == MetricKind::Desc {
+        if api == MetricApi::KubeStateMetrics {
+            self.fill_generator(site, &args, &mut def);
+        } else if kind == MetricKind::Desc {
             self.fill_desc(site, &args, &mut def);
         } else {
             if let Some(first) = args.first() {
@@ -172,6 +309,22 @@ impl<'t> Pkg<'t> {
         }
         def.labels = args.get(2).map(|a| self.label_list(site, *a));
         def.const_labels = args.get(3).and_then(|a| self.const_labels(site, *a));
+    }
+
+    /// `generator.NewFamilyGenerator(name, help, metric.Counter, …)`: a
+    /// name, a help text and the kind of the family.
+    fn fill_generator(&self, site: Site<'_, 't>, args: &[Node<'t>], def: &mut MetricDef) {
+        self.fill_desc(site, &args[..args.len().min(2)], def);
+        let Some(ty) = args.get(2) else {
+            return;
+        };
+        let kind = self
+            .prom_member(site, unparen(*ty), Api::KsmMetric)
+            .and_then(|t| KSM_TYPES.iter().find(|k| k.0 == t));
+        if let Some((_, kind)) = kind {
+            def.collected_as = Some(*kind);
+            def.collected_at = Some(self.span(site.unit, *ty));
+        }
     }
 
     /// Parts of a name expression: a `BuildFQName(ns, sub, name)` call gives

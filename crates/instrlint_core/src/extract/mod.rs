@@ -53,6 +53,7 @@ mod values_proptest;
 use crate::facts::PackageFacts;
 use crate::source::{SourceFile, Span};
 use pkg::Pkg;
+use std::collections::HashMap;
 use tree_sitter::Tree;
 
 pub use gate::{walk_flags, PackageScan};
@@ -62,7 +63,18 @@ pub use parse::{
     parses_given_up, parses_refused, set_max_abandoned_parses, set_parse_time_limit, Unparsed,
     DEFAULT_MAX_ABANDONED_PARSES, DEFAULT_PARSE_TIME_LIMIT,
 };
-pub use prefilter::{classify, mentions_instrumentation, package_clause, Trigger};
+pub use prefilter::{classify, classify_with, mentions_instrumentation, package_clause, Trigger};
+
+/// What extraction knows beyond the package's own files.
+#[derive(Clone, Debug, Default)]
+pub struct ExtractOptions {
+    /// Import path → package name (its package clause) of the packages of
+    /// the linted tree: an import without an alias is used under that name.
+    pub package_names: HashMap<String, String>,
+    /// `spans.start_functions`: functions that start a span like
+    /// `tracer.Start` (`"util.StartTrace"`, or `"StartTrace"` in its own package).
+    pub start_functions: Vec<String>,
+}
 
 /// Facts of one package. `files` are all linted files of one directory with
 /// the same package clause, sorted by path.
@@ -80,6 +92,17 @@ pub fn extract_package_walking(
     package: &str,
     files: &[&SourceFile],
     walk: Vec<bool>,
+) -> PackageFacts {
+    extract_package_with(dir, package, files, walk, &ExtractOptions::default())
+}
+
+/// [`extract_package_walking`] with what the tree around the package tells.
+pub fn extract_package_with(
+    dir: &str,
+    package: &str,
+    files: &[&SourceFile],
+    walk: Vec<bool>,
+    opts: &ExtractOptions,
 ) -> PackageFacts {
     let mut facts = PackageFacts {
         dir: dir.to_string(),
@@ -99,7 +122,7 @@ pub fn extract_package_walking(
     // whose text mentions a missing name (a file that does not contain the
     // name cannot declare it); repeated until no new sibling qualifies.
     let mut taken = walk;
-    let mut missing = extract_into(&mut facts, package, &parsed, files);
+    let mut missing = extract_into(&mut facts, package, &parsed, files, opts);
     while !missing.is_empty() {
         let wanted: Vec<usize> = (0..files.len())
             .filter(|&i| {
@@ -118,7 +141,7 @@ pub fn extract_package_walking(
                 parsed.push((i, false, tree));
             }
         }
-        missing = extract_into(&mut facts, package, &parsed, files);
+        missing = extract_into(&mut facts, package, &parsed, files, opts);
     }
     facts
 }
@@ -148,14 +171,16 @@ fn extract_into(
     package: &str,
     parsed: &[(usize, bool, Tree)],
     files: &[&SourceFile],
+    opts: &ExtractOptions,
 ) -> Vec<String> {
     facts.metrics.clear();
+    facts.const_metrics.clear();
     facts.label_uses.clear();
     facts.metric_ops.clear();
     facts.registrations.clear();
     facts.suppression_scopes.clear();
     facts.syntax_errors.clear();
-    let pkg = Pkg::new(package, parsed, files);
+    let pkg = Pkg::new(package, parsed, files, opts);
     let mut query_sites = Vec::new();
     for u in 0..pkg.units.len() {
         if !pkg.units[u].walk {
@@ -164,6 +189,7 @@ fn extract_into(
         let file = pkg.walk_unit(u);
         query_sites.push((u, file.query_sites));
         facts.metrics.extend(file.metrics);
+        facts.const_metrics.extend(file.const_metrics);
         facts.label_uses.extend(file.uses.label_uses);
         facts.metric_ops.extend(file.uses.metric_ops);
         facts.registrations.extend(file.uses.registrations);
@@ -176,6 +202,7 @@ fn extract_into(
     facts
         .metrics
         .sort_by_key(|m| (m.call.file, m.call.start, m.call.end));
+    facts.const_metrics.sort_by_key(|x| x.call);
     facts.label_uses.sort_by_key(|x| x.call);
     facts.metric_ops.sort_by_key(|x| x.call);
     facts.registrations.sort_by_key(|x| x.call);

@@ -3,6 +3,7 @@
 
 use super::literals::decode_string;
 use super::locals::FuncScope;
+use super::ExtractOptions;
 use crate::source::{SourceFile, Span};
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -45,39 +46,182 @@ pub(crate) enum Api {
     Errors,
     /// `github.com/prometheus/client_golang/api/prometheus/v1` (the HTTP API client).
     PromApiV1,
+    /// `k8s.io/component-base/metrics`: client_golang's constructors, Opts,
+    /// `NewDesc` and value types under Kubernetes' stability framework.
+    K8sMetrics,
+    /// `k8s.io/component-base/metrics/legacyregistry`: the default registry.
+    K8sLegacyRegistry,
+    /// `github.com/go-kit/kit/metrics/prometheus`: `New…From(opts, labels)`.
+    GoKitProm,
+    /// kube-state-metrics `…/pkg/metric_generator`: `NewFamilyGenerator…`.
+    KsmGenerator,
+    /// kube-state-metrics `…/pkg/metric`: the `Counter`/`Gauge`/`Info`/`StateSet` types.
+    KsmMetric,
+    /// `go.opencensus.io/trace`
+    OcTrace,
     Other,
 }
 
+/// Every import path the catalog recognises, with its API and the name of
+/// its package (`package opentracing` for `…/opentracing-go`, `package v1`
+/// for `…/api/prometheus/v1`): an import without an alias is used under
+/// that name, which is often not its last path element.
+const KNOWN: &[(&str, Api, &str)] = &[
+    (
+        "github.com/prometheus/client_golang/prometheus",
+        Api::Prometheus,
+        "prometheus",
+    ),
+    (
+        "github.com/prometheus/client_golang/prometheus/promauto",
+        Api::Promauto,
+        "promauto",
+    ),
+    (
+        "github.com/prometheus/client_golang/api/prometheus/v1",
+        Api::PromApiV1,
+        "v1",
+    ),
+    ("net/http", Api::NetHttp, "http"),
+    ("github.com/gin-gonic/gin", Api::Gin, "gin"),
+    ("google.golang.org/grpc", Api::Grpc, "grpc"),
+    ("go.opentelemetry.io/otel", Api::Otel, "otel"),
+    ("go.opentelemetry.io/otel/trace", Api::OtelTrace, "trace"),
+    (
+        "go.opentelemetry.io/otel/attribute",
+        Api::OtelAttribute,
+        "attribute",
+    ),
+    ("go.opentelemetry.io/otel/codes", Api::OtelCodes, "codes"),
+    ("go.opentelemetry.io/otel/metric", Api::OtelMetric, "metric"),
+    (
+        "github.com/opentracing/opentracing-go",
+        Api::OpenTracing,
+        "opentracing",
+    ),
+    (
+        "github.com/opentracing/opentracing-go/ext",
+        Api::OpenTracingExt,
+        "ext",
+    ),
+    (
+        "github.com/opentracing/opentracing-go/log",
+        Api::OpenTracingLog,
+        "log",
+    ),
+    ("context", Api::Context, "context"),
+    // The pre-1.7 home of `context`, still imported: the same package.
+    ("golang.org/x/net/context", Api::Context, "context"),
+    ("os", Api::Os, "os"),
+    ("log", Api::Log, "log"),
+    ("fmt", Api::Fmt, "fmt"),
+    ("errors", Api::Errors, "errors"),
+    ("k8s.io/component-base/metrics", Api::K8sMetrics, "metrics"),
+    (
+        "k8s.io/component-base/metrics/legacyregistry",
+        Api::K8sLegacyRegistry,
+        "legacyregistry",
+    ),
+    (
+        "github.com/go-kit/kit/metrics/prometheus",
+        Api::GoKitProm,
+        "prometheus",
+    ),
+    ("go.opencensus.io/trace", Api::OcTrace, "trace"),
+];
+
+/// Families whose major versions are paths of their own (`…/v2`).
+const VERSIONED: &[(&str, Api, &str)] = &[
+    ("github.com/gofiber/fiber", Api::Fiber, "fiber"),
+    ("github.com/labstack/echo", Api::Echo, "echo"),
+];
+
+/// kube-state-metrics packages, below `k8s.io/kube-state-metrics[/vN]`.
+const KSM: &[(&str, Api, &str)] = &[
+    ("pkg/metric_generator", Api::KsmGenerator, "generator"),
+    ("pkg/metric", Api::KsmMetric, "metric"),
+];
+
 impl Api {
     fn from_path(path: &str) -> Api {
-        match path {
-            "github.com/prometheus/client_golang/prometheus" => Api::Prometheus,
-            "github.com/prometheus/client_golang/prometheus/promauto" => Api::Promauto,
-            "net/http" => Api::NetHttp,
-            "github.com/gin-gonic/gin" => Api::Gin,
-            "google.golang.org/grpc" => Api::Grpc,
-            "go.opentelemetry.io/otel" => Api::Otel,
-            "go.opentelemetry.io/otel/trace" => Api::OtelTrace,
-            "go.opentelemetry.io/otel/attribute" => Api::OtelAttribute,
-            "go.opentelemetry.io/otel/codes" => Api::OtelCodes,
-            "go.opentelemetry.io/otel/metric" => Api::OtelMetric,
-            "github.com/opentracing/opentracing-go" => Api::OpenTracing,
-            "github.com/opentracing/opentracing-go/ext" => Api::OpenTracingExt,
-            "github.com/opentracing/opentracing-go/log" => Api::OpenTracingLog,
-            "context" => Api::Context,
-            "os" => Api::Os,
-            "log" => Api::Log,
-            "fmt" => Api::Fmt,
-            "errors" => Api::Errors,
-            "github.com/prometheus/client_golang/api/prometheus/v1" => Api::PromApiV1,
-            p if p == "github.com/gofiber/fiber" || p.starts_with("github.com/gofiber/fiber/v") => {
-                Api::Fiber
-            }
-            p if p == "github.com/labstack/echo" || p.starts_with("github.com/labstack/echo/v") => {
-                Api::Echo
-            }
-            _ => Api::Other,
+        known(path).map_or(Api::Other, |(api, _)| api)
+    }
+
+    /// Whether an import of `self` answers for `want`: Kubernetes'
+    /// `component-base/metrics` (and its `legacyregistry`) are client_golang
+    /// with another import path: the same constructors, Opts, value types,
+    /// buckets and registration.
+    pub fn is(self, want: Api) -> bool {
+        self == want
+            || (want == Api::Prometheus && matches!(self, Api::K8sMetrics | Api::K8sLegacyRegistry))
+    }
+}
+
+/// The API and package name of a path the catalog recognises.
+fn known(path: &str) -> Option<(Api, &'static str)> {
+    if let Some((_, api, name)) = KNOWN.iter().find(|k| k.0 == path) {
+        return Some((*api, name));
+    }
+    if let Some(rest) = path.strip_prefix("k8s.io/kube-state-metrics/") {
+        let rest = match rest.split_once('/') {
+            Some((v, rest)) if major_version(v) => rest,
+            _ => rest,
+        };
+        return KSM.iter().find(|k| k.0 == rest).map(|k| (k.1, k.2));
+    }
+    VERSIONED.iter().find_map(|(base, api, name)| {
+        let rest = path.strip_prefix(base)?;
+        (rest.is_empty() || major_version(rest.strip_prefix('/')?)).then_some((*api, *name))
+    })
+}
+
+/// `v2`, `v10`: a major-version path element (not `v0`/`v1`, which Go never
+/// puts in a path, but accepted alike).
+fn major_version(elem: &str) -> bool {
+    elem.len() > 1 && elem.starts_with('v') && elem[1..].bytes().all(|b| b.is_ascii_digit())
+}
+
+/// The name an import is used under when it has no alias: the package clause
+/// of a package in the linted tree (`in_tree`: import path → package name),
+/// else the package name of a path the catalog knows, else what Go's tools
+/// assume: the last path element that is not a major version (`/v4`),
+/// without a `.vN` suffix (`yaml.v3`), a `go-`/`go.` prefix or a `-go`/`.go`
+/// suffix (`go-metrics`, `go.uuid`, `opentracing-go`), cut at the first
+/// character that cannot be in an identifier (`jaeger-client-go` → `jaeger`).
+pub(crate) fn package_name<'a>(path: &'a str, in_tree: &'a HashMap<String, String>) -> &'a str {
+    if let Some(name) = in_tree.get(path) {
+        return name;
+    }
+    if let Some((_, name)) = known(path) {
+        return name;
+    }
+    let mut elems = path.rsplit('/');
+    let mut last = elems.next().unwrap_or(path);
+    if major_version(last) {
+        if let Some(prev) = elems.next() {
+            last = prev;
         }
+    }
+    let mut base = last;
+    if let Some((stem, v)) = base.rsplit_once('.') {
+        if major_version(v) {
+            base = stem;
+        }
+    }
+    for prefix in ["go-", "go."] {
+        base = base.strip_prefix(prefix).unwrap_or(base);
+    }
+    for suffix in ["-go", ".go"] {
+        base = base.strip_suffix(suffix).unwrap_or(base);
+    }
+    let end = base
+        .char_indices()
+        .find(|&(_, c)| !(c == '_' || c.is_alphanumeric()))
+        .map_or(base.len(), |(i, _)| i);
+    if end == 0 {
+        last
+    } else {
+        &base[..end]
     }
 }
 
@@ -115,6 +259,7 @@ pub(crate) struct Decl<'t> {
 
 pub(crate) struct Pkg<'t> {
     pub name: &'t str,
+    pub opts: &'t ExtractOptions,
     pub units: Vec<Unit<'t>>,
     pub decls: HashMap<&'t str, Decl<'t>>,
     pub scopes: RefCell<HashMap<(usize, usize), Rc<FuncScope<'t>>>>,
@@ -124,9 +269,15 @@ pub(crate) struct Pkg<'t> {
 }
 
 impl<'t> Pkg<'t> {
-    pub fn new(name: &'t str, parsed: &'t [(usize, bool, Tree)], files: &[&'t SourceFile]) -> Self {
+    pub fn new(
+        name: &'t str,
+        parsed: &'t [(usize, bool, Tree)],
+        files: &[&'t SourceFile],
+        opts: &'t ExtractOptions,
+    ) -> Self {
         let mut pkg = Pkg {
             name,
+            opts,
             units: Vec::with_capacity(parsed.len()),
             decls: HashMap::new(),
             scopes: RefCell::new(HashMap::new()),
@@ -166,8 +317,9 @@ impl<'t> Pkg<'t> {
         self.units[unit].imports.get(name).copied()
     }
 
+    /// A dot import of `api` (or of a package that answers for it, [`Api::is`]).
     pub fn has_dot(&self, unit: usize, api: Api) -> bool {
-        self.units[unit].dots.contains(&api)
+        self.units[unit].dots.iter().any(|a| a.is(api))
     }
 
     fn index_unit(&mut self, u: usize) {
@@ -237,13 +389,9 @@ impl<'t> Pkg<'t> {
                     self.units[u].paths.insert(local, path.to_string());
                 }
                 None => {
-                    let local = default_import_name(
-                        self.units[u]
-                            .src
-                            .text
-                            .get(path_node.byte_range())
-                            .unwrap_or(""),
-                    );
+                    let raw = self.text(u, path_node);
+                    let raw = raw.trim_matches(|c| c == '"' || c == '`');
+                    let local = package_name(raw, &self.opts.package_names);
                     self.units[u].imports.insert(local, api);
                     self.units[u].paths.insert(local, path.to_string());
                 }
@@ -295,20 +443,6 @@ impl<'t> Pkg<'t> {
     }
 }
 
-/// The last path element of a quoted import path, the Go default local name.
-/// The `/vN` major-version suffix is not a package name, so `echo/v4` → `echo`.
-fn default_import_name(quoted: &str) -> &str {
-    let path = quoted.trim_matches(|c| c == '"' || c == '`');
-    let mut parts = path.rsplit('/');
-    let last = parts.next().unwrap_or(path);
-    let is_major =
-        last.len() > 1 && last.starts_with('v') && last[1..].bytes().all(|b| b.is_ascii_digit());
-    match (is_major, parts.next()) {
-        (true, Some(prev)) => prev,
-        _ => last,
-    }
-}
-
 /// Named children, comments excluded.
 pub(crate) fn named_children<'t>(n: Node<'t>) -> Vec<Node<'t>> {
     let mut cursor = n.walk();
@@ -349,4 +483,68 @@ pub(crate) fn unparen(mut n: Node<'_>) -> Node<'_> {
         }
     }
     n
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn package_names_of_known_apis_tree_packages_and_conventions() {
+        let mut tree = HashMap::new();
+        tree.insert(
+            "example.com/live/internal/live-metrics".to_string(),
+            "metrics".to_string(),
+        );
+        let name = |p: &str| package_name(p, &tree).to_string();
+        // The catalog's table.
+        assert_eq!(name("github.com/opentracing/opentracing-go"), "opentracing");
+        assert_eq!(
+            name("github.com/prometheus/client_golang/api/prometheus/v1"),
+            "v1"
+        );
+        assert_eq!(name("golang.org/x/net/context"), "context");
+        assert_eq!(name("github.com/labstack/echo/v4"), "echo");
+        // A package of the linted tree: its package clause.
+        assert_eq!(name("example.com/live/internal/live-metrics"), "metrics");
+        // Go's conventions for the rest.
+        assert_eq!(name("gopkg.in/yaml.v3"), "yaml");
+        assert_eq!(name("github.com/go-redis/redis/v8"), "redis");
+        assert_eq!(name("github.com/uber/jaeger-client-go"), "jaeger");
+        assert_eq!(name("github.com/armon/go-metrics"), "metrics");
+        assert_eq!(name("github.com/satori/go.uuid"), "uuid");
+        assert_eq!(name("github.com/gofrs/uuid/v5"), "uuid");
+        assert_eq!(name("github.com/mattn/go-sqlite3"), "sqlite3");
+        assert_eq!(name("k8s.io/client-go/kubernetes"), "kubernetes");
+        assert_eq!(name("fmt"), "fmt");
+        assert_eq!(name("v2"), "v2");
+    }
+
+    #[test]
+    fn versioned_families_and_known_apis() {
+        assert_eq!(Api::from_path("github.com/gofiber/fiber/v2"), Api::Fiber);
+        assert_eq!(Api::from_path("github.com/labstack/echo"), Api::Echo);
+        assert_eq!(
+            Api::from_path("github.com/labstack/echo-contrib"),
+            Api::Other
+        );
+        assert_eq!(
+            Api::from_path("github.com/labstack/echo/v4/middleware"),
+            Api::Other
+        );
+        assert_eq!(Api::from_path("golang.org/x/net/context"), Api::Context);
+        assert_eq!(
+            Api::from_path("k8s.io/kube-state-metrics/v2/pkg/metric_generator"),
+            Api::KsmGenerator
+        );
+        assert_eq!(
+            Api::from_path("k8s.io/kube-state-metrics/pkg/metric"),
+            Api::KsmMetric
+        );
+        let none = HashMap::new();
+        assert_eq!(
+            package_name("k8s.io/kube-state-metrics/v2/pkg/metric_generator", &none),
+            "generator"
+        );
+    }
 }

@@ -13,6 +13,10 @@ const STRONG: &[&str] = &[
     "client_golang/prometheus",
     "go.opentelemetry.io/otel",
     "opentracing",
+    "go.opencensus.io/trace",
+    "k8s.io/component-base/metrics",
+    "kube-state-metrics/",
+    "go-kit/kit/metrics/prometheus",
     "WithLabelValues",
     "GetMetricWith",
     "CurryWith",
@@ -78,6 +82,25 @@ static REQUEST_TYPES: LazyLock<AhoCorasick> = LazyLock::new(|| {
         .expect("static request-type patterns are valid")
 });
 
+/// [`classify`], with the functions of `spans.start_functions` (`util.StartTrace`)
+/// as triggers of their own: a call of one starts a span.
+pub fn classify_with(text: &str, start_functions: &[String]) -> Trigger {
+    let found = classify(text);
+    if found >= Trigger::Own {
+        return found;
+    }
+    let calls = start_functions.iter().any(|f| {
+        let func = f.rsplit('.').next().unwrap_or(f);
+        text.match_indices(func)
+            .any(|(i, _)| text[i + func.len()..].starts_with('('))
+    });
+    if calls {
+        Trigger::Own
+    } else {
+        found
+    }
+}
+
 pub fn mentions_instrumentation(text: &str) -> bool {
     classify(text) != Trigger::None
 }
@@ -107,7 +130,7 @@ pub fn classify(text: &str) -> Trigger {
 /// request-context type: a `context.Background()` in code without any request
 /// context cannot be reported, so it costs one more substring scan, not a parse.
 fn context_facts_possible(text: &str) -> bool {
-    if !text.contains("\"context\"") {
+    if !text.contains("\"context\"") && !text.contains("\"golang.org/x/net/context\"") {
         return false;
     }
     let mut background = false;
@@ -201,6 +224,9 @@ mod tests {
         assert!(mentions_instrumentation(
             "import \"context\"\nfunc main() { context.WithValue(c, k, v) }"
         ));
+        assert!(mentions_instrumentation(
+            "import \"golang.org/x/net/context\"\nfunc h(ctx context.Context) { run(context.TODO()) }"
+        ));
         assert!(!mentions_instrumentation(
             "func h(ctx Context) { run(Background()) }"
         ));
@@ -214,6 +240,15 @@ mod tests {
         assert!(mentions_instrumentation("m.rooms.Delete(labels)"));
         assert!(mentions_instrumentation("reg.MustRegister(c)"));
         assert!(mentions_instrumentation("metrics.Errors.Add(-1)"));
+    }
+
+    #[test]
+    fn configured_start_functions_trigger() {
+        let text = "package room\nimport \"example.com/app/util\"\nfunc f() { ctx, span := util.StartTrace(ctx, \"x\") }";
+        assert_eq!(classify(text), Trigger::None);
+        let wanted = ["util.StartTrace".to_string()];
+        assert_eq!(classify_with(text, &wanted), Trigger::Own);
+        assert_eq!(classify_with("StartTraceX(1)", &wanted), Trigger::None);
     }
 
     #[test]

@@ -3,17 +3,25 @@
 //! literal or constant concatenation that parses as PromQL and holds a
 //! function call or a range selector.
 //!
+//! Queries built at run time are read as templates (`promql_template`): the
+//! format of `fmt.Sprintf("rate(x[%s])", w)` and concatenations of literals
+//! and variables (`"rate(" + name + "[5m])"`), with each unknown value
+//! replaced by a placeholder that keeps the query parseable; only names
+//! written out in full are judged.
+//!
 //! One query per site: a constant used as an API call's argument is reported
 //! at the call (with the constant's declaration as `decl`), not again at its
-//! declaration. The receiver of `Query` is not type-checked: the file must
+//! declaration; the format of a `fmt.Sprintf` is reported at the call's
+//! format argument, not again as a literal. The receiver of `Query` is not type-checked: the file must
 //! import `github.com/prometheus/client_golang/api/prometheus/v1` and the call
 //! must pass the query as its second argument.
 
 use super::kinds::KINDS;
-use super::pkg::{call_args, Api, Pkg};
+use super::pkg::{call_args, unparen, Api, Pkg};
 use super::values::{SVal, Site};
 use crate::facts::{Query, QuerySource};
 use crate::promql_selectors::{analyze, may_be_query};
+use crate::promql_template::{analyze_template, format_pieces, Piece};
 use crate::source::Span;
 use crate::value::Value;
 use std::rc::Rc;
@@ -33,6 +41,8 @@ struct SiteNode<'t> {
 pub(crate) struct Sites<'t> {
     /// Calls of an API method (only in a file using the API), with the method.
     calls: Vec<(SiteNode<'t>, &'static str)>,
+    /// `….Sprintf(…)` calls: their format may be a query template.
+    formats: Vec<SiteNode<'t>>,
     /// The outermost string expressions, in source order once sorted.
     strings: Vec<SiteNode<'t>>,
     /// Depth of the import declaration the walk is inside, if any: kept as
@@ -64,6 +74,9 @@ pub(crate) fn extract_queries<'t>(pkg: &Pkg<'t>, sites: Vec<(usize, Sites<'t>)>)
         for (call, method) in &unit.calls {
             api_query(pkg, u, call, method, &mut covered, &mut out);
         }
+        for call in &unit.formats {
+            format_query(pkg, u, call, &mut covered, &mut out);
+        }
         unit.strings.sort_by_key(|s| s.node.start_byte());
         strings.extend(unit.strings.into_iter().map(|n| (u, n)));
     }
@@ -94,15 +107,19 @@ fn api_query<'t>(
         chain: &call.chain,
     };
     let mut decl = None;
-    let Value::Resolved(text) = pkg.fold_str(site, arg, 0, &mut decl).into_value() else {
-        return;
-    };
     let span = pkg.span(u, arg);
+    let parsed = match pkg.fold_str(site, arg, 0, &mut decl).into_value() {
+        Value::Resolved(text) => analyze(&text.text).map(|a| (text.text, a)),
+        _ => match template(pkg, site, arg, &mut decl) {
+            Some(pieces) => analyze_template(&pieces),
+            None => return,
+        },
+    };
     covered.push(span);
     covered.extend(decl);
-    if let Ok(analysis) = analyze(&text.text) {
+    if let Ok((text, analysis)) = parsed {
         out.push(Query {
-            text: text.text,
+            text,
             span,
             decl: decl.filter(|d| !contains(*d, span)),
             source: QuerySource::ApiCall {
@@ -113,6 +130,144 @@ fn api_query<'t>(
     }
 }
 
+/// The format of a `fmt.Sprintf` call that reads as a query template.
+fn format_query<'t>(
+    pkg: &Pkg<'t>,
+    u: usize,
+    call: &SiteNode<'t>,
+    covered: &mut Vec<Span>,
+    out: &mut Vec<Query>,
+) {
+    let site = Site {
+        unit: u,
+        chain: &call.chain,
+    };
+    let Some(format) = call_args(call.node).first().copied() else {
+        return;
+    };
+    let mut decl = None;
+    let Some(pieces) = sprintf_pieces(pkg, site, call.node, &mut decl) else {
+        return;
+    };
+    let span = pkg.span(u, format);
+    if !written_query(&pieces) || covered.iter().any(|c| contains(*c, span)) {
+        return;
+    }
+    let Ok((text, analysis)) = analyze_template(&pieces) else {
+        return;
+    };
+    if !analysis.looks_like_query() {
+        return;
+    }
+    covered.push(span);
+    covered.extend(decl);
+    out.push(Query {
+        text,
+        span,
+        decl: decl.filter(|d| !contains(*d, span)),
+        source: QuerySource::GoLiteral,
+        selectors: analysis.selectors,
+    });
+}
+
+/// A `(` or `[` written in the template: it may hold a call or a range.
+fn written_query(pieces: &[Piece]) -> bool {
+    pieces
+        .iter()
+        .any(|p| matches!(p, Piece::Text(t) if may_be_query(t)))
+}
+
+/// `fmt.Sprintf(format, …)` with a constant format: its pieces.
+fn sprintf_pieces<'t>(
+    pkg: &Pkg<'t>,
+    site: Site<'_, 't>,
+    call: Node<'t>,
+    decl: &mut Option<Span>,
+) -> Option<Vec<Piece>> {
+    let f = call.child_by_field_name("function")?;
+    if pkg.prom_member(site, f, Api::Fmt) != Some("Sprintf") {
+        return None;
+    }
+    let format = *call_args(call).first()?;
+    if !known_name(pkg, site, format) {
+        return None;
+    }
+    let SVal::Str(bytes, _) = pkg.fold_str(site, format, 0, decl) else {
+        return None;
+    };
+    format_pieces(&String::from_utf8(bytes).ok()?)
+}
+
+/// Not a name that only an unparsed sibling file could declare: `Sprintf`
+/// formats and concatenated values are looked up only in the files already
+/// parsed, so that every `fmt.Sprintf(errFmt, …)` of a package does not make
+/// its siblings parsed (a query is written out where the files that mention
+/// a query are).
+fn known_name<'t>(pkg: &Pkg<'t>, site: Site<'_, 't>, n: Node<'t>) -> bool {
+    let n = unparen(n);
+    if n.kind() != "identifier" {
+        return true;
+    }
+    let name = pkg.text(site.unit, n);
+    pkg.lookup_local(site, name, n.start_byte()).is_some() || pkg.decls.contains_key(name)
+}
+
+/// A query built at run time, as a template: a `fmt.Sprintf` call with a
+/// constant format, or a `+` concatenation of literals, constants,
+/// variables and such calls. `None` when nothing in it is written out.
+fn template<'t>(
+    pkg: &Pkg<'t>,
+    site: Site<'_, 't>,
+    n: Node<'t>,
+    decl: &mut Option<Span>,
+) -> Option<Vec<Piece>> {
+    let n = unparen(n);
+    if n.kind() == "call_expression" {
+        return sprintf_pieces(pkg, site, n, decl);
+    }
+    if n.kind() != "binary_expression" {
+        return None;
+    }
+    let mut pieces = Vec::new();
+    // Operands in source order, iteratively (concatenations nest on the left).
+    let mut stack = vec![n];
+    let mut steps = 0;
+    while let Some(x) = stack.pop() {
+        steps += 1;
+        if steps > 4096 {
+            return None;
+        }
+        let x = unparen(x);
+        let is_plus = x.kind() == "binary_expression"
+            && x.child_by_field_name("operator")
+                .is_some_and(|o| o.kind() == "+");
+        if is_plus {
+            stack.push(x.child_by_field_name("right")?);
+            stack.push(x.child_by_field_name("left")?);
+            continue;
+        }
+        let mut scratch = None;
+        if !known_name(pkg, site, x) {
+            pieces.push(Piece::Hole { verb: 'v' });
+            continue;
+        }
+        match pkg.fold_str(site, x, 0, &mut scratch) {
+            SVal::Str(bytes, _) => pieces.push(Piece::Text(String::from_utf8(bytes).ok()?)),
+            _ => match (x.kind() == "call_expression")
+                .then(|| sprintf_pieces(pkg, site, x, &mut scratch))
+                .flatten()
+            {
+                Some(inner) => pieces.extend(inner),
+                None => pieces.push(Piece::Hole { verb: 'v' }),
+            },
+        }
+    }
+    pieces
+        .iter()
+        .any(|p| matches!(p, Piece::Text(_)))
+        .then_some(pieces)
+}
+
 /// A string literal or concatenation that reads as a query.
 fn literal_query<'t>(pkg: &Pkg<'t>, u: usize, found: &SiteNode<'t>, out: &mut Vec<Query>) {
     let node = found.node;
@@ -121,17 +276,32 @@ fn literal_query<'t>(pkg: &Pkg<'t>, u: usize, found: &SiteNode<'t>, out: &mut Ve
         chain: &found.chain,
     };
     let mut decl = None;
-    let SVal::Str(bytes, _) = pkg.fold_str(site, node, 0, &mut decl) else {
-        return;
-    };
-    let Ok(text) = String::from_utf8(bytes) else {
-        return;
-    };
-    if !may_be_query(&text) {
-        return;
-    }
-    let Ok(analysis) = analyze(&text) else {
-        return;
+    let (text, analysis) = match pkg.fold_str(site, node, 0, &mut decl) {
+        SVal::Str(bytes, _) => {
+            let Ok(text) = String::from_utf8(bytes) else {
+                return;
+            };
+            if !may_be_query(&text) {
+                return;
+            }
+            let Ok(analysis) = analyze(&text) else {
+                return;
+            };
+            (text, analysis)
+        }
+        // A concatenation with values known only at run time.
+        _ => {
+            let Some(pieces) = template(pkg, site, node, &mut decl) else {
+                return;
+            };
+            if !written_query(&pieces) {
+                return;
+            }
+            let Ok(parsed) = analyze_template(&pieces) else {
+                return;
+            };
+            parsed
+        }
     };
     if analysis.looks_like_query() {
         out.push(Query {
@@ -174,9 +344,10 @@ pub(crate) fn collect_site<'t>(
         .then(|| api_method(text, n))
         .flatten();
     let call = method.is_some();
+    let format = kind == k.call_expression && !call && is_sprintf(text, n);
     let literal = kind == k.interpreted_string_literal || kind == k.raw_string_literal;
     let concat = kind == k.binary_expression && is_plus(n);
-    if !(call || literal || concat) {
+    if !(call || format || literal || concat) {
         return;
     }
     // Inside an import declaration (the node itself is none: it is neither
@@ -185,7 +356,7 @@ pub(crate) fn collect_site<'t>(
         return;
     }
     let up = &path[..depth];
-    let keep = if call {
+    let keep = if call || format {
         true
     } else if literal {
         !in_concat(up) && up.last().is_none_or(|p| p.kind_id() != k.field_declaration)
@@ -209,8 +380,19 @@ pub(crate) fn collect_site<'t>(
     let site = SiteNode { node: n, chain };
     match method {
         Some(method) => sites.calls.push((site, method)),
+        None if format => sites.formats.push(site),
         None => sites.strings.push(site),
     }
+}
+
+/// `x.Sprintf(…)` (the caller checks that `x` is `fmt`); `text` is the
+/// call's file.
+fn is_sprintf(text: &str, call: Node<'_>) -> bool {
+    call.child_by_field_name("function")
+        .filter(|f| f.kind() == "selector_expression")
+        .and_then(|f| f.child_by_field_name("field"))
+        .and_then(|f| text.get(f.byte_range()))
+        == Some("Sprintf")
 }
 
 /// Whether `n` is string literals joined by `+`, in parentheses or not:

@@ -78,7 +78,7 @@ impl<'t> Pkg<'t> {
             let name = self.text(site.unit, operand);
             if !self.is_shadowed(site, name, operand.start_byte()) {
                 if let Some(api) = self.import_api(site.unit, name) {
-                    if matches!(api, Api::Prometheus | Api::Promauto) {
+                    if api.is(Api::Prometheus) || api == Api::Promauto {
                         return Receiver::Unknown;
                     }
                     return Receiver::PackageVar {

@@ -2,7 +2,7 @@
 //! spelling (L207), and the keys of a `prometheus.Labels{…}` map (L204).
 
 use super::lists::elem_expr;
-use super::pkg::{call_args, named_children, unparen, Api, Pkg};
+use super::pkg::{call_args, named_children, package_name, unparen, Api, Pkg};
 use super::values::{Local, SVal, Site};
 use crate::facts::{LabelArg, LabelKey, ValueSource};
 use tree_sitter::Node;
@@ -129,7 +129,7 @@ impl<'t> Pkg<'t> {
             "fmt" => "fmt",
             "strings" => "strings",
             "time" => "time",
-            p if p.ends_with("/uuid") || p == "uuid" => "uuid",
+            p if package_name(p, &self.opts.package_names) == "uuid" => "uuid",
             _ => return None,
         };
         Some((pkg, member))
@@ -148,6 +148,14 @@ impl<'t> Pkg<'t> {
                 let operand = e.child_by_field_name("operand")?;
                 let field = self.text(site.unit, e.child_by_field_name("field")?);
                 if REQUEST_FIELDS.contains(&field) && self.is_http_request(site, operand) {
+                    return text();
+                }
+                // The `Host` header of a request a server received; the host
+                // of a request a client sends is the client's own choice.
+                if field == "Host"
+                    && self.is_http_request(site, operand)
+                    && (self.web_context_request(site, operand) || self.in_http_handler(site))
+                {
                     return text();
                 }
                 if URL_FIELDS.contains(&field) && self.is_request_url(site, operand) {
@@ -219,6 +227,35 @@ impl<'t> Pkg<'t> {
             Some(Api::Echo) if ECHO_CALLS.contains(&method) => text(),
             _ => None,
         }
+    }
+
+    /// `c.Request` of a gin context or `c.Request()` of an echo context.
+    fn web_context_request(&self, site: Site<'_, 't>, e: Node<'t>) -> bool {
+        let e = unparen(e);
+        let sel = match e.kind() {
+            "selector_expression" => Some(e),
+            "call_expression" => e
+                .child_by_field_name("function")
+                .filter(|f| f.kind() == "selector_expression"),
+            _ => None,
+        };
+        sel.and_then(|s| s.child_by_field_name("operand"))
+            .is_some_and(|o| self.web_context(site, o).is_some())
+    }
+
+    /// Inside a function (or a closure in one) with an `http.ResponseWriter`
+    /// parameter: a request there was received, not sent.
+    fn in_http_handler(&self, site: Site<'_, 't>) -> bool {
+        site.chain.iter().any(|f| {
+            f.child_by_field_name("parameters")
+                .map(named_children)
+                .unwrap_or_default()
+                .iter()
+                .filter_map(|p| p.child_by_field_name("type"))
+                .any(|t| {
+                    self.type_ref(site.unit, t) == (Some(Api::NetHttp), "ResponseWriter", false)
+                })
+        })
     }
 
     /// `time.Now()` or `uuid.New…()` (possibly through further method calls).

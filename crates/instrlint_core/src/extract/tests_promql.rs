@@ -45,10 +45,10 @@ fn api_call_with_a_constant_is_one_site() {
         (
             "a.go",
             "package alerts\n\
-             import (\n\t\"context\"\n\t\"time\"\n\tpromv1 API\n)\n\
-             func check(ctx context.Context, api promv1.API) {\n\
+             import (\n\t\"context\"\n\t\"time\"\n\tAPI\n)\n\
+             func check(ctx context.Context, api v1.API) {\n\
              \tapi.Query(ctx, members, time.Now())\n\
-             \tapi.QueryRange(ctx, \"increase(jobs[1h])\", promv1.Range{})\n\
+             \tapi.QueryRange(ctx, \"increase(jobs[1h])\", v1.Range{})\n\
              }\n",
         ),
     ]);
@@ -80,4 +80,40 @@ fn imports_tags_and_dynamic_strings_are_not_queries() {
          func f(ctx context.Context, m string) string { return \"rate(\" + m + \"[5m])\" }\n",
     )]);
     assert!(facts.queries.is_empty(), "{:#?}", facts.queries);
+}
+
+#[test]
+fn sprintf_formats_and_concatenations_with_variables_are_templates() {
+    let (fs, facts) = run(&[(
+        "a.go",
+        "package alerts\n\
+         import (\n\t\"fmt\"\n\t\"context\"\n\t\"time\"\n\tAPI\n)\n\
+         const joinsFmt = \"sum(rate(room_joins{job=%q}[%s]))\"\n\
+         func a(window string) string { return fmt.Sprintf(\"rate(room_leaves[%s])\", window) }\n\
+         func b(job, window string) string { return fmt.Sprintf(joinsFmt, job, window) }\n\
+         func c(window string) string { return \"rate(room_gifts[\" + window + \"])\" }\n\
+         func d(name string) string { return \"rate(\" + name + \"[5m])\" }\n\
+         func e(n int) string { return fmt.Sprintf(\"failed %d times (retrying)\", n) }\n\
+         func f(ctx context.Context, api v1.API, job string) {\n\
+         \tapi.Query(ctx, fmt.Sprintf(\"increase(room_kicks{job=%q}[1h])\", job), time.Now())\n}\n",
+    )]);
+    let found: Vec<(&str, Vec<&str>)> = facts
+        .queries
+        .iter()
+        .map(|q| (at(&fs, q.span), metrics(q)))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("\"rate(room_leaves[%s])\"", vec!["room_leaves"]),
+            ("joinsFmt", vec!["room_joins"]),
+            ("\"rate(room_gifts[\" + window + \"])\"", vec!["room_gifts"]),
+            (
+                "fmt.Sprintf(\"increase(room_kicks{job=%q}[1h])\", job)",
+                vec!["room_kicks"]
+            ),
+        ]
+    );
+    // The constant format is reported where it is used, not again where declared.
+    assert!(facts.queries[1].decl.is_some());
 }

@@ -176,7 +176,7 @@ impl<'t> Pkg<'t> {
     /// The type is `api.name` (pointer or not, as `ptr` says; `None`: either).
     pub fn type_is(&self, t: TypeAt<'t>, api: Api, name: &str, ptr: Option<bool>) -> bool {
         let (a, n, p) = self.type_ref(t.unit, t.node);
-        a == Some(api) && n == name && ptr.is_none_or(|want| want == p)
+        a.is_some_and(|a| a.is(api)) && n == name && ptr.is_none_or(|want| want == p)
     }
 
     /// The expression's type is `*http.Request`, or it is `c.Request` of a gin

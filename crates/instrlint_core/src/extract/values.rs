@@ -194,7 +194,7 @@ impl<'t> Pkg<'t> {
                     return None;
                 }
                 let name = self.text(site.unit, operand);
-                if self.import_api(site.unit, name) != Some(api)
+                if !self.import_api(site.unit, name).is_some_and(|a| a.is(api))
                     || self.is_shadowed(site, name, operand.start_byte())
                 {
                     return None;

@@ -8,7 +8,7 @@ use super::promql::{self, Sites};
 use super::uses::UseFacts;
 use super::values::Site;
 use super::walker::visit;
-use crate::facts::MetricDef;
+use crate::facts::{ConstMetric, MetricDef};
 use crate::source::Span;
 use aho_corasick::AhoCorasick;
 use std::sync::LazyLock;
@@ -21,6 +21,7 @@ static SUPPRESS_SCAN: LazyLock<AhoCorasick> = LazyLock::new(|| {
 #[derive(Default)]
 pub(crate) struct FileFacts<'t> {
     pub metrics: Vec<MetricDef>,
+    pub const_metrics: Vec<ConstMetric>,
     pub uses: UseFacts,
     pub suppression_scopes: Vec<Span>,
     pub syntax_error: Option<Span>,
@@ -33,14 +34,11 @@ impl<'t> Pkg<'t> {
         let root = unit.root;
         let mut out = FileFacts::default();
         let rows = suppression_rows(&unit.src.text);
-        let wants_metrics = unit
-            .imports
-            .values()
-            .any(|a| matches!(a, Api::Prometheus | Api::Promauto))
-            || unit
-                .dots
-                .iter()
-                .any(|a| matches!(a, Api::Prometheus | Api::Promauto));
+        let metric_api = |a: &Api| {
+            a.is(Api::Prometheus) || matches!(a, Api::Promauto | Api::GoKitProm | Api::KsmGenerator)
+        };
+        let wants_metrics =
+            unit.imports.values().any(metric_api) || unit.dots.iter().any(metric_api);
         let mut wants_error = root.has_error();
         let uses_api = promql::uses_api(self, u);
 
@@ -63,6 +61,8 @@ impl<'t> Pkg<'t> {
             if node.kind_id() == KINDS.call_expression {
                 if wants_metrics {
                     self.visit_call(u, node, path, marks, chain, &mut out.metrics);
+                    let site = Site { unit: u, chain };
+                    out.const_metrics.extend(self.const_metric(site, node));
                 }
                 if let Some(what) = self.use_kind(u, node) {
                     let site = Site { unit: u, chain };

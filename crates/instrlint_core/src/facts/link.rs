@@ -1,6 +1,7 @@
 //! Binding uses to definitions across the tree: `LabelUse.def`,
-//! `MetricOp.def` and `RegisterCall.collectors` from their `Receiver`s and
-//! the definitions' `Store`s. Runs once after every package is extracted.
+//! `MetricOp.def`, `ConstMetric.def` and `RegisterCall.collectors` from their
+//! `Receiver`s and the definitions' `Store`s, then the kind each `NewDesc` is
+//! collected as. Runs once after every package is extracted.
 //!
 //! A receiver binds only when exactly one definition matches it:
 //! - `PackageVar { import_path: None, name }`: a definition of the same package
@@ -14,6 +15,7 @@
 //!   constructor call is that span, in the same package (bound by extraction).
 
 use super::labels::{DefRef, Receiver, Store};
+use super::metrics::{MetricApi, MetricKind};
 use super::{PackageFacts, TreeFacts};
 use crate::source::Span;
 use std::collections::HashMap;
@@ -35,6 +37,11 @@ pub fn link(tree: &mut TreeFacts) {
                 .metric_ops
                 .iter()
                 .map(|o| index.resolve(p, &o.receiver))
+                .collect(),
+            descs: pkg
+                .const_metrics
+                .iter()
+                .map(|c| index.resolve(p, &c.desc))
                 .collect(),
             collectors: pkg
                 .registrations
@@ -60,12 +67,46 @@ pub fn link(tree: &mut TreeFacts) {
                 c.1 = d;
             }
         }
+        for (c, d) in pkg.const_metrics.iter_mut().zip(b.descs) {
+            c.def = d;
+        }
+    }
+    type_descs(tree);
+}
+
+/// `MetricDef::collected_as` of every `NewDesc` the const metrics of the
+/// tree bind to, when they agree on its kind.
+fn type_descs(tree: &mut TreeFacts) {
+    let mut kinds: HashMap<DefRef, Option<(MetricKind, Span)>> = HashMap::new();
+    for pkg in &tree.packages {
+        for c in &pkg.const_metrics {
+            let Some(d) = c.def else { continue };
+            kinds
+                .entry(d)
+                .and_modify(|k| {
+                    if k.is_some_and(|(kind, _)| kind != c.kind) {
+                        *k = None;
+                    }
+                })
+                .or_insert(Some((c.kind, c.call)));
+        }
+    }
+    for (d, kind) in kinds {
+        let def = &mut tree.packages[d.package as usize].metrics[d.index as usize];
+        if def.kind != MetricKind::Desc || def.api == MetricApi::KubeStateMetrics {
+            continue;
+        }
+        if let Some((kind, at)) = kind {
+            def.collected_as = Some(kind);
+            def.collected_at = Some(at);
+        }
     }
 }
 
 struct Bindings {
     labels: Vec<Option<DefRef>>,
     ops: Vec<Option<DefRef>>,
+    descs: Vec<Option<DefRef>>,
     collectors: Vec<Vec<Option<DefRef>>>,
 }
 

@@ -13,6 +13,31 @@ pub enum MetricApi {
     Prometheus,
     /// `promauto.New…` or `promauto.With(reg).New…`
     Promauto,
+    /// Kubernetes `k8s.io/component-base/metrics`: `metrics.New…(&metrics.…Opts{…})`.
+    Kubernetes,
+    /// go-kit `github.com/go-kit/kit/metrics/prometheus`: `New…From(opts, labels)`,
+    /// which registers with the default registry.
+    GoKit,
+    /// kube-state-metrics `generator.NewFamilyGenerator(name, help, metric.Counter, …)`.
+    KubeStateMetrics,
+}
+
+impl MetricApi {
+    /// The package name constructors are called through.
+    pub fn qualifier(self) -> &'static str {
+        match self {
+            MetricApi::Prometheus => "prometheus",
+            MetricApi::Promauto => "promauto",
+            MetricApi::Kubernetes => "metrics",
+            MetricApi::GoKit => "kitprometheus",
+            MetricApi::KubeStateMetrics => "generator",
+        }
+    }
+
+    /// The constructor registers what it builds (a second call panics).
+    pub fn registers(self) -> bool {
+        matches!(self, MetricApi::Promauto | MetricApi::GoKit)
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -23,8 +48,9 @@ pub enum MetricKind {
     Histogram,
     Summary,
     Untyped,
-    /// `NewDesc` (and the const metrics built from it): the kind is not known
-    /// from the definition.
+    /// `NewDesc` (and the const metrics built from it), or a kube-state-metrics
+    /// family generator: the kind is not given by the constructor
+    /// ([`MetricDef::collected_as`] says what it is used as).
     Desc,
 }
 
@@ -187,4 +213,21 @@ pub struct MetricDef {
     /// Where the constructed value is stored (`var joins = …`, a struct
     /// field), for binding uses to this definition.
     pub stores: Vec<super::labels::Store>,
+    /// For a `Desc`: the kind of the metrics built from it at collection time
+    /// (`MustNewConstMetric(desc, prometheus.CounterValue, …)`, const
+    /// histograms and summaries), when every such call the linter binds to it
+    /// agrees; for a kube-state-metrics family generator, its `metric.…` type.
+    /// Filled by `facts::link` for `NewDesc`, by extraction for generators.
+    pub collected_as: Option<MetricKind>,
+    /// Where that kind is given: the first const metric call, or the
+    /// generator's type argument.
+    pub collected_at: Option<Span>,
+}
+
+impl MetricDef {
+    /// The kind the metric-name and label rules judge the name as: the
+    /// constructor's, or for a `Desc` the kind it is collected as.
+    pub fn name_kind(&self) -> MetricKind {
+        self.collected_as.unwrap_or(self.kind)
+    }
 }

@@ -27,7 +27,7 @@ pub use metrics::{
     Buckets, LabelList, LabelName, MetricApi, MetricDef, MetricKind, NameOrigin, NamePart,
     NameRole, OriginKind,
 };
-pub use ops::{ErrorUse, MetricOp, RegisterCall, RegistryKind};
+pub use ops::{ConstMetric, ErrorUse, MetricOp, RegisterCall, RegistryKind};
 pub use otel::{
     InstrumentKind, MeasurementAttribute, MeasurementCall, MeasurementOption, OtelInstrument,
     OtelMeasurement, OtelString,
@@ -62,6 +62,8 @@ pub struct PackageFacts {
     pub metric_ops: Vec<MetricOp>,
     /// `Register`/`MustRegister`/`Unregister` calls, in source order.
     pub registrations: Vec<RegisterCall>,
+    /// Const metrics built from a `Desc` at collection time, in source order.
+    pub const_metrics: Vec<ConstMetric>,
     /// Span starts, in source order.
     pub span_starts: Vec<SpanStart>,
     /// `context.Background()` / `context.TODO()` calls, in source order.

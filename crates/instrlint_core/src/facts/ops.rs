@@ -3,6 +3,7 @@
 
 use super::funcs::FuncContext;
 use super::labels::{DefRef, Receiver};
+use super::metrics::MetricKind;
 use crate::source::Span;
 use serde::Serialize;
 
@@ -62,4 +63,21 @@ pub struct RegisterCall {
     /// unregister-and-recreate).
     pub collectors: Vec<(Receiver, Option<DefRef>)>,
     pub func: FuncContext,
+}
+
+/// A metric built at collection time from a `Desc`:
+/// `MustNewConstMetric(desc, prometheus.CounterValue, v)`, `NewConstMetric`,
+/// the const histograms and summaries, Kubernetes `NewLazyConstMetric`. The
+/// kind it gives types the `NewDesc` definition `desc` binds to.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ConstMetric {
+    /// `MustNewConstMetric`, `NewConstHistogram`, …
+    pub constructor: String,
+    pub call: Span,
+    /// The `Desc` argument, as written.
+    pub desc: Receiver,
+    /// Counter, gauge or untyped (from the value type argument), histogram or summary.
+    pub kind: MetricKind,
+    /// The `NewDesc` definition `desc` is bound to, filled by `facts::link`.
+    pub def: Option<DefRef>,
 }

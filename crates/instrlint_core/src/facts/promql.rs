@@ -160,7 +160,7 @@ fn definitions_by_name(
                 name.text.clone(),
                 QueriedDefinition {
                     name: name.text.clone(),
-                    kind: def.kind,
+                    kind: def.name_kind(),
                     native_histogram: def.native_histogram,
                     path: path.to_string(),
                     line: index.line_of(def.name_span.start) as u32 + 1,

@@ -1,5 +1,5 @@
-//! Span starts (OpenTelemetry and OpenTracing) with what the function does
-//! with them. Feeds S501–S506 and C602.
+//! Span starts (OpenTelemetry, OpenTracing and OpenCensus) with what the
+//! function does with them. Feeds S501–S506 and C602.
 
 use super::funcs::FuncContext;
 use crate::source::Span;
@@ -15,6 +15,12 @@ pub enum TracingApi {
     OpenTracingStartSpan,
     /// `opentracing.StartSpanFromContext(ctx, name, opts...)`.
     OpenTracingFromContext,
+    /// OpenCensus `trace.StartSpan(ctx, name, opts...)` and
+    /// `trace.StartSpanWithRemoteParent(ctx, name, parent, opts...)`.
+    OpenCensus,
+    /// A function of `spans.start_functions` (`util.StartTrace(ctx, name)`),
+    /// returning a context and a span like `tracer.Start`.
+    Custom,
 }
 
 /// A name part built at run time (S502).
@@ -114,14 +120,25 @@ pub enum EndState {
     /// Some path reaches a `return` (or the end of the function) without ending
     /// it: `escape` is that return (or the function's closing brace).
     Leaks { escape: Span },
+    /// Its variable is assigned another span (`ctx, span = tracer.Start(…)`)
+    /// while it is open on some path: `at` is that statement.
+    Overwritten { at: Span },
     /// The control flow was beyond the summary (goto into blocks, …): no finding.
     Unknown,
 }
 
-/// A `return` with a non-nil error on which the span's error is not recorded (S505).
+/// A `return` with a non-nil error on which the span's error is not recorded
+/// on some path (S505).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct UnrecordedError {
     pub ret: Span,
+    /// Some path records neither the error nor an error status.
+    pub neither: bool,
+    /// Some path does not call `RecordError` (or an OpenTracing error log).
+    pub no_record_error: bool,
+    /// Some path does not set an error status (`SetStatus(codes.Error, …)`,
+    /// an OpenCensus error status, an OpenTracing `error` tag).
+    pub no_status: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]

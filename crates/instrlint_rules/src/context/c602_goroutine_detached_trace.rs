@@ -21,8 +21,12 @@ pub fn check(ctx: &PackageCtx, out: &mut Sink) {
             .find(|s| s.call == detached.call)
             .map_or(TracingApi::Otel, |s| s.api);
         let help = match api {
-            TracingApi::Otel => format!(
+            TracingApi::Otel | TracingApi::Custom => format!(
                 "start it from `trace.ContextWithSpan(context.WithoutCancel({parent}), span)` \
+                 (Go 1.21): it stays in the trace and outlives the request"
+            ),
+            TracingApi::OpenCensus => format!(
+                "start it from `trace.NewContext(context.WithoutCancel({parent}), span)` \
                  (Go 1.21): it stays in the trace and outlives the request"
             ),
             _ => format!(

@@ -1,5 +1,5 @@
 use crate::rule::{Group, PackageCtx, RuleMeta, Sink};
-use crate::util::defs::{declared_here, is_last_part, named};
+use crate::util::defs::{collected_here, declared_here, is_last_part, named};
 use crate::util::names::{counter_name, reserved_suffix};
 use instrlint_core::facts::MetricKind;
 use instrlint_core::Level;
@@ -18,7 +18,7 @@ pub fn check(ctx: &PackageCtx, out: &mut Sink) {
         .package
         .metrics
         .iter()
-        .filter(|m| m.kind == MetricKind::Counter);
+        .filter(|m| m.name_kind() == MetricKind::Counter);
     for (def, name) in named(counters) {
         // `x_count`: M107 reports it and names `x_total`; one rename fixes both.
         if name.ends_with("_total") || reserved_suffix(name).is_some() {
@@ -31,7 +31,8 @@ pub fn check(ctx: &PackageCtx, out: &mut Sink) {
                 format!("counter `{name}` does not end in `_total`"),
             )
             .help(format!("rename it to `{}`", counter_name(name)));
-        declared_here(report, def, |role, _| is_last_part(role));
+        let report = declared_here(report, def, |role, _| is_last_part(role));
+        collected_here(report, def);
     }
 }
 

@@ -1,5 +1,5 @@
 use crate::rule::{Group, PackageCtx, RuleMeta, Sink};
-use crate::util::defs::{declared_here, is_last_part, named};
+use crate::util::defs::{collected_here, declared_here, is_last_part, named};
 use instrlint_core::facts::MetricKind;
 use instrlint_core::Level;
 
@@ -15,7 +15,7 @@ pub const META: RuleMeta = RuleMeta {
 pub fn check(ctx: &PackageCtx, out: &mut Sink) {
     let non_counters = ctx.package.metrics.iter().filter(|m| {
         matches!(
-            m.kind,
+            m.name_kind(),
             MetricKind::Gauge | MetricKind::Histogram | MetricKind::Summary
         )
     });
@@ -23,7 +23,7 @@ pub fn check(ctx: &PackageCtx, out: &mut Sink) {
         let Some(base) = name.strip_suffix("_total").filter(|b| !b.is_empty()) else {
             continue;
         };
-        let kind = def.kind.as_str();
+        let kind = def.name_kind().as_str();
         let report = out
             .report(
                 &META,
@@ -31,7 +31,8 @@ pub fn check(ctx: &PackageCtx, out: &mut Sink) {
                 format!("{kind} `{name}` ends in `_total`"),
             )
             .help(format!("rename it to `{base}`: `_total` marks a counter"));
-        declared_here(report, def, |role, _| is_last_part(role));
+        let report = declared_here(report, def, |role, _| is_last_part(role));
+        collected_here(report, def);
     }
 }
 

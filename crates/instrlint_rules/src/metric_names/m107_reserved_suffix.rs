@@ -18,7 +18,7 @@ pub fn check(ctx: &PackageCtx, out: &mut Sink) {
         let Some(suffix) = reserved_suffix(name) else {
             continue;
         };
-        let renamed = match def.kind {
+        let renamed = match def.name_kind() {
             MetricKind::Counter => counter_name(name),
             _ => name[..name.len() - suffix.len()].to_string(),
         };

@@ -19,14 +19,14 @@ pub fn check(ctx: &PackageCtx, out: &mut Sink) {
         .package
         .metrics
         .iter()
-        .filter(|m| matches!(m.kind, MetricKind::Histogram | MetricKind::Summary));
+        .filter(|m| matches!(m.name_kind(), MetricKind::Histogram | MetricKind::Summary));
     for (def, name) in named(distributions) {
         let words = words(name);
         // A non-base unit is still a unit: M108 covers it.
         if has_base_unit(&words) || non_base_unit(&words).is_some() {
             continue;
         }
-        let kind = def.kind.as_str();
+        let kind = def.name_kind().as_str();
         out.report(
             &META,
             def.name_span,

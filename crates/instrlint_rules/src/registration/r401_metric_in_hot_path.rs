@@ -1,7 +1,7 @@
 use crate::rule::{Group, PackageCtx, RuleMeta, Sink};
 use crate::util::defs::package_index;
 use crate::util::hot::hot_place;
-use instrlint_core::facts::{DefRef, FuncContext, MetricApi, MetricDef, MetricKind, RegistryKind};
+use instrlint_core::facts::{DefRef, FuncContext, MetricDef, MetricKind, RegistryKind};
 use instrlint_core::Level;
 
 pub const META: RuleMeta = RuleMeta {
@@ -67,21 +67,18 @@ pub fn check(ctx: &PackageCtx, out: &mut Sink) {
             index: index as u32,
         });
         // A `prometheus.New…` registered in a hot path is reported at the registration.
-        let covered =
-            def.api == MetricApi::Prometheus && own.is_some_and(|o| registered.contains(&o));
+        let covered = !def.api.registers() && own.is_some_and(|o| registered.contains(&o));
         let once = def.kind == MetricKind::Desc || def.constructor.contains("NewConst");
         let Some(hot) = hot_place(&def.func).filter(|_| !once && !covered) else {
             continue;
         };
-        let (api, consequence) = match def.api {
+        let api = def.api.qualifier();
+        let consequence = match def.api.registers() {
             // The same name on every pass panics; a name that varies is
             // M112's, and registers a new family each time.
-            MetricApi::Promauto if def.fq_name.resolved().is_some() => ("promauto", hot.panics()),
-            MetricApi::Promauto => (
-                "promauto",
-                format!("it registers a new collector every {}", hot.unit),
-            ),
-            MetricApi::Prometheus => ("prometheus", hot.leaks()),
+            true if def.fq_name.resolved().is_some() => hot.panics(),
+            true => format!("it registers a new collector every {}", hot.unit),
+            false => hot.leaks(),
         };
         let message = format!(
             "`{api}.{}` inside {}: {consequence}",
@@ -100,7 +97,7 @@ fn same_function(a: &FuncContext, b: &FuncContext) -> bool {
 mod tests {
     use super::*;
     use crate::testutil::*;
-    use instrlint_core::facts::{ErrorUse, FuncKind, RegistryKind::Default};
+    use instrlint_core::facts::{ErrorUse, FuncKind, MetricApi, RegistryKind::Default};
 
     fn looped(name: &str) -> FuncContext {
         let mut f = func(FuncKind::Other, name);

@@ -1,4 +1,4 @@
-//! S: spans (OpenTelemetry and OpenTracing). Every finding sits at the start
+//! S: spans (OpenTelemetry, OpenTracing, OpenCensus and configured starters). Every finding sits at the start
 //! call (S501/S502 at the name inside it), once per span.
 
 pub mod s501_span_name_generic;
@@ -28,20 +28,43 @@ pub fn span_var(start: &SpanStart) -> &str {
     }
 }
 
-pub fn is_otel(start: &SpanStart) -> bool {
-    start.api == TracingApi::Otel
+/// The tracing library a span belongs to, for advice in its own API.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Lib {
+    /// OpenTelemetry, and functions configured in `spans.start_functions`.
+    Otel,
+    OpenTracing,
+    OpenCensus,
+}
+
+pub fn lib(start: &SpanStart) -> Lib {
+    match start.api {
+        TracingApi::Otel | TracingApi::Custom => Lib::Otel,
+        TracingApi::OpenTracingStartSpan | TracingApi::OpenTracingFromContext => Lib::OpenTracing,
+        TracingApi::OpenCensus => Lib::OpenCensus,
+    }
+}
+
+/// The method that ends the span: `Finish` for OpenTracing, else `End`.
+pub fn end_method(start: &SpanStart) -> &'static str {
+    match lib(start) {
+        Lib::OpenTracing => "Finish",
+        Lib::Otel | Lib::OpenCensus => "End",
+    }
 }
 
 /// How to set attribute `key` to `value` on this span.
 pub fn set_attribute_help(start: &SpanStart, key: &str, value: &str) -> String {
     let span = span_var(start);
-    if is_otel(start) {
-        format!(
+    match lib(start) {
+        Lib::Otel => format!(
             "pass `trace.WithAttributes(attribute.String(\"{key}\", {value}))` to `Start`, \
              or call `{span}.SetAttributes` with it"
-        )
-    } else {
-        format!("call `{span}.SetTag(\"{key}\", {value})`")
+        ),
+        Lib::OpenTracing => format!("call `{span}.SetTag(\"{key}\", {value})`"),
+        Lib::OpenCensus => {
+            format!("call `{span}.AddAttributes(trace.StringAttribute(\"{key}\", {value}))`")
+        }
     }
 }
 

@@ -1,4 +1,4 @@
-use super::is_otel;
+use super::{lib, Lib};
 use crate::rule::{Group, PackageCtx, RuleMeta, Sink};
 use crate::util::defs::one_line;
 use crate::util::names::to_snake;
@@ -37,10 +37,11 @@ pub fn check(ctx: &PackageCtx, out: &mut Sink) {
             DynamicKind::UrlPath => "url.path".to_string(),
             _ => to_snake(last_segment(&first.text)),
         };
-        let setter = match (first.kind, is_otel(start)) {
+        let setter = match (first.kind, lib(start)) {
             (DynamicKind::FormattedIdLike, _) => "an attribute".to_string(),
-            (_, true) => format!("`attribute.String(\"{key}\", {text})`"),
-            (_, false) => format!("`span.SetTag(\"{key}\", {text})`"),
+            (_, Lib::Otel) => format!("`attribute.String(\"{key}\", {text})`"),
+            (_, Lib::OpenTracing) => format!("`span.SetTag(\"{key}\", {text})`"),
+            (_, Lib::OpenCensus) => format!("`trace.StringAttribute(\"{key}\", {text})`"),
         };
         out.report(
             &META,

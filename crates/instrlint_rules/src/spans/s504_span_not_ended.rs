@@ -1,6 +1,6 @@
-use super::{is_otel, span_var, subject};
+use super::{end_method, span_var, subject};
 use crate::rule::{Group, PackageCtx, RuleMeta, Sink};
-use instrlint_core::facts::EndState;
+use instrlint_core::facts::{Binding, EndState};
 use instrlint_core::Level;
 
 pub const META: RuleMeta = RuleMeta {
@@ -14,7 +14,7 @@ pub const META: RuleMeta = RuleMeta {
 
 pub fn check(ctx: &PackageCtx, out: &mut Sink) {
     for start in &ctx.package.span_starts {
-        let end = if is_otel(start) { "End" } else { "Finish" };
+        let end = end_method(start);
         match &start.end {
             EndState::Leaks { escape } => {
                 // The escape is a `return`, or the function's closing brace.
@@ -34,13 +34,29 @@ pub fn check(ctx: &PackageCtx, out: &mut Sink) {
                 ))
                 .related(*escape, label);
             }
-            EndState::Discarded => {
+            EndState::Overwritten { at } => {
+                let var = span_var(start);
                 out.report(
                     &META,
                     start.call,
-                    "the span is assigned to `_`: it can never be ended",
+                    format!(
+                        "{} is lost before it is ended: `{var}` is assigned another span",
+                        subject(start)
+                    ),
                 )
-                .help(format!("bind it to a variable and `defer span.{end}()`"));
+                .help(format!(
+                    "end it first, or give the second span a variable of its own: \
+                     `defer {var}.{end}()` right after each start"
+                ))
+                .related(*at, format!("`{var}` is overwritten here"));
+            }
+            EndState::Discarded => {
+                let message = match start.span_out {
+                    Binding::None => "the span is never assigned: it can never be ended",
+                    _ => "the span is assigned to `_`: it can never be ended",
+                };
+                out.report(&META, start.call, message)
+                    .help(format!("bind it to a variable and `defer span.{end}()`"));
             }
             EndState::Ended | EndState::Unknown => {}
         }
@@ -94,6 +110,32 @@ mod tests {
         assert_eq!(
             d[1].message,
             "the span is assigned to `_`: it can never be ended"
+        );
+    }
+
+    #[test]
+    fn fires_on_overwritten_and_unassigned_spans() {
+        let d = run(
+            check,
+            starts(vec![
+                start("room.first").end(EndState::Overwritten {
+                    at: span(0, 200, 240),
+                }),
+                start("room.bare")
+                    .end(EndState::Discarded)
+                    .span_out(Binding::None),
+            ]),
+        );
+        assert_eq!(d.len(), 2);
+        assert_eq!(
+            d[0].message,
+            "the span \"room.first\" is lost before it is ended: `span` is assigned another span"
+        );
+        assert_eq!(d[0].related[0].span, span(0, 200, 240));
+        assert_eq!(d[0].related[0].message, "`span` is overwritten here");
+        assert_eq!(
+            d[1].message,
+            "the span is never assigned: it can never be ended"
         );
     }
 

@@ -1,4 +1,4 @@
-use super::{is_otel, subject};
+use super::{lib, subject, Lib};
 use crate::rule::{Group, PackageCtx, RuleMeta, Sink};
 use instrlint_core::facts::{Binding, CtxArg};
 use instrlint_core::Level;
@@ -30,11 +30,14 @@ pub fn check(ctx: &PackageCtx, out: &mut Sink) {
             start.call,
             format!("the context returned with {} {dropped}", subject(start)),
         )
-        .help(match (&start.ctx_arg, is_otel(start)) {
-            (CtxArg::Named { name, .. }, true) => format!(
+        .help(match (&start.ctx_arg, lib(start)) {
+            (CtxArg::Named { name, .. }, Lib::Otel) => format!(
                 "bind the returned context (`{name}, span := tracer.Start({name}, …)`) and pass it on"
             ),
-            (CtxArg::Named { name, .. }, false) => format!(
+            (CtxArg::Named { name, .. }, Lib::OpenCensus) => format!(
+                "bind the returned context (`{name}, span := trace.StartSpan({name}, …)`) and pass it on"
+            ),
+            (CtxArg::Named { name, .. }, Lib::OpenTracing) => format!(
                 "bind the returned context (`span, {name} := opentracing.StartSpanFromContext({name}, …)`) \
                  and pass it on"
             ),

@@ -1,8 +1,8 @@
 //! Which metric definitions a name rule looks at, and related locations.
 
 use crate::rule::Report;
-use instrlint_core::facts::{MetricDef, NameRole};
-use instrlint_core::StrConst;
+use instrlint_core::facts::{MetricDef, MetricKind, NameRole};
+use instrlint_core::{Span, StrConst};
 
 /// A name client_golang can register at all: M101 at error level is the
 /// only M rule that looks at the others.
@@ -37,6 +37,21 @@ pub fn declared_here<'s>(
         }
     }
     report
+}
+
+/// Adds "collected as a counter here" when the definition is a `Desc` (or a
+/// family generator) whose kind comes from how it is collected.
+pub fn collected_here<'s>(report: Report<'s>, def: &MetricDef) -> Report<'s> {
+    match (def.kind, def.collected_as, def.collected_at) {
+        (MetricKind::Desc, Some(kind), Some(at)) if !contains(def.call, at) => {
+            report.related(at, format!("collected as a {} here", kind.as_str()))
+        }
+        _ => report,
+    }
+}
+
+fn contains(outer: Span, inner: Span) -> bool {
+    outer.file == inner.file && outer.start <= inner.start && inner.end <= outer.end
 }
 
 /// A multi-line expression shown in a message: its first line and `…`.

@@ -1,7 +1,7 @@
 //! Recognising tracing and context APIs: tracers, span starts, spans,
 //! `context.Background()`/`TODO()` and small type lookups.
 
-use super::super::pkg::{named_children, unparen, Api, DeclKind, Pkg};
+use super::super::pkg::{named_children, package_name, unparen, Api, DeclKind, Pkg};
 use super::super::values::{Local, Site};
 use super::Tx;
 use crate::facts::{BackgroundKind, TracingApi};
@@ -12,6 +12,8 @@ use tree_sitter::Node;
 pub(crate) enum Lib {
     Otel,
     OpenTracing,
+    /// OpenCensus has no tracer values: only its `*trace.Span` type.
+    OpenCensus,
 }
 
 /// Follow-through limit for tracer and span variables.
@@ -98,6 +100,7 @@ pub(crate) fn type_lib(t: Option<(Api, &str, bool)>, name: &str) -> Option<Lib> 
     match t? {
         (Api::OtelTrace, n, false) if n == name => Some(Lib::Otel),
         (Api::OpenTracing, n, false) if n == name => Some(Lib::OpenTracing),
+        (Api::OcTrace, "Span", true) if name == "Span" => Some(Lib::OpenCensus),
         _ => None,
     }
 }
@@ -115,6 +118,13 @@ impl<'p, 't> Tx<'p, 't> {
                 let f = n.child_by_field_name("function")?;
                 if p.prom_member(site, f, Api::OpenTracing) == Some("GlobalTracer") {
                     return Some(Lib::OpenTracing);
+                }
+                // A function of this package declared to return a tracer
+                // (`func newTracer() trace.Tracer`).
+                if let Some(t) = p.type_of(site, n) {
+                    if let Some(lib) = type_lib(p.qualified_type(t.unit, t.node), "Tracer") {
+                        return Some(lib);
+                    }
                 }
                 if f.kind() != "selector_expression" {
                     return None;
@@ -161,6 +171,14 @@ impl<'p, 't> Tx<'p, 't> {
             Some(_) => return None,
             None => {}
         }
+        match p.prom_member(site, f, Api::OcTrace) {
+            Some("StartSpan" | "StartSpanWithRemoteParent") => return Some(TracingApi::OpenCensus),
+            Some(_) => return None,
+            None => {}
+        }
+        if self.configured_start(site, f) {
+            return Some(TracingApi::Custom);
+        }
         if f.kind() != "selector_expression" {
             return None;
         }
@@ -173,6 +191,57 @@ impl<'p, 't> Tx<'p, 't> {
             ("Start", Lib::Otel) => Some(TracingApi::Otel),
             ("StartSpan", Lib::OpenTracing) => Some(TracingApi::OpenTracingStartSpan),
             _ => None,
+        }
+    }
+
+    /// A function of `spans.start_functions`: `pkg.Func` through an import
+    /// whose package (or local name) is `pkg`, or `Func` declared in this
+    /// package when the entry is `Func` or names this package.
+    fn configured_start(&self, site: Site<'_, 't>, f: Node<'t>) -> bool {
+        let p = self.pkg;
+        let wanted = &p.opts.start_functions;
+        if wanted.is_empty() {
+            return false;
+        }
+        let entry = |pkg: Option<&str>, func: &str| {
+            wanted.iter().any(|w| match w.split_once('.') {
+                Some((wp, wf)) => wf == func && pkg.is_some_and(|pk| pk == wp),
+                None => pkg.is_none() && w == func,
+            })
+        };
+        match f.kind() {
+            "selector_expression" => {
+                let (Some(o), Some(field)) = (
+                    f.child_by_field_name("operand"),
+                    f.child_by_field_name("field"),
+                ) else {
+                    return false;
+                };
+                if o.kind() != "identifier" {
+                    return false;
+                }
+                let local = p.text(site.unit, o);
+                let func = p.text(site.unit, field);
+                let Some(path) = p.units[site.unit].paths.get(local) else {
+                    return false;
+                };
+                if p.is_shadowed(site, local, o.start_byte()) {
+                    return false;
+                }
+                let name = package_name(path, &p.opts.package_names);
+                entry(Some(name), func) || entry(Some(local), func)
+            }
+            "identifier" => {
+                let func = p.text(site.unit, f);
+                let declared = p
+                    .decls
+                    .get(func)
+                    .is_some_and(|d| d.spec.kind() == "function_declaration");
+                declared
+                    && !p.is_shadowed(site, func, f.start_byte())
+                    && (entry(None, func) || entry(Some(p.name), func))
+            }
+            _ => false,
         }
     }
 
@@ -191,6 +260,7 @@ impl<'p, 't> Tx<'p, 't> {
                         p.api_call(site, n, Api::OpenTracing),
                         Some("SpanFromContext")
                     )
+                    || matches!(p.api_call(site, n, Api::OcTrace), Some("FromContext"))
             }
             "identifier" => {
                 if let Some((unit, ty)) = p.declared_type(site, n) {

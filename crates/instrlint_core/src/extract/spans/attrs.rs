@@ -1,6 +1,7 @@
 //! Attribute keys set on a span: start options (`trace.WithAttributes`,
-//! `opentracing.Tag{…}`, `opentracing.Tags{…}`), `span.SetAttributes` and
-//! `span.SetTag`; and `ChildOf`/`FollowsFrom` references.
+//! `opentracing.Tag{…}`, `opentracing.Tags{…}`), `span.SetAttributes`,
+//! OpenCensus `span.AddAttributes` and `span.SetTag`; and
+//! `ChildOf`/`FollowsFrom` references.
 
 use super::super::pkg::{call_args, named_children, unparen, Api};
 use super::super::values::Site;
@@ -112,6 +113,12 @@ impl<'p, 't> Tx<'p, 't> {
                     Some(_) => return args.first().map_or(Value::Unknown, |k| fold(*k, site)),
                     None => {}
                 }
+                // OpenCensus `trace.StringAttribute("k", v)` and friends.
+                if p.api_call(site, a, Api::OcTrace)
+                    .is_some_and(|m| m.ends_with("Attribute"))
+                {
+                    return args.first().map_or(Value::Unknown, |k| fold(*k, site));
+                }
                 // attribute.Key("k").String(v), keyConst.String(v)
                 let Some(f) = a.child_by_field_name("function") else {
                     return Value::Unknown;
@@ -206,7 +213,7 @@ impl<'p, 't> Tx<'p, 't> {
             let method = f.child_by_field_name("field").map(|m| p.text(site.unit, m));
             let args = call_args(n);
             match method {
-                Some("SetAttributes") => {
+                Some("SetAttributes" | "AddAttributes") => {
                     for a in args {
                         if a.kind() != "variadic_argument" {
                             out.push(self.attribute(site, a, AttributeVia::SetAttributes));

@@ -87,7 +87,7 @@ impl<'p, 't> Tx<'p, 't> {
         // Every tracer the index can find comes through a tracing import
         // (a type, `otel.Tracer`, `GlobalTracer`) of some file of the package.
         let traced = (0..pkg.units.len()).any(|u| {
-            [Api::Otel, Api::OtelTrace, Api::OpenTracing]
+            [Api::Otel, Api::OtelTrace, Api::OpenTracing, Api::OcTrace]
                 .iter()
                 .any(|a| pkg.imports_api(u, *a))
         });
@@ -117,9 +117,16 @@ impl<'p, 't> Tx<'p, 't> {
     /// tracing or context package, or the package has tracer fields.
     fn wants(&self, u: usize) -> bool {
         !self.tracer_fields.is_empty()
-            || [Api::Otel, Api::OtelTrace, Api::OpenTracing, Api::Context]
-                .iter()
-                .any(|a| self.pkg.imports_api(u, *a))
+            || !self.pkg.opts.start_functions.is_empty()
+            || [
+                Api::Otel,
+                Api::OtelTrace,
+                Api::OpenTracing,
+                Api::OcTrace,
+                Api::Context,
+            ]
+            .iter()
+            .any(|a| self.pkg.imports_api(u, *a))
     }
 
     fn index_fields(&self, site: Site<'_, 't>, n: Node<'t>, out: &mut Vec<(&'t str, Lib)>) {
@@ -182,19 +189,13 @@ impl<'p, 't> Tx<'p, 't> {
         let p = self.pkg;
         let mut out = FileSpans::default();
         let text = p.units[u].src.text.as_str();
-        let is_test = p.units[u].src.is_test;
         visit(p.units[u].root, text, |path, marks, chain| {
             let n = path[path.len() - 1];
             if n.kind_id() != KINDS.call_expression {
                 return;
             }
             let site = Site { unit: u, chain };
-            let cx = ScopeCx {
-                site,
-                is_test,
-                path,
-                marks,
-            };
+            let cx = ScopeCx { site, path, marks };
             if let Some(bg) = self.background_call(&cx, n) {
                 out.background_calls.push(bg);
             } else if let Some(wv) = self.with_value(&cx, n) {

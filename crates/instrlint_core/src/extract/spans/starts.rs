@@ -27,7 +27,17 @@ impl<'p, 't> Tx<'p, 't> {
             TracingApi::OpenTracingStartSpan => (None, 0),
             _ => (Some(0), 1),
         };
-        let name = match args.get(name_idx) {
+        // `tracer.StartSpan("").SetOperationName("x")`: the span is named `x`.
+        let renamed = call
+            .parent()
+            .filter(|s| s.kind() == "selector_expression")
+            .filter(|s| {
+                s.child_by_field_name("field")
+                    .is_some_and(|f| p.text(u, f) == "SetOperationName")
+            })
+            .and_then(|s| s.parent().filter(|c| c.kind() == "call_expression"))
+            .and_then(|c| call_args(c).first().copied());
+        let name = match renamed.or_else(|| args.get(name_idx).copied()).as_ref() {
             Some(a) => {
                 let value = p.fold_str(site, *a, 0, &mut None).into_value();
                 let dynamic_parts = if matches!(value, Value::Dynamic(_)) {
@@ -58,7 +68,7 @@ impl<'p, 't> Tx<'p, 't> {
             attributes.extend(self.set_attributes(site, call, name));
         }
         let parent_ctx_reused_at = self.parent_reuse(site, call, &ctx_arg, &ctx_out);
-        let (end, unrecorded_errors) = self.end_state(site, call, &span_out);
+        let (end, unrecorded_errors) = self.end_state(site, call, api, &ctx_out, &span_out);
         let start = SpanStart {
             api,
             call: p.span(u, call),

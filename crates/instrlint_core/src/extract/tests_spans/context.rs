@@ -49,7 +49,7 @@ fn background_request_scope() {
 }
 
 #[test]
-fn background_in_main_and_test_files_is_not_request_scoped() {
+fn background_in_main_is_not_request_scoped_and_tests_are_read_like_other_files() {
     let f = SourceFile {
         text: format!(
             "package main\n{HEADER}func main() {{ http.HandleFunc(\"/\", func(w http.ResponseWriter, r *http.Request) {{ use(context.Background()) }}); run(context.Background()) }}\n"
@@ -64,13 +64,20 @@ fn background_in_main_and_test_files_is_not_request_scoped() {
         .collect();
     // The handler closure inside main has a request; main itself does not.
     assert_eq!(got, [true, false]);
+    // Test files (with --include-tests) are read like any other: a test
+    // helper with a context is no request handler, an httptest handler is one.
     let (_, facts) = run_file(source(
         "room_test.go",
-        "func TestX(ctx context.Context) { use(context.Background()) }\n",
+        "func helper(ctx context.Context) { use(context.Background()) }\n\
+         func TestX(t *testing.T) { httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { use(context.Background()) })) }\n",
         true,
     ));
-    assert_eq!(facts.background_calls.len(), 1);
-    assert_eq!(facts.background_calls[0].request_scope, None);
+    let handlers: Vec<Option<bool>> = facts
+        .background_calls
+        .iter()
+        .map(|b| b.request_scope.as_ref().map(|s| s.handler))
+        .collect();
+    assert_eq!(handlers, [Some(false), Some(true)]);
 }
 
 #[test]

@@ -19,7 +19,14 @@ fn deferred_end_and_deferred_closure() {
         "func F(ctx context.Context) (err error) {\n\tctx, span := tracer.Start(ctx, \"f\")\n\tdefer func() {\n\t\tif err != nil { span.RecordError(err) }\n\t\tspan.End()\n\t}()\n\tif err = use(ctx); err != nil { return err }\n\treturn ErrRoomFull\n}\n",
     );
     assert_eq!(s.end, EndState::Ended);
-    assert!(s.unrecorded_errors.is_empty(), "{:?}", s.unrecorded_errors);
+    // Recorded with `RecordError` on every path; no error status is set.
+    assert!(
+        s.unrecorded_errors
+            .iter()
+            .all(|e| !e.neither && e.no_status && !e.no_record_error),
+        "{:?}",
+        s.unrecorded_errors
+    );
 }
 
 #[test]
@@ -252,4 +259,109 @@ fn error_is_the_last_result() {
     );
     let rets: Vec<&str> = s.unrecorded_errors.iter().map(|u| at(&f, u.ret)).collect();
     assert_eq!(rets, ["return 0, err"]);
+}
+
+#[test]
+fn overwritten_by_a_second_start() {
+    let (f, facts) = run(
+        "var tracer = otel.Tracer(\"room\")\n\
+         func F(ctx context.Context) {\n\tctx, span := tracer.Start(ctx, \"first\")\n\
+         \tctx, span = tracer.Start(ctx, \"second\")\n\tdefer span.End()\n\tuse(ctx)\n}\n\
+         func G(ctx context.Context) {\n\tctx, span := tracer.Start(ctx, \"outer\")\n\tdefer span.End()\n\
+         \tif retry {\n\t\tctx, span := tracer.Start(ctx, \"inner\")\n\t\tdefer span.End()\n\t\tuse(ctx)\n\t}\n}\n\
+         func H(ctx context.Context) {\n\tctx, span := tracer.Start(ctx, \"ended\")\n\tspan.End()\n\
+         \tctx, span = tracer.Start(ctx, \"again\")\n\tdefer span.End()\n\tuse(ctx)\n}\n",
+    );
+    let ends: Vec<(&str, &EndState)> = facts
+        .span_starts
+        .iter()
+        .map(|s| (name(s), &s.end))
+        .collect();
+    let EndState::Overwritten { at: first } = ends[0].1 else {
+        panic!("{ends:?}");
+    };
+    assert_eq!(at(&f, *first), "ctx, span = tracer.Start(ctx, \"second\")");
+    // The rest are ended: the second span, a shadowing `:=` in an inner
+    // block, a span ended before its variable is reused.
+    assert!(
+        ends[1..].iter().all(|(_, e)| **e == EndState::Ended),
+        "{ends:?}"
+    );
+}
+
+#[test]
+fn a_local_set_to_a_new_error_is_an_error() {
+    let (f, s) = end_of(
+        "func F(ctx context.Context) error {\n\tctx, span := tracer.Start(ctx, \"f\")\n\tdefer span.End()\n\
+         \terr := errors.New(\"room full\")\n\tif full {\n\t\treturn err\n\t}\n\
+         \tmsg := fmt.Errorf(\"closed\")\n\tif closed {\n\t\treturn msg\n\t}\n\
+         \tother := load(ctx)\n\treturn other\n}\n",
+    );
+    let rets: Vec<&str> = s.unrecorded_errors.iter().map(|u| at(&f, u.ret)).collect();
+    assert_eq!(rets, ["return err", "return msg"]);
+}
+
+#[test]
+fn each_missing_call_is_told_apart() {
+    let (f, s) = end_of(
+        "func F(ctx context.Context) error {\n\tctx, span := tracer.Start(ctx, \"f\")\n\tdefer span.End()\n\
+         \tif err := a(ctx); err != nil {\n\t\tspan.RecordError(err)\n\t\treturn err\n\t}\n\
+         \tif err := b(ctx); err != nil {\n\t\tspan.SetStatus(codes.Error, \"b\")\n\t\treturn err\n\t}\n\
+         \treturn ErrRoomFull\n}\n",
+    );
+    let flags: Vec<(&str, bool, bool, bool)> = s
+        .unrecorded_errors
+        .iter()
+        .map(|u| (at(&f, u.ret), u.neither, u.no_record_error, u.no_status))
+        .collect();
+    assert_eq!(
+        flags,
+        [
+            ("return err", false, false, true),
+            ("return err", false, true, false),
+            ("return ErrRoomFull", true, true, true),
+        ]
+    );
+}
+
+#[test]
+fn ended_two_defer_levels_deep() {
+    let (_, s) = end_of(
+        "func F(ctx context.Context) {\n\t_, span := tracer.Start(ctx, \"f\")\n\tdefer func() {\n\t\tdefer func() {\n\t\t\tspan.End()\n\t\t}()\n\t}()\n}\n",
+    );
+    assert_eq!(s.end, EndState::Ended);
+}
+
+#[test]
+fn spans_handed_out_in_their_context_or_as_a_method_value() {
+    let (_, facts) = run(
+        "var tracer = otel.Tracer(\"room\")\n\
+         func Before(ctx context.Context) context.Context {\n\tctx, _ = tracer.Start(ctx, \"blank\")\n\treturn ctx\n}\n\
+         func Named(ctx context.Context, r *http.Request) (*http.Request, error) {\n\tctx, span := tracer.Start(ctx, \"named\")\n\tspan.SetAttributes()\n\treturn r.WithContext(ctx), nil\n}\n\
+         func Finisher(ctx context.Context) (context.Context, func()) {\n\tctx, span := tracer.Start(ctx, \"method_value\")\n\treturn ctx, span.End\n}\n\
+         func Work(ctx context.Context) error {\n\tctx, span := tracer.Start(ctx, \"passes_ctx_on\")\n\treturn use(ctx)\n}\n\
+         func Half(ctx context.Context, ok bool) context.Context {\n\tctx2, _ := tracer.Start(ctx, \"half\")\n\tif ok {\n\t\treturn ctx2\n\t}\n\treturn ctx\n}\n",
+    );
+    let ends: Vec<(&str, &EndState)> = facts
+        .span_starts
+        .iter()
+        .map(|s| (name(s), &s.end))
+        .collect();
+    assert_eq!(ends[0], ("blank", &EndState::Ended));
+    assert_eq!(ends[1], ("named", &EndState::Ended));
+    assert_eq!(ends[2], ("method_value", &EndState::Ended));
+    // A context passed to a call whose error is returned does not end it.
+    assert!(matches!(ends[3].1, EndState::Leaks { .. }), "{ends:?}");
+    assert_eq!(ends[4], ("half", &EndState::Discarded));
+}
+
+#[test]
+fn errors_after_an_explicit_end_are_not_the_spans() {
+    let (f, s) = end_of(
+        "func F(ctx context.Context) error {\n\tif slow {\n\t\t_, span := tracer.Start(ctx, \"sleep\")\n\t\tsleep()\n\t\tspan.End()\n\t}\n\
+         \tif fail {\n\t\treturn errors.New(\"failed\")\n\t}\n\treturn nil\n}\n",
+    );
+    assert_eq!(s.end, EndState::Ended);
+    assert!(s.unrecorded_errors.is_empty(), "{:?}", s.unrecorded_errors);
+    let _ = f;
 }

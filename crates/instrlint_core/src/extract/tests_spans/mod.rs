@@ -8,7 +8,7 @@ use crate::facts::{
 use crate::source::{FileId, SourceFile, Span};
 use crate::value::Value;
 
-pub(super) const HEADER: &str = "import (\n\t\"context\"\n\t\"errors\"\n\t\"fmt\"\n\t\"log\"\n\t\"net/http\"\n\t\"os\"\n\t\"go.opentelemetry.io/otel\"\n\t\"go.opentelemetry.io/otel/attribute\"\n\t\"go.opentelemetry.io/otel/codes\"\n\t\"go.opentelemetry.io/otel/trace\"\n\topentracing \"github.com/opentracing/opentracing-go\"\n\t\"github.com/opentracing/opentracing-go/ext\"\n\totlog \"github.com/opentracing/opentracing-go/log\"\n\t\"google.golang.org/grpc\"\n\t\"github.com/gin-gonic/gin\"\n)\n";
+pub(super) const HEADER: &str = "import (\n\t\"context\"\n\t\"errors\"\n\t\"fmt\"\n\t\"log\"\n\t\"net/http\"\n\t\"os\"\n\t\"go.opentelemetry.io/otel\"\n\t\"go.opentelemetry.io/otel/attribute\"\n\t\"go.opentelemetry.io/otel/codes\"\n\t\"go.opentelemetry.io/otel/trace\"\n\t\"github.com/opentracing/opentracing-go\"\n\t\"github.com/opentracing/opentracing-go/ext\"\n\totlog \"github.com/opentracing/opentracing-go/log\"\n\t\"google.golang.org/grpc\"\n\t\"github.com/gin-gonic/gin\"\n)\n";
 
 pub(super) fn source(path: &str, body: &str, is_test: bool) -> SourceFile {
     SourceFile {
@@ -290,3 +290,59 @@ fn tracer_field_declared_in_another_file() {
 
 mod context;
 mod flow;
+
+#[test]
+fn tracers_from_factories_declared_in_the_package() {
+    let (_, facts) = run(
+        "func newTracer() trace.Tracer { return otel.Tracer(\"room\") }\n\
+         func tracerOf(name string) (t trace.Tracer) { return otel.Tracer(name) }\n\
+         func notATracer() int { return 1 }\n\
+         type Svc struct{ tr trace.Tracer }\n\
+         func NewSvc() *Svc { return &Svc{tr: newTracer()} }\n\
+         func Join(ctx context.Context) {\n\ttr := newTracer()\n\tctx, span := tr.Start(ctx, \"room.join\")\n\tdefer span.End()\n\
+         \t_, s2 := tracerOf(\"x\").Start(ctx, \"room.other\")\n\ts2.End()\n\
+         \tn := notATracer()\n\tn.Start(ctx, \"not.a.span\")\n}\n",
+    );
+    let names: Vec<&str> = facts.span_starts.iter().map(name).collect();
+    assert_eq!(names, ["room.join", "room.other"]);
+    assert!(facts.span_starts.iter().all(|s| s.api == TracingApi::Otel));
+}
+
+#[test]
+fn opencensus_spans() {
+    let f = SourceFile {
+        id: FileId(0),
+        path: "room.go".into(),
+        abs_path: "room.go".into(),
+        text: "package room\nimport (\n\t\"context\"\n\t\"go.opencensus.io/trace\"\n)\n\
+               func Join(ctx context.Context, roomID string) error {\n\
+               \tctx, span := trace.StartSpan(ctx, \"room.join\")\n\tdefer span.End()\n\
+               \tspan.AddAttributes(trace.StringAttribute(\"room_id\", roomID))\n\
+               \tif err := load(ctx); err != nil {\n\t\tspan.SetStatus(trace.Status{Code: trace.StatusCodeUnknown, Message: err.Error()})\n\t\treturn err\n\t}\n\
+               \tif err := save(ctx); err != nil {\n\t\tspan.SetStatus(trace.Status{Code: trace.StatusCodeOK})\n\t\treturn err\n\t}\n\treturn nil\n}\n\
+               func Remote(ctx context.Context, sc trace.SpanContext) {\n\t_, span := trace.StartSpanWithRemoteParent(ctx, \"room.remote\", sc)\n\tspan.AddAttributes()\n}\n"
+            .into(),
+        lossy: false,
+        is_test: false,
+    };
+    let (f, facts) = run_file(f);
+    let s = &facts.span_starts;
+    assert_eq!(s.len(), 2, "{s:#?}");
+    assert!(s.iter().all(|s| s.api == TracingApi::OpenCensus));
+    assert_eq!(name(&s[0]), "room.join");
+    assert_eq!(s[0].end, EndState::Ended);
+    assert_eq!(s[0].attributes.len(), 1);
+    assert_eq!(
+        s[0].attributes[0].key.resolved().map(|k| k.text.as_str()),
+        Some("room_id")
+    );
+    let rets: Vec<&str> = s[0]
+        .unrecorded_errors
+        .iter()
+        .map(|u| at(&f, u.ret))
+        .collect();
+    // An OK status records nothing; an error status is the whole recording.
+    assert_eq!(rets.len(), 1);
+    assert!(s[0].unrecorded_errors[0].ret.start as usize > f.text.find("save(ctx)").unwrap());
+    assert!(matches!(s[1].end, EndState::Leaks { .. }));
+}

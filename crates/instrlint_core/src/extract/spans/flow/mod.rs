@@ -1,8 +1,8 @@
 //! S504/S505: a path summary of the function that owns a span.
 //!
 //! A small abstract interpretation over Go's structured statements. A path's
-//! state is four flags; a program point holds the set of reachable states as
-//! a 16-bit mask. Returns are checked where they happen; `break`/`continue`
+//! state is six flags; a program point holds the set of reachable states as
+//! a 64-bit mask. Returns are checked where they happen; `break`/`continue`
 //! carry their states to the loop (or labelled statement) they leave.
 //! Recursion follows statement nesting and is capped ([`MAX_DEPTH`]); loops
 //! iterate to a fixpoint under a global work budget. Past either limit, or on
@@ -10,29 +10,38 @@
 
 mod effects;
 
-use super::super::pkg::{expressions, named_children, unparen};
+use super::super::pkg::{expressions, named_children, unparen, Api};
 use super::super::values::Site;
 use super::{descendants, Tx};
-use crate::facts::{Binding, EndState, UnrecordedError};
+use crate::facts::{Binding, EndState, TracingApi, UnrecordedError};
 use crate::source::Span;
 use tree_sitter::Node;
 
 const STARTED: u8 = 1;
 const ENDED: u8 = 2;
+/// The error was recorded (`RecordError`, or an OpenTracing error log).
 const RECORDED: u8 = 4;
 /// The error variable was tested `!= nil` on this path.
 const ERR_NON_NIL: u8 = 8;
+/// The span's status was set to an error (`SetStatus(codes.Error, …)`, an
+/// OpenCensus error status, an OpenTracing `error` tag).
+const STATUS: u8 = 16;
+/// The span was ended by a call (not a deferred one) on this path: an error
+/// returned after that is not the span's.
+const FINISHED: u8 = 32;
+/// How many distinct states the flags make.
+const STATE_COUNT: u8 = 64;
 
 /// Statement nesting the interpreter follows before giving up.
 const MAX_DEPTH: u32 = 256;
 /// Statements interpreted per span before giving up.
 const BUDGET: u32 = 100_000;
 
-type States = u16;
+type States = u64;
 
 fn map(st: States, f: impl Fn(u8) -> u8) -> States {
     let mut out = 0;
-    for c in 0..16u8 {
+    for c in 0..STATE_COUNT {
         if st & (1 << c) != 0 {
             out |= 1 << f(c);
         }
@@ -41,7 +50,7 @@ fn map(st: States, f: impl Fn(u8) -> u8) -> States {
 }
 
 fn any(st: States, f: impl Fn(u8) -> bool) -> bool {
-    (0..16u8).any(|c| st & (1 << c) != 0 && f(c))
+    (0..STATE_COUNT).any(|c| st & (1 << c) != 0 && f(c))
 }
 
 #[derive(Default)]
@@ -64,12 +73,26 @@ impl<'t> Out<'t> {
 struct Flow<'a, 'p, 't> {
     tx: &'a Tx<'p, 't>,
     site: Site<'a, 't>,
+    api: TracingApi,
     span: &'a str,
+    /// The context returned with the span, and the result positions of the
+    /// function typed `context.Context` or `*http.Request`: returning that
+    /// context there hands the span to the caller, who ends it.
+    ctx: Option<&'a str>,
+    ctx_results: Vec<usize>,
+    /// How many results the function declares.
+    result_count: usize,
     start: Node<'t>,
+    /// The statement list the start statement is in: a `:=` there that names
+    /// the span again overwrites it (in an inner block it would shadow it).
+    start_list: Option<Node<'t>>,
     returns_error: bool,
     tested: Vec<&'t str>,
     leak: Option<Span>,
-    unrecorded: Vec<Span>,
+    /// The first statement that overwrites the span variable with another
+    /// start while the span is open.
+    overwritten: Option<Span>,
+    unrecorded: Vec<UnrecordedError>,
     unknown: bool,
     budget: u32,
     depth: u32,
@@ -80,19 +103,44 @@ impl<'p, 't> Tx<'p, 't> {
         &self,
         site: Site<'_, 't>,
         call: Node<'t>,
+        api: TracingApi,
+        ctx_out: &Binding,
         span_out: &Binding,
     ) -> (EndState, Vec<UnrecordedError>) {
-        let p = self.pkg;
+        let ctx = match ctx_out {
+            Binding::Named { name, .. } => Some(name.as_str()),
+            _ => None,
+        };
         let name = match span_out {
+            // Discarded, unless the function hands its context out on every
+            // path (`ctx, _ = trace.StartSpan(ctx, name); return ctx`).
+            Binding::Blank { .. } if ctx.is_some() => {
+                return match self.end_state_of(site, call, api, ctx, NO_VARIABLE) {
+                    (EndState::Ended, _) => (EndState::Ended, Vec::new()),
+                    _ => (EndState::Discarded, Vec::new()),
+                };
+            }
             Binding::Blank { .. } => return (EndState::Discarded, Vec::new()),
             Binding::None => return (self.unbound_end(call), Vec::new()),
             Binding::Named { name, .. } => name.as_str(),
         };
+        self.end_state_of(site, call, api, ctx, name)
+    }
+
+    fn end_state_of(
+        &self,
+        site: Site<'_, 't>,
+        call: Node<'t>,
+        api: TracingApi,
+        ctx: Option<&str>,
+        name: &str,
+    ) -> (EndState, Vec<UnrecordedError>) {
+        let p = self.pkg;
         if name.contains('.') || name.contains('[') {
             // Stored in a field or map at the start.
             return (EndState::Ended, Vec::new());
         }
-        if p.lookup_local(site, name, call.start_byte()).is_none() {
+        if name != NO_VARIABLE && p.lookup_local(site, name, call.start_byte()).is_none() {
             // Stored in a package variable (`_, Span = tracer.Start(…)`):
             // whoever reads it later ends it.
             return (EndState::Ended, Vec::new());
@@ -132,14 +180,26 @@ impl<'p, 't> Tx<'p, 't> {
                 tested.push(x);
             }
         }
+        let (ctx_results, result_count) = match results {
+            Some(r) if r.kind() == "parameter_list" => self.context_results(site.unit, r),
+            Some(r) if self.carries_context(site.unit, r) => (vec![0], 1),
+            Some(_) => (Vec::new(), 1),
+            None => (Vec::new(), 0),
+        };
         let mut flow = Flow {
             tx: self,
             site,
+            api,
             span: name,
+            ctx,
+            ctx_results,
+            result_count,
             start: call,
+            start_list: statement_list_of(call),
             returns_error,
             tested,
             leak: None,
+            overwritten: None,
             unrecorded: Vec::new(),
             unknown: false,
             budget: BUDGET,
@@ -154,19 +214,21 @@ impl<'p, 't> Tx<'p, 't> {
                 end,
             ));
         }
-        let unrecorded = flow
-            .unrecorded
-            .iter()
-            .map(|s| UnrecordedError { ret: *s })
-            .collect();
         let state = if flow.unknown {
             EndState::Unknown
         } else if let Some(escape) = flow.leak {
             EndState::Leaks { escape }
+        } else if let Some(at) = flow.overwritten {
+            EndState::Overwritten { at }
         } else {
             EndState::Ended
         };
-        (state, if flow.unknown { Vec::new() } else { unrecorded })
+        let unrecorded = if flow.unknown {
+            Vec::new()
+        } else {
+            flow.unrecorded
+        };
+        (state, unrecorded)
     }
 }
 
@@ -182,6 +244,57 @@ fn statements(n: Node<'_>) -> Vec<Node<'_>> {
             }
         })
         .collect()
+}
+
+/// A span variable no identifier can name: the flow of a span that has none.
+const NO_VARIABLE: &str = "\u{0}";
+
+impl<'p, 't> Tx<'p, 't> {
+    /// `context.Context` or `*http.Request`.
+    fn carries_context(&self, unit: usize, ty: Node<'t>) -> bool {
+        matches!(
+            self.pkg.qualified_type(unit, ty),
+            Some((Api::Context, "Context", false) | (Api::NetHttp, "Request", true))
+        )
+    }
+
+    /// Positions of the results typed `context.Context` or `*http.Request`,
+    /// and how many results there are.
+    fn context_results(&self, unit: usize, list: Node<'t>) -> (Vec<usize>, usize) {
+        let mut out = Vec::new();
+        let mut i = 0;
+        for d in named_children(list) {
+            let mut cursor = d.walk();
+            let names = d.children_by_field_name("name", &mut cursor).count().max(1);
+            let carries = d
+                .child_by_field_name("type")
+                .is_some_and(|t| self.carries_context(unit, t));
+            if carries {
+                out.extend(i..i + names);
+            }
+            i += names;
+        }
+        (out, i)
+    }
+}
+
+/// The list of statements the statement holding `call` is in.
+fn statement_list_of(call: Node<'_>) -> Option<Node<'_>> {
+    let mut n = call;
+    for _ in 0..MAX_DEPTH {
+        let parent = n.parent()?;
+        if matches!(parent.kind(), "block" | "statement_list") {
+            return Some(parent);
+        }
+        if matches!(
+            parent.kind(),
+            "func_literal" | "function_declaration" | "method_declaration"
+        ) {
+            return None;
+        }
+        n = parent;
+    }
+    None
 }
 
 /// `x != nil` / `x == nil` → (`x`, is `!=`).
@@ -467,8 +580,42 @@ impl<'a, 'p, 't> Flow<'a, 'p, 't> {
         }
         if n.start_byte() <= self.start.start_byte() && self.start.end_byte() <= n.end_byte() {
             st = map(st, |c| STARTED | (c & ERR_NON_NIL));
+        } else if self.overwrites(n) {
+            if self.overwritten.is_none() && any(st, |c| c & STARTED != 0 && c & ENDED == 0) {
+                self.overwritten = Some(self.tx.pkg.span(self.site.unit, n));
+            }
+            // The variable holds another span from here on: this one is lost.
+            st = map(st, |c| c | ENDED | RECORDED | STATUS);
         }
         st
+    }
+
+    /// `ctx, span = tracer.Start(…)` (or `:=` in the start's own statement
+    /// list) naming this span's variable: a new span replaces it.
+    fn overwrites(&self, n: Node<'t>) -> bool {
+        let redeclares = match n.kind() {
+            "assignment_statement" => true,
+            "short_var_declaration" => {
+                n.parent().map(|p| p.id()) == self.start_list.map(|l| l.id())
+            }
+            _ => false,
+        };
+        if !redeclares {
+            return false;
+        }
+        let names_span = n
+            .child_by_field_name("left")
+            .map(expressions)
+            .unwrap_or_default()
+            .iter()
+            .any(|l| l.kind() == "identifier" && self.text(*l) == self.span);
+        names_span
+            && n.child_by_field_name("right")
+                .map(expressions)
+                .unwrap_or_default()
+                .iter()
+                .map(|r| unparen(*r))
+                .any(|r| r.kind() == "call_expression" && self.tx.start_api(self.site, r).is_some())
     }
 }
 

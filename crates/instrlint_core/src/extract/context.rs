@@ -52,7 +52,7 @@ impl<'p, 't> Tx<'p, 't> {
         Some(BackgroundCall {
             kind,
             call: p.span(cx.site.unit, call),
-            request_scope: self.request_scope(cx),
+            request_scope: self.request_scope(cx.site),
             starts_span: false,
             func: p.func_context(cx.site.unit, cx.marks.iter().map(|m| &m.1)),
             used_as: self.context_use(cx),
@@ -184,22 +184,20 @@ impl<'p, 't> Tx<'p, 't> {
     /// site is a request handler. `main` and `init` have none. Test files
     /// (linted with `--include-tests`) are read like any other: a test
     /// function has no request context, an `httptest` handler has one.
-    pub fn request_scope(&self, cx: &ScopeCx<'_, 't>) -> Option<RequestScope> {
+    pub fn request_scope(&self, site: Site<'_, 't>) -> Option<RequestScope> {
         let p = self.pkg;
         let mut found: Option<RequestScope> = None;
         let mut handler = false;
-        for f in cx.site.chain.iter().rev() {
+        for f in site.chain.iter().rev() {
             if found.is_none() {
-                found = self.function_scope(cx.site.unit, *f);
+                found = self.function_scope(site.unit, *f);
             }
-            if p.shape(cx.site.unit, *f).is_request_handler() {
+            if p.shape(site.unit, *f).is_request_handler() {
                 handler = true;
                 break;
             }
             if f.kind() == "function_declaration" {
-                let name = f
-                    .child_by_field_name("name")
-                    .map(|n| p.text(cx.site.unit, n));
+                let name = f.child_by_field_name("name").map(|n| p.text(site.unit, n));
                 if matches!(name, Some("main" | "init")) {
                     return None;
                 }
@@ -285,29 +283,36 @@ impl<'p, 't> Tx<'p, 't> {
             .map(|(name, _, _)| scope(*name, "$.Context()", "gRPC stream"))
     }
 
-    pub fn with_value(&self, cx: &ScopeCx<'_, 't>, call: Node<'t>) -> Option<WithValueCall> {
+    /// A `context.WithValue` call at `site`, inside the marked nodes `marks`
+    /// (root first).
+    pub fn with_value(
+        &self,
+        site: Site<'_, 't>,
+        marks: &[Mark<'t>],
+        call: Node<'t>,
+    ) -> Option<WithValueCall> {
         let p = self.pkg;
-        if p.api_call(cx.site, call, Api::Context)? != "WithValue" {
+        if p.api_call(site, call, Api::Context)? != "WithValue" {
             return None;
         }
         let args = call_args(call);
         if args.len() != 3 {
             return None;
         }
-        let value = if self.span_expr(cx.site, args[2], 0) {
+        let value = if self.span_expr(site, args[2], 0) {
             CarriedValue::Span
-        } else if self.tracer_expr(cx.site, args[2], 0).is_some() {
+        } else if self.tracer_expr(site, args[2], 0).is_some() {
             CarriedValue::Tracer
         } else {
             CarriedValue::Other
         };
         Some(WithValueCall {
-            call: p.span(cx.site.unit, call),
-            key: self.key_kind(cx.site, args[1], 0),
-            key_span: p.span(cx.site.unit, args[1]),
+            call: p.span(site.unit, call),
+            key: self.key_kind(site, args[1], 0),
+            key_span: p.span(site.unit, args[1]),
             value,
-            value_span: p.span(cx.site.unit, args[2]),
-            func: p.func_context(cx.site.unit, cx.marks.iter().map(|m| &m.1)),
+            value_span: p.span(site.unit, args[2]),
+            func: p.func_context(site.unit, marks.iter()),
         })
     }
 

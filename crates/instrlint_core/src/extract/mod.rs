@@ -52,9 +52,12 @@ mod values_proptest;
 
 use crate::facts::PackageFacts;
 use crate::source::{SourceFile, Span};
-use pkg::Pkg;
-use std::collections::HashMap;
+use otel::Mx;
+use pkg::{Api, Pkg};
+use spans::Tx;
+use std::collections::{HashMap, HashSet};
 use tree_sitter::Tree;
+use walk::Passes;
 
 pub use gate::{walk_flags, PackageScan};
 pub use modpath::{import_path_for, ModuleIndex};
@@ -180,14 +183,51 @@ fn extract_into(
     facts.registrations.clear();
     facts.suppression_scopes.clear();
     facts.syntax_errors.clear();
+    facts.span_starts.clear();
+    facts.background_calls.clear();
+    facts.with_values.clear();
+    facts.detached_spans.clear();
+    facts.otel_instruments.clear();
+    facts.otel_measurements.clear();
     let pkg = Pkg::new(package, parsed, files, opts);
-    let mut query_sites = Vec::new();
+    // One walk per parsed file. The tracer and meter field indexes are
+    // package-wide, so the calls whose facts read them are put off until
+    // every file has been walked.
+    let traced = Tx::traced(&pkg);
+    let tx = Tx::empty(&pkg);
+    let mx = Mx::with_fields(&pkg, HashSet::new());
+    let metered = (0..pkg.units.len()).any(|u| mx.wants(u));
+    let mut walked = Vec::new();
+    let mut tracer_fields = Vec::new();
+    let mut meter_fields = HashSet::new();
     for u in 0..pkg.units.len() {
-        if !pkg.units[u].walk {
+        let walk = pkg.units[u].walk;
+        let spans_here = tx.wants(u);
+        let passes = Passes {
+            facts: walk,
+            tracer_index: traced && spans_here,
+            meter_index: mx.wants(u),
+            contexts: walk && pkg.imports_api(u, Api::Context),
+            spans: walk && (spans_here || traced),
+            otel: walk && metered,
+        };
+        if !passes.any() {
             continue;
         }
-        let file = pkg.walk_unit(u);
-        query_sites.push((u, file.query_sites));
+        let mut file = pkg.walk_unit(u, passes, &tx, &mx);
+        tracer_fields.append(&mut file.tracer_fields);
+        meter_fields.extend(file.meter_fields.drain(..));
+        if walk {
+            walked.push((u, file));
+        }
+    }
+    let tx = Tx {
+        pkg: &pkg,
+        tracer_fields: tracer_fields.into_iter().collect(),
+    };
+    let mx = Mx::with_fields(&pkg, meter_fields);
+    let mut query_sites = Vec::new();
+    for (u, file) in walked {
         facts.metrics.extend(file.metrics);
         facts.const_metrics.extend(file.const_metrics);
         facts.label_uses.extend(file.uses.label_uses);
@@ -195,9 +235,16 @@ fn extract_into(
         facts.registrations.extend(file.uses.registrations);
         facts.suppression_scopes.extend(file.suppression_scopes);
         facts.syntax_errors.extend(file.syntax_error);
+        if tx.wants(u) {
+            let spans = tx.unit_spans(u, file.background_calls, &file.span_calls, &file.log);
+            spans::add_spans(facts, spans);
+        }
+        if mx.wants(u) {
+            mx.unit_otel(u, &file.otel_calls, &file.log, facts);
+        }
+        query_sites.push((u, file.query_sites));
     }
-    spans::extract_spans(&pkg, facts);
-    otel::extract_otel(&pkg, facts);
+    otel::bind(facts);
     facts.queries = promql::extract_queries(&pkg, query_sites);
     facts
         .metrics

@@ -5,6 +5,7 @@ use super::funcs::Mark;
 use super::pkg::{call_args, named_children, unparen, Api, DeclKind};
 use super::spans::Tx;
 use super::values::{Local, Site};
+use crate::extract::kinds::FIELDS;
 use crate::facts::{
     BackgroundCall, CarriedValue, ContextUse, KeyKind, RequestScope, WithValueCall,
 };
@@ -74,7 +75,9 @@ impl<'p, 't> Tx<'p, 't> {
             match parent.kind() {
                 "parenthesized_expression" => i -= 1,
                 "binary_expression" => {
-                    let op = parent.child_by_field_name("operator").map(|o| p.text(u, o));
+                    let op = parent
+                        .child_by_field_id(FIELDS.operator)
+                        .map(|o| p.text(u, o));
                     return match op {
                         Some("==" | "!=") => ContextUse::Compared,
                         _ => ContextUse::Other,
@@ -119,11 +122,11 @@ impl<'p, 't> Tx<'p, 't> {
             "var_spec" if cx.site.chain.is_empty() => ContextUse::Stored,
             "var_spec" => ContextUse::Passed,
             "short_var_declaration" | "assignment_statement"
-                if stmt.child_by_field_name("right").map(|r| r.id()) == Some(list.id()) =>
+                if stmt.child_by_field_id(FIELDS.right).map(|r| r.id()) == Some(list.id()) =>
             {
                 let rights = named_children(list);
                 let lefts = stmt
-                    .child_by_field_name("left")
+                    .child_by_field_id(FIELDS.left)
                     .map(super::pkg::expressions)
                     .unwrap_or_default();
                 let index = if rights.len() == 1 {
@@ -165,10 +168,10 @@ impl<'p, 't> Tx<'p, 't> {
             let (n, child) = (w[0], w[1]);
             match n.kind() {
                 "communication_case" => n
-                    .child_by_field_name("communication")
+                    .child_by_field_id(FIELDS.communication)
                     .is_some_and(|c| c.id() != child.id() && p.text(u, c).contains(".Done()")),
                 "if_statement" => {
-                    n.child_by_field_name("consequence").map(|c| c.id()) == Some(child.id())
+                    n.child_by_field_id(FIELDS.consequence).map(|c| c.id()) == Some(child.id())
                         && ["initializer", "condition"].iter().any(|f| {
                             n.child_by_field_name(f)
                                 .is_some_and(|c| p.text(u, c).contains(".Err()"))
@@ -197,7 +200,9 @@ impl<'p, 't> Tx<'p, 't> {
                 break;
             }
             if f.kind() == "function_declaration" {
-                let name = f.child_by_field_name("name").map(|n| p.text(site.unit, n));
+                let name = f
+                    .child_by_field_id(FIELDS.name)
+                    .map(|n| p.text(site.unit, n));
                 if matches!(name, Some("main" | "init")) {
                     return None;
                 }
@@ -210,12 +215,12 @@ impl<'p, 't> Tx<'p, 't> {
     fn function_scope(&self, unit: usize, f: Node<'t>) -> Option<RequestScope> {
         let p = self.pkg;
         let params: Vec<(Option<&'t str>, TypeRef<'t>, Node<'t>)> = f
-            .child_by_field_name("parameters")
+            .child_by_field_id(FIELDS.parameters)
             .map(named_children)
             .unwrap_or_default()
             .into_iter()
             .filter_map(|decl| {
-                let ty_node = decl.child_by_field_name("type")?;
+                let ty_node = decl.child_by_field_id(FIELDS.type_)?;
                 let ty = p.qualified_type(unit, ty_node);
                 let mut cursor = decl.walk();
                 let names: Vec<Option<&'t str>> = decl
@@ -331,12 +336,12 @@ impl<'p, 't> Tx<'p, 't> {
             | "rune_literal"
             | "imaginary_literal" => KeyKind::BuiltinLiteral,
             "composite_literal" => KeyKind::Named,
-            "unary_expression" => match key.child_by_field_name("operand") {
+            "unary_expression" => match key.child_by_field_id(FIELDS.operand) {
                 Some(o) if unparen(o).kind() == "composite_literal" => KeyKind::Named,
                 _ => KeyKind::Unknown,
             },
             "call_expression" => {
-                let Some(f) = key.child_by_field_name("function") else {
+                let Some(f) = key.child_by_field_id(FIELDS.function) else {
                     return KeyKind::Unknown;
                 };
                 let name = p.text(site.unit, f);
@@ -398,16 +403,16 @@ impl<'p, 't> Tx<'p, 't> {
                 }
             };
         if matches!(spec.kind(), "var_spec" | "const_spec") {
-            if let Some(ty) = spec.child_by_field_name("type") {
+            if let Some(ty) = spec.child_by_field_id(FIELDS.type_) {
                 return type_kind(p.text(unit, ty));
             }
         }
-        if spec.kind() == "const_spec" && spec.child_by_field_name("value").is_none() {
+        if spec.kind() == "const_spec" && spec.child_by_field_id(FIELDS.value).is_none() {
             // `const ( a = iota; b )`: `b` repeats the last spec with a value.
             let mut prev = spec.prev_named_sibling();
             while let Some(s) = prev {
-                if s.kind() == "const_spec" && s.child_by_field_name("value").is_some() {
-                    return match s.child_by_field_name("type") {
+                if s.kind() == "const_spec" && s.child_by_field_id(FIELDS.value).is_some() {
+                    return match s.child_by_field_id(FIELDS.type_) {
                         Some(ty) => type_kind(p.text(unit, ty)),
                         None => KeyKind::BuiltinLiteral,
                     };

@@ -1,7 +1,9 @@
 //! Names bound inside one function or function literal: parameters and local
 //! declarations, with how often each name is (re)assigned anywhere in the body.
 
+use super::kinds::KINDS;
 use super::pkg::{expressions, named_children};
+use crate::extract::kinds::FIELDS;
 use std::collections::HashMap;
 use tree_sitter::Node;
 
@@ -46,78 +48,101 @@ impl<'t> FuncScope<'t> {
                 }
             }
         }
-        let Some(body) = func_node.child_by_field_name("body") else {
+        let Some(body) = func_node.child_by_field_id(FIELDS.body) else {
             return scope;
         };
         let mut assigned: HashMap<&'t str, u32> = HashMap::new();
-        let mut stack: Vec<(Node<'t>, bool)> = vec![(body, false)];
-        while let Some((n, nested)) = stack.pop() {
-            match n.kind() {
-                "short_var_declaration" if !nested => {
+        // Every node of the body in source order, with whether it sits in a
+        // function literal (names declared there are not this function's).
+        let k = &*KINDS;
+        let mut cursor = body.walk();
+        let mut depth = 0usize;
+        // Depth of the outermost function literal the walk is inside.
+        let mut literal_at: Option<usize> = None;
+        loop {
+            let n = cursor.node();
+            let nested = literal_at.is_some_and(|d| d < depth);
+            let kind = n.kind_id();
+            if !n.is_named() {
+                // Anonymous tokens declare and assign nothing.
+            } else if kind == k.short_var_declaration {
+                if !nested {
                     scope.declare(
                         n,
-                        n.child_by_field_name("left"),
-                        n.child_by_field_name("right"),
+                        n.child_by_field_id(FIELDS.left),
+                        n.child_by_field_id(FIELDS.right),
                         false,
                         t,
                     );
                 }
-                "var_spec" | "const_spec" if !nested => {
-                    let mut cursor = n.walk();
+            } else if kind == k.var_spec || kind == k.const_spec {
+                if !nested {
+                    let mut c = n.walk();
                     let names: Vec<Node<'t>> = n
-                        .children_by_field_name("name", &mut cursor)
-                        .filter(|x| x.kind() == "identifier")
+                        .children_by_field_name("name", &mut c)
+                        .filter(|x| x.kind_id() == k.identifier)
                         .collect();
                     let values = n
-                        .child_by_field_name("value")
+                        .child_by_field_id(FIELDS.value)
                         .map(expressions)
                         .unwrap_or_default();
-                    scope.declare_names(n, &names, &values, n.kind() == "const_spec", t);
+                    scope.declare_names(n, &names, &values, kind == k.const_spec, t);
                 }
-                "range_clause" => {
-                    let is_decl = n
-                        .child_by_field_name("right")
-                        .and_then(|r| r.prev_sibling())
-                        .and_then(|k| k.prev_sibling())
-                        .is_some_and(|op| op.kind() == ":=");
-                    if let Some(left) = n.child_by_field_name("left") {
-                        for e in expressions(left) {
-                            if is_decl && !nested {
-                                scope.declare_names(n, &[e], &[], false, t);
-                            } else if !is_decl {
-                                bump(&mut assigned, root_ident(e).map(t));
-                            }
-                        }
-                    }
-                }
-                "assignment_statement" => {
-                    if let Some(left) = n.child_by_field_name("left") {
-                        for e in expressions(left) {
+            } else if kind == k.range_clause {
+                let is_decl = n
+                    .child_by_field_id(FIELDS.right)
+                    .and_then(|r| r.prev_sibling())
+                    .and_then(|k| k.prev_sibling())
+                    .is_some_and(|op| op.kind() == ":=");
+                if let Some(left) = n.child_by_field_id(FIELDS.left) {
+                    for e in expressions(left) {
+                        if is_decl && !nested {
+                            scope.declare_names(n, &[e], &[], false, t);
+                        } else if !is_decl {
                             bump(&mut assigned, root_ident(e).map(t));
                         }
                     }
                 }
-                "inc_dec_statement" | "inc_statement" | "dec_statement" => {
-                    if let Some(e) = named_children(n).first() {
-                        bump(&mut assigned, root_ident(*e).map(t));
+            } else if kind == k.assignment_statement {
+                if let Some(left) = n.child_by_field_id(FIELDS.left) {
+                    for e in expressions(left) {
+                        bump(&mut assigned, root_ident(e).map(t));
                     }
                 }
-                "unary_expression" => {
-                    let is_addr = n
-                        .child_by_field_name("operator")
-                        .is_some_and(|o| t(o) == "&");
-                    if is_addr {
-                        if let Some(e) = n.child_by_field_name("operand") {
-                            bump(&mut assigned, root_ident(e).map(t));
-                        }
+            } else if kind == k.inc_statement || kind == k.dec_statement {
+                if let Some(e) = named_children(n).first() {
+                    bump(&mut assigned, root_ident(*e).map(t));
+                }
+            } else if kind == k.unary_expression {
+                let is_addr = n
+                    .child_by_field_id(FIELDS.operator)
+                    .is_some_and(|o| t(o) == "&");
+                if is_addr {
+                    if let Some(e) = n.child_by_field_id(FIELDS.operand) {
+                        bump(&mut assigned, root_ident(e).map(t));
                     }
                 }
-                _ => {}
+            } else if kind == k.func_literal && literal_at.is_none() {
+                literal_at = Some(depth);
             }
-            let nested_here = nested || n.kind() == "func_literal";
-            let mut cursor = n.walk();
-            for c in n.named_children(&mut cursor) {
-                stack.push((c, nested_here));
+            if cursor.goto_first_child() {
+                depth += 1;
+                continue;
+            }
+            loop {
+                if literal_at == Some(depth) {
+                    literal_at = None;
+                }
+                if cursor.goto_next_sibling() {
+                    break;
+                }
+                if depth == 0 || !cursor.goto_parent() {
+                    break;
+                }
+                depth -= 1;
+            }
+            if depth == 0 {
+                break;
             }
         }
         for (name, count) in assigned {
@@ -159,17 +184,27 @@ impl<'t> FuncScope<'t> {
             }
             let value = (values.len() == names.len()).then(|| values[i]);
             let multi = (values.len() == 1 && names.len() > 1).then(|| values[0]);
+            // The walk goes in source order; the binding kept is the last
+            // declaration (as the scope has always been read: a name
+            // declared more than once is never followed to its value, but
+            // `binds` asks whether the last declaration precedes a use).
+            let binding = Binding {
+                decls: 1,
+                assigns: 0,
+                value,
+                multi,
+                decl,
+                is_const,
+            };
             self.locals
                 .entry(text)
-                .and_modify(|b| b.decls += 1)
-                .or_insert(Binding {
-                    decls: 1,
-                    assigns: 0,
-                    value,
-                    multi,
-                    decl,
-                    is_const,
-                });
+                .and_modify(|b| {
+                    *b = Binding {
+                        decls: b.decls + 1,
+                        ..binding
+                    }
+                })
+                .or_insert(binding);
         }
     }
 
@@ -194,9 +229,11 @@ pub(crate) fn root_ident(mut n: Node<'_>) -> Option<Node<'_>> {
     loop {
         match n.kind() {
             "identifier" => return Some(n),
-            "selector_expression" | "index_expression" => n = n.child_by_field_name("operand")?,
+            "selector_expression" | "index_expression" => {
+                n = n.child_by_field_id(FIELDS.operand)?
+            }
             "parenthesized_expression" => n = *named_children(n).first()?,
-            "unary_expression" => n = n.child_by_field_name("operand")?,
+            "unary_expression" => n = n.child_by_field_id(FIELDS.operand)?,
             _ => return None,
         }
     }

@@ -4,6 +4,7 @@
 use super::literals::decode_string;
 use super::locals::FuncScope;
 use super::ExtractOptions;
+use crate::extract::kinds::FIELDS;
 use crate::source::{SourceFile, Span};
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -263,6 +264,9 @@ pub(crate) struct Pkg<'t> {
     pub units: Vec<Unit<'t>>,
     pub decls: HashMap<&'t str, Decl<'t>>,
     pub scopes: RefCell<HashMap<(usize, usize), Rc<FuncScope<'t>>>>,
+    /// (unit, function id, name) → whether the function's text may declare
+    /// the name ([`Pkg::may_bind`]).
+    pub may_bind: RefCell<HashMap<(usize, usize, String), bool>>,
     /// Names looked up that no parsed file declares, so that only the
     /// siblings that mention one of them are parsed.
     pub missing_names: RefCell<Vec<String>>,
@@ -281,6 +285,7 @@ impl<'t> Pkg<'t> {
             units: Vec::with_capacity(parsed.len()),
             decls: HashMap::new(),
             scopes: RefCell::new(HashMap::new()),
+            may_bind: RefCell::new(HashMap::new()),
             missing_names: RefCell::new(Vec::new()),
         };
         for (idx, walk, tree) in parsed {
@@ -348,13 +353,13 @@ impl<'t> Pkg<'t> {
                     }
                 }
                 "function_declaration" => {
-                    if let Some(name) = top.child_by_field_name("name") {
+                    if let Some(name) = top.child_by_field_id(FIELDS.name) {
                         self.add_decl(self.text(u, name), u, DeclKind::Other, None, top);
                     }
                 }
                 "type_declaration" => {
                     for spec in named_children(top) {
-                        if let Some(name) = spec.child_by_field_name("name") {
+                        if let Some(name) = spec.child_by_field_id(FIELDS.name) {
                             self.add_decl(self.text(u, name), u, DeclKind::Other, None, spec);
                         }
                     }
@@ -370,7 +375,7 @@ impl<'t> Pkg<'t> {
             specs.extend(named_of_kind(list, "import_spec"));
         }
         for spec in specs {
-            let Some(path_node) = spec.child_by_field_name("path") else {
+            let Some(path_node) = spec.child_by_field_id(FIELDS.path) else {
                 continue;
             };
             let Some(path) = decode_string(self.text(u, path_node)) else {
@@ -380,7 +385,7 @@ impl<'t> Pkg<'t> {
                 continue;
             };
             let api = Api::from_path(path);
-            match spec.child_by_field_name("name") {
+            match spec.child_by_field_id(FIELDS.name) {
                 Some(n) if n.kind() == "dot" => self.units[u].dots.push(api),
                 Some(n) if n.kind() == "blank_identifier" => {}
                 Some(n) => {
@@ -406,7 +411,7 @@ impl<'t> Pkg<'t> {
             .filter(|n| n.kind() == "identifier")
             .collect();
         let values: Vec<Node<'t>> = spec
-            .child_by_field_name("value")
+            .child_by_field_id(FIELDS.value)
             .map(expressions)
             .unwrap_or_default();
         for (i, name) in names.iter().enumerate() {
@@ -469,7 +474,7 @@ pub(crate) fn expressions(n: Node<'_>) -> Vec<Node<'_>> {
 
 /// Arguments of a call, comments excluded.
 pub(crate) fn call_args(call: Node<'_>) -> Vec<Node<'_>> {
-    call.child_by_field_name("arguments")
+    call.child_by_field_id(FIELDS.arguments)
         .map(named_children)
         .unwrap_or_default()
 }

@@ -19,6 +19,7 @@
 use super::kinds::KINDS;
 use super::pkg::{call_args, unparen, Api, Pkg};
 use super::values::{SVal, Site};
+use crate::extract::kinds::FIELDS;
 use crate::facts::{Query, QuerySource};
 use crate::promql_selectors::{analyze, may_be_query};
 use crate::promql_template::{analyze_template, format_pieces, Piece};
@@ -184,7 +185,7 @@ fn sprintf_pieces<'t>(
     call: Node<'t>,
     decl: &mut Option<Span>,
 ) -> Option<Vec<Piece>> {
-    let f = call.child_by_field_name("function")?;
+    let f = call.child_by_field_id(FIELDS.function)?;
     if pkg.prom_member(site, f, Api::Fmt) != Some("Sprintf") {
         return None;
     }
@@ -239,11 +240,11 @@ fn template<'t>(
         }
         let x = unparen(x);
         let is_plus = x.kind() == "binary_expression"
-            && x.child_by_field_name("operator")
+            && x.child_by_field_id(FIELDS.operator)
                 .is_some_and(|o| o.kind() == "+");
         if is_plus {
-            stack.push(x.child_by_field_name("right")?);
-            stack.push(x.child_by_field_name("left")?);
+            stack.push(x.child_by_field_id(FIELDS.right)?);
+            stack.push(x.child_by_field_id(FIELDS.left)?);
             continue;
         }
         let mut scratch = None;
@@ -388,9 +389,9 @@ pub(crate) fn collect_site<'t>(
 /// `x.Sprintf(…)` (the caller checks that `x` is `fmt`); `text` is the
 /// call's file.
 fn is_sprintf(text: &str, call: Node<'_>) -> bool {
-    call.child_by_field_name("function")
+    call.child_by_field_id(FIELDS.function)
         .filter(|f| f.kind() == "selector_expression")
-        .and_then(|f| f.child_by_field_name("field"))
+        .and_then(|f| f.child_by_field_id(FIELDS.field))
         .and_then(|f| text.get(f.byte_range()))
         == Some("Sprintf")
 }
@@ -433,18 +434,18 @@ fn in_concat(up: &[Node<'_>]) -> bool {
 /// `recv.Query(…)` and friends (the caller checks that the file imports the
 /// v1 API package); `text` is the call's file.
 fn api_method(text: &str, call: Node<'_>) -> Option<&'static str> {
-    let f = call.child_by_field_name("function")?;
+    let f = call.child_by_field_id(FIELDS.function)?;
     if f.kind() != "selector_expression" {
         return None;
     }
     let name = text
-        .get(f.child_by_field_name("field")?.byte_range())
+        .get(f.child_by_field_id(FIELDS.field)?.byte_range())
         .unwrap_or("");
     API_METHODS.iter().find(|m| **m == name).copied()
 }
 
 fn is_plus(n: Node<'_>) -> bool {
-    n.child_by_field_name("operator")
+    n.child_by_field_id(FIELDS.operator)
         .is_some_and(|o| o.kind() == "+")
 }
 

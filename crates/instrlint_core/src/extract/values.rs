@@ -4,6 +4,7 @@
 use super::literals::{decode_string, parse_float, parse_int};
 use super::locals::{Binding, FuncScope};
 use super::pkg::{call_args, named_children, Api, DeclKind, Pkg};
+use crate::extract::kinds::FIELDS;
 use crate::source::Span;
 use crate::value::{Dynamic, StrConst, Value};
 use std::rc::Rc;
@@ -111,6 +112,9 @@ impl<'t> Pkg<'t> {
 
     /// The innermost function-level binding of `name` visible at `pos`.
     pub fn lookup_local(&self, site: Site<'_, 't>, name: &str, pos: usize) -> Option<Local<'t>> {
+        if !self.may_bind(site.unit, *site.chain.first()?, name) {
+            return None;
+        }
         for i in (0..site.chain.len()).rev() {
             let scope = self.scope(site.unit, site.chain[i]);
             let is_param = scope.params.contains(&name);
@@ -130,9 +134,30 @@ impl<'t> Pkg<'t> {
     }
 
     pub fn is_shadowed(&self, site: Site<'_, 't>, name: &str, pos: usize) -> bool {
-        site.chain
-            .iter()
-            .any(|f| self.scope(site.unit, *f).binds(name, pos))
+        let Some(outer) = site.chain.first() else {
+            return false;
+        };
+        self.may_bind(site.unit, *outer, name)
+            && site
+                .chain
+                .iter()
+                .any(|f| self.scope(site.unit, *f).binds(name, pos))
+    }
+
+    /// Whether `name` may be declared inside `func` (its parameters
+    /// included): not when every occurrence of the name in the function's
+    /// text is the operand of a selector (`context.Background()`), since a
+    /// declared name is never followed by `.`. Saves building the scopes of
+    /// the functions around every `pkg.Member` reference.
+    fn may_bind(&self, unit: usize, func: Node<'t>, name: &str) -> bool {
+        let key = (unit, func.id(), name.to_string());
+        if let Some(known) = self.may_bind.borrow().get(&key) {
+            return *known;
+        }
+        let text = self.text(unit, func);
+        let found = !only_operand_uses(text, name);
+        self.may_bind.borrow_mut().insert(key, found);
+        found
     }
 
     /// Follows an identifier to the single value it was declared with: a
@@ -189,7 +214,7 @@ impl<'t> Pkg<'t> {
     pub fn prom_member(&self, site: Site<'_, 't>, n: Node<'t>, api: Api) -> Option<&'t str> {
         match n.kind() {
             "selector_expression" => {
-                let operand = n.child_by_field_name("operand")?;
+                let operand = n.child_by_field_id(FIELDS.operand)?;
                 if operand.kind() != "identifier" {
                     return None;
                 }
@@ -199,7 +224,7 @@ impl<'t> Pkg<'t> {
                 {
                     return None;
                 }
-                Some(self.text(site.unit, n.child_by_field_name("field")?))
+                Some(self.text(site.unit, n.child_by_field_id(FIELDS.field)?))
             }
             "identifier" | "type_identifier" if self.has_dot(site.unit, api) => {
                 let name = self.text(site.unit, n);
@@ -239,11 +264,11 @@ impl<'t> Pkg<'t> {
             },
             "binary_expression" => {
                 let is_plus = n
-                    .child_by_field_name("operator")
+                    .child_by_field_id(FIELDS.operator)
                     .is_some_and(|o| self.text(site.unit, o) == "+");
                 let (Some(l), Some(r)) = (
-                    n.child_by_field_name("left"),
-                    n.child_by_field_name("right"),
+                    n.child_by_field_id(FIELDS.left),
+                    n.child_by_field_id(FIELDS.right),
                 ) else {
                     return SVal::Unknown;
                 };
@@ -342,7 +367,7 @@ impl<'t> Pkg<'t> {
         depth: u32,
         decl: &mut Option<Span>,
     ) -> SVal {
-        let Some(func) = n.child_by_field_name("function") else {
+        let Some(func) = n.child_by_field_id(FIELDS.function) else {
             return SVal::Unknown;
         };
         let args = call_args(n);
@@ -385,12 +410,12 @@ impl<'t> Pkg<'t> {
         for _ in 0..MAX_DEPTH {
             match n.kind() {
                 "selector_expression" | "index_expression" => {
-                    match n.child_by_field_name("operand") {
+                    match n.child_by_field_id(FIELDS.operand) {
                         Some(o) => n = o,
                         None => return false,
                     }
                 }
-                "call_expression" => match n.child_by_field_name("function") {
+                "call_expression" => match n.child_by_field_id(FIELDS.function) {
                     Some(f) => n = f,
                     None => return false,
                 },
@@ -425,8 +450,8 @@ impl<'t> Pkg<'t> {
                 self.fold_num(site, *named_children(n).first()?, depth + 1)
             }
             "unary_expression" => {
-                let op = self.text(site.unit, n.child_by_field_name("operator")?);
-                let x = self.fold_num(site, n.child_by_field_name("operand")?, depth + 1)?;
+                let op = self.text(site.unit, n.child_by_field_id(FIELDS.operator)?);
+                let x = self.fold_num(site, n.child_by_field_id(FIELDS.operand)?, depth + 1)?;
                 match op {
                     "-" => Some(Num {
                         v: -x.v,
@@ -437,9 +462,9 @@ impl<'t> Pkg<'t> {
                 }
             }
             "binary_expression" => {
-                let op = self.text(site.unit, n.child_by_field_name("operator")?);
-                let a = self.fold_num(site, n.child_by_field_name("left")?, depth + 1)?;
-                let b = self.fold_num(site, n.child_by_field_name("right")?, depth + 1)?;
+                let op = self.text(site.unit, n.child_by_field_id(FIELDS.operator)?);
+                let a = self.fold_num(site, n.child_by_field_id(FIELDS.left)?, depth + 1)?;
+                let b = self.fold_num(site, n.child_by_field_id(FIELDS.right)?, depth + 1)?;
                 let int = a.int && b.int;
                 let v = match op {
                     "+" => a.v + b.v,
@@ -467,7 +492,7 @@ impl<'t> Pkg<'t> {
                 self.fold_num(t.site, t.value, depth + 1)
             }
             "call_expression" => {
-                let func = n.child_by_field_name("function")?;
+                let func = n.child_by_field_id(FIELDS.function)?;
                 let args = call_args(n);
                 let conv = self.text(site.unit, func);
                 if func.kind() != "identifier" || args.len() != 1 {
@@ -526,9 +551,62 @@ pub(crate) fn build_fq(parts: Vec<SVal>) -> SVal {
     SVal::Str(out, lossy)
 }
 
+/// Whether every occurrence of the identifier `name` in `text` is followed
+/// by `.` (occurrences inside longer identifiers do not count; any other,
+/// in a comment or a string too, answers no).
+fn only_operand_uses(text: &str, name: &str) -> bool {
+    if name.is_empty() {
+        return false;
+    }
+    let ident = |b: u8| b == b'_' || b.is_ascii_alphanumeric() || b >= 0x80;
+    let bytes = text.as_bytes();
+    let mut from = 0;
+    while let Some(i) = text[from..].find(name) {
+        let start = from + i;
+        let end = start + name.len();
+        let whole =
+            (start == 0 || !ident(bytes[start - 1])) && bytes.get(end).is_none_or(|b| !ident(*b));
+        if whole && bytes.get(end) != Some(&b'.') {
+            return false;
+        }
+        from = end;
+    }
+    true
+}
+
 fn is_predeclared(name: &str) -> bool {
     matches!(
         name,
         "true" | "false" | "nil" | "iota" | "_" | "string" | "len" | "append" | "make" | "new"
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::only_operand_uses;
+
+    #[test]
+    fn operand_uses_only() {
+        let f =
+            "func h(w http.ResponseWriter) {\n\trun(context.Background())\n\t_ = context.TODO()\n}";
+        assert!(only_operand_uses(f, "context"));
+        // A parameter, a local, a field, a comment: maybe declared (the
+        // answer errs on that side).
+        assert!(!only_operand_uses(
+            "func h(context context.Context) {}",
+            "context"
+        ));
+        assert!(!only_operand_uses(
+            "func h() { context := 1; _ = context }",
+            "context"
+        ));
+        assert!(!only_operand_uses("func h() { x.context = 1 }", "context"));
+        assert!(!only_operand_uses("func h() { // context\n}", "context"));
+        // Inside longer identifiers: not an occurrence.
+        assert!(only_operand_uses(
+            "func h(mycontext, contexts int) {}",
+            "context"
+        ));
+        assert!(!only_operand_uses("func h() {}", ""));
+    }
 }

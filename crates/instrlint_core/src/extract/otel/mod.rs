@@ -16,6 +16,7 @@ use super::pkg::{Api, Pkg};
 use super::spans::Tx;
 use super::values::Site;
 use super::walker::MarkLog;
+use crate::extract::kinds::FIELDS;
 use crate::facts::{OtelInstrument, OtelMeasurement, PackageFacts};
 use std::collections::{HashMap, HashSet};
 use tree_sitter::Node;
@@ -40,11 +41,11 @@ pub(crate) fn bind(facts: &mut PackageFacts) {
 /// option ([`Mx::instrument`], [`Mx::measurement`]): the walk puts off only
 /// such calls until the package's meter fields are known.
 pub(crate) fn otel_candidate(pkg: &Pkg<'_>, unit: usize, call: Node<'_>) -> bool {
-    let Some(f) = call.child_by_field_name("function") else {
+    let Some(f) = call.child_by_field_id(FIELDS.function) else {
         return false;
     };
     let name = match f.kind() {
-        "selector_expression" => match f.child_by_field_name("field") {
+        "selector_expression" => match f.child_by_field_id(FIELDS.field) {
             Some(field) => pkg.text(unit, field),
             None => return false,
         },

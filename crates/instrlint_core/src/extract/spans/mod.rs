@@ -16,6 +16,7 @@ use super::kinds::KINDS;
 use super::pkg::{expressions, named_children, Api, Pkg};
 use super::values::Site;
 use super::walker::MarkLog;
+use crate::extract::kinds::FIELDS;
 use crate::facts::{
     BackgroundCall, CtxArg, DetachedSpan, PackageFacts, SpanStart, TracingApi, WithValueCall,
 };
@@ -64,11 +65,11 @@ const SPAN_CALLS: &[&str] = &[
 /// Whether `call` is named like a span start or a `WithValue` call (the
 /// configured `spans.start_functions` included).
 pub(crate) fn span_candidate(pkg: &Pkg<'_>, unit: usize, call: Node<'_>) -> bool {
-    let Some(f) = call.child_by_field_name("function") else {
+    let Some(f) = call.child_by_field_id(FIELDS.function) else {
         return false;
     };
     let name = match f.kind() {
-        "selector_expression" => match f.child_by_field_name("field") {
+        "selector_expression" => match f.child_by_field_id(FIELDS.field) {
             Some(field) => pkg.text(unit, field),
             None => return false,
         },
@@ -143,7 +144,7 @@ impl<'p, 't> Tx<'p, 't> {
         let p = self.pkg;
         match n.kind() {
             "field_declaration" => {
-                let Some(ty) = n.child_by_field_name("type") else {
+                let Some(ty) = n.child_by_field_id(FIELDS.type_) else {
                     return;
                 };
                 if let Some(lib) = apis::type_lib(p.qualified_type(site.unit, ty), "Tracer") {
@@ -154,9 +155,10 @@ impl<'p, 't> Tx<'p, 't> {
                 }
             }
             "keyed_element" => {
-                let (Some(k), Some(v)) =
-                    (n.child_by_field_name("key"), n.child_by_field_name("value"))
-                else {
+                let (Some(k), Some(v)) = (
+                    n.child_by_field_id(FIELDS.key),
+                    n.child_by_field_id(FIELDS.value),
+                ) else {
                     return;
                 };
                 let key = named_children(k).first().copied().unwrap_or(k);
@@ -169,11 +171,11 @@ impl<'p, 't> Tx<'p, 't> {
             }
             "assignment_statement" => {
                 let lefts = n
-                    .child_by_field_name("left")
+                    .child_by_field_id(FIELDS.left)
                     .map(expressions)
                     .unwrap_or_default();
                 let rights = n
-                    .child_by_field_name("right")
+                    .child_by_field_id(FIELDS.right)
                     .map(expressions)
                     .unwrap_or_default();
                 if lefts.len() != rights.len() {
@@ -183,7 +185,7 @@ impl<'p, 't> Tx<'p, 't> {
                     if l.kind() != "selector_expression" {
                         continue;
                     }
-                    let Some(field) = l.child_by_field_name("field") else {
+                    let Some(field) = l.child_by_field_id(FIELDS.field) else {
                         continue;
                     };
                     if let Some(lib) = self.tracer_expr(site, *r, 0) {

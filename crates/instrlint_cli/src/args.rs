@@ -91,8 +91,9 @@ pub struct CheckArgs {
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
     pub color: ColorChoice,
 
-    /// Report only findings on lines added or changed since the merge base of
-    /// REV and HEAD (working tree included; new files entirely). Needs git.
+    /// Report only findings whose location or a related location is on a line
+    /// added or changed since the merge base of REV and HEAD (working tree
+    /// included; new files entirely). Needs git.
     #[arg(long, value_name = "REV")]
     pub diff_base: Option<String>,
 

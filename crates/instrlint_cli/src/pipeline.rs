@@ -436,7 +436,7 @@ fn run(
         tree,
         stats,
         problems,
-        warnings,
+        mut warnings,
         reported,
     } = collect_with(paths, discover_opts, opts.stdin.as_ref());
     let mut stats = stats;
@@ -481,8 +481,15 @@ fn run(
     apply_levels(&mut diagnostics, enabled);
 
     let diagnostics = apply_suppressions(&files, &tree, diagnostics, opts.report_unused_ignores);
-    let mut diagnostics =
+    let (mut diagnostics, unjudged) =
         crate::gate::retain_reported(diagnostics, &files, &reported, opts.report_lines.as_ref());
+    warnings.extend(unjudged.into_iter().map(|u| IoProblem {
+        path: u.path,
+        message: format!(
+            "{}; --diff-base cannot tell what changed there, so all its findings are reported",
+            u.why
+        ),
+    }));
     sort_diagnostics(&mut diagnostics, &files);
     let (diagnostics, baseline_unused) = match &opts.baseline {
         Some(b) => b.apply(diagnostics, &files, &crate::output::repository_base()),

@@ -434,6 +434,50 @@ fn normalize(path: &Path) -> PathBuf {
 }
 
 /// `/`-separated string form of a path.
+/// `path` for display: `/` separators; a byte that is not part of a UTF-8
+/// character is written `\xNN` (never U+FFFD, which would name another file).
+pub fn display_path(path: &Path) -> String {
+    let mut out = String::new();
+    for (i, c) in path.components().enumerate() {
+        if i > 0 && !out.ends_with('/') {
+            out.push('/');
+        }
+        escape_os(c.as_os_str(), &mut out);
+    }
+    out
+}
+
+/// Appends `s`, each byte that is not part of a UTF-8 character as `\xNN`.
+pub fn escape_os(s: &std::ffi::OsStr, out: &mut String) {
+    match s.to_str() {
+        Some(text) => out.push_str(text),
+        None => {
+            for chunk in os_bytes(s).utf8_chunks() {
+                out.push_str(chunk.valid());
+                for b in chunk.invalid() {
+                    out.push_str(&format!("\\x{b:02x}"));
+                }
+            }
+        }
+    }
+}
+
+/// The bytes of an OS string (on Unix, the file name's own bytes).
+#[cfg(unix)]
+pub fn os_bytes(s: &std::ffi::OsStr) -> std::borrow::Cow<'_, [u8]> {
+    use std::os::unix::ffi::OsStrExt;
+    std::borrow::Cow::Borrowed(s.as_bytes())
+}
+
+/// The bytes of an OS string (UTF-8, lossy, where names are not bytes).
+#[cfg(not(unix))]
+pub fn os_bytes(s: &std::ffi::OsStr) -> std::borrow::Cow<'_, [u8]> {
+    match s.to_string_lossy() {
+        std::borrow::Cow::Borrowed(t) => std::borrow::Cow::Borrowed(t.as_bytes()),
+        std::borrow::Cow::Owned(t) => std::borrow::Cow::Owned(t.into_bytes()),
+    }
+}
+
 fn slashes(path: &Path) -> String {
     let s = path.to_string_lossy();
     if std::path::MAIN_SEPARATOR == '/' {

@@ -37,6 +37,11 @@ pub fn repository_base() -> PathBuf {
         .unwrap_or(cwd)
 }
 
+/// A path for messages: `/` separators, bytes that are not UTF-8 as `\xNN`.
+pub fn display_path(path: &Path) -> String {
+    instrlint_core::discover::display_path(path)
+}
+
 /// `file`'s path relative to `base`, with `/` separators, when it lies under it.
 pub fn relative_path(file: &SourceFile, base: &Path) -> Option<String> {
     let rel = match file.abs_path.strip_prefix(base) {

@@ -335,6 +335,63 @@ fn function_of_50000_lines() {
     );
 }
 
+/// A finding past column 65,535 (a minified or generated line): miette pads
+/// with `format!("{:width$}")`, which panics there. Every format renders it;
+/// the text format shows the line cut around the span, with the real column.
+#[test]
+fn finding_on_a_65600_column_line_renders_in_every_format() {
+    let dir = tempfile::tempdir().unwrap();
+    let pad = "x".repeat(65_600);
+    let text = format!(
+        "package p\n\n{IMPORT}\nvar s = \"{pad}\"; {}\n",
+        BAD_COUNTER.trim_end()
+    );
+    let column = text.lines().nth(4).unwrap().find("\"fooBar\"").unwrap() + 1;
+    let p = write(dir.path(), "long.go", &text);
+    for format in ["text", "json", "sarif", "github", "markdown"] {
+        for color in ["never", "always"] {
+            let r = cli(&[
+                "check",
+                "--format",
+                format,
+                "--color",
+                color,
+                "--select",
+                "M105",
+                s(&p),
+            ]);
+            assert_eq!(r.code, 1, "{format}: {}", r.stderr);
+        }
+    }
+    let r = cli(&["check", "--select", "M105", s(&p)]);
+    assert!(
+        r.stdout.contains(&format!("long.go:5:{column}]")),
+        "the header keeps the real column {column}:\n{}",
+        r.stdout
+    );
+    assert!(r.stdout.contains(" │ …NewCounter("), "{}", r.stdout);
+    assert!(r.stdout.contains("Name: \"fooBar\""), "{}", r.stdout);
+    assert!(r.stdout.len() < 4_000, "{} bytes", r.stdout.len());
+    // A configuration error on such a line renders too.
+    write(
+        dir.path(),
+        "instrlint.toml",
+        format!("[rules]\nselect = [\"M105\"] # {pad}\nignore = [\"X\"]\n# {pad}\n"),
+    );
+    let r = cli(&["check", s(&p)]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("instrlint.toml:3:"), "{}", r.stderr);
+    write(
+        dir.path(),
+        "instrlint.toml",
+        format!("[rules]\nselect = [\"M105\"] # {pad}\nignore = [\"M105\", {pad}]\n"),
+    );
+    let r = cli(&["check", s(&p)]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("instrlint.toml:3:"), "{}", r.stderr);
+    assert!(r.stderr.len() < 4_000, "{} bytes", r.stderr.len());
+}
+
 // ---------------------------------------------------------------- odd trees
 
 #[cfg(unix)]

@@ -2,6 +2,7 @@
 //! positions, rule URLs and the tool codes' metadata.
 
 pub mod config_error;
+pub mod excerpt;
 pub mod github;
 pub mod json;
 pub mod markdown;

@@ -105,6 +105,8 @@ pub struct Timings {
     pub trees: u64,
     /// Parses abandoned at `--parse-timeout` (those files are reported as I002).
     pub parses_given_up: u64,
+    /// Files whose extraction ran past `--parse-timeout` (reported as I002).
+    pub extractions_given_up: u64,
     pub link: Duration,
     pub rules: Duration,
     /// Levels, suppressions, report filters, sort, baseline.
@@ -391,6 +393,7 @@ pub fn collect_with(
     timings.parse_cpu = Duration::from_nanos(parse_after.0.saturating_sub(parse_before.0));
     timings.trees = parse_after.1.saturating_sub(parse_before.1);
     timings.parses_given_up = extract::parses_given_up().saturating_sub(given_up_before);
+    timings.extractions_given_up = extracted.iter().map(|f| f.unfinished.len() as u64).sum();
     let clock = Instant::now();
     let mut tree = TreeFacts {
         packages: extracted,
@@ -459,6 +462,7 @@ fn run(
             let mut diags = sink.into_diagnostics();
             diags.extend(facts.syntax_errors.iter().map(|s| parse_error(*s)));
             diags.extend(facts.unparsed.iter().map(|s| parse_given_up(*s)));
+            diags.extend(facts.unfinished.iter().map(|s| extraction_given_up(*s)));
             diags
         })
         .collect();
@@ -761,6 +765,26 @@ fn parse_given_up(span: Span) -> Diagnostic {
         help: Some(
             "the file most likely has a syntax error that sends tree-sitter's error recovery \
              into a very long search: fix it, or raise the limit with --parse-timeout"
+                .to_string(),
+        ),
+    }
+}
+
+fn extraction_given_up(span: Span) -> Diagnostic {
+    let limit = extract::parse_time_limit();
+    Diagnostic {
+        code: PARSE_ERROR.0,
+        name: PARSE_ERROR.1,
+        level: Level::Note,
+        message: format!(
+            "parse error: instrlint did not finish reading this file's instrumentation within {}; it was not linted",
+            seconds(limit)
+        ),
+        primary: span,
+        related: Vec::new(),
+        help: Some(
+            "some shape of code in this file makes instrlint's analysis slow (please report it): \
+             raise the limit with --parse-timeout"
                 .to_string(),
         ),
     }

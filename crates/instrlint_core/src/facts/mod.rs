@@ -85,6 +85,9 @@ pub struct PackageFacts {
     /// (`extract::parse_time_limit`): an empty span at the file's start.
     /// They are not linted.
     pub unparsed: Vec<crate::source::Span>,
+    /// Files whose fact extraction did not finish within the same limit:
+    /// an empty span at the file's start. They are not linted.
+    pub unfinished: Vec<crate::source::Span>,
 }
 
 /// Facts of the whole run, for the few cross-package rules (M113).

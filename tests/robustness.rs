@@ -514,6 +514,69 @@ fn directory_of_100000_empty_files() {
     assert_eq!(report["findings"].as_array().unwrap().len(), 0);
 }
 
+/// `cli(args)` on another thread; fails the test if it has not returned
+/// after `secs` seconds (a blocked read would otherwise hang the suite).
+fn cli_within(args: &[&str], secs: u64) -> instrlint_tests::cli::Run {
+    let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let _ = tx.send(cli(&args));
+    });
+    rx.recv_timeout(std::time::Duration::from_secs(secs))
+        .unwrap_or_else(|_| panic!("instrlint still running after {secs} s"))
+}
+
+/// A FIFO (no writer: opening it blocks) or a device named on the command
+/// line is refused with exit 2, whatever its name; the rest is linted. In a
+/// walked directory such entries are skipped, as before.
+#[cfg(unix)]
+#[test]
+fn fifo_or_device_named_on_the_command_line_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("pipe.go");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let zero = dir.path().join("zero.go");
+    std::os::unix::fs::symlink("/dev/zero", &zero).unwrap();
+    let ok = write(
+        dir.path(),
+        "sub/ok.go",
+        format!("package p\n\n{IMPORT}\n{BAD_COUNTER}"),
+    );
+    for (bad, kind) in [(&fifo, "a FIFO"), (&zero, "a device")] {
+        let r = cli_within(&["check", "--format", "json", s(bad), s(&ok)], 60);
+        assert_eq!(r.code, 2, "{}", r.stderr);
+        assert!(
+            r.stderr.contains(&format!(
+                "error: {}: not a regular file ({kind}): instrlint reads only files and directories",
+                s(bad)
+            )),
+            "{}",
+            r.stderr
+        );
+        let report: Value = serde_json::from_str(&r.stdout).unwrap();
+        assert!(codes_in(&report, "ok.go").contains(&"M105".to_string()));
+    }
+    // Walking the directory skips both silently (symlinks are not followed).
+    let report = check_json(&[s(dir.path())], 1);
+    assert_eq!(report["summary"]["files_checked"], 1, "{report:#}");
+}
+
+#[test]
+fn jobs_are_capped() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "a.go", "package p\n");
+    let r = cli(&["check", "-j", "16000", s(dir.path())]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("16000 is not in 1..=256"), "{}", r.stderr);
+    let r = cli(&["check", "-j", "256", s(dir.path())]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+}
+
 // ---------------------------------------------------------------- configuration
 
 /// Lint a clean tree with `instrlint.toml` = `toml`; expect exit 2 and a

@@ -127,6 +127,15 @@ pub fn discover_in(paths: &[PathBuf], opts: &DiscoverOptions, cwd: &Path) -> Dis
         };
         if meta.is_dir() {
             w.walk_dir(given, opts, &exclude, &pruned);
+        } else if !meta.is_file() {
+            // Opening a FIFO blocks until a writer comes; a device may never end.
+            w.problem(
+                given,
+                format!(
+                    "not a regular file ({}): instrlint reads only files and directories",
+                    file_kind(&meta)
+                ),
+            );
         } else if is_go_file(given) {
             w.add_file(given, true);
         } else if crate::rulefiles::is_yaml_path(given) {
@@ -476,6 +485,26 @@ pub fn os_bytes(s: &std::ffi::OsStr) -> std::borrow::Cow<'_, [u8]> {
         std::borrow::Cow::Borrowed(t) => std::borrow::Cow::Borrowed(t.as_bytes()),
         std::borrow::Cow::Owned(t) => std::borrow::Cow::Owned(t.into_bytes()),
     }
+}
+
+/// What a path that is neither a file nor a directory is.
+fn file_kind(meta: &std::fs::Metadata) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        let t = meta.file_type();
+        if t.is_fifo() {
+            return "a FIFO";
+        }
+        if t.is_char_device() || t.is_block_device() {
+            return "a device";
+        }
+        if t.is_socket() {
+            return "a socket";
+        }
+    }
+    let _ = meta;
+    "not a file"
 }
 
 fn slashes(path: &Path) -> String {

@@ -12,7 +12,7 @@ pub mod coverage;
 use instrlint_cli::args::Format;
 use instrlint_cli::commands::check::render;
 use instrlint_cli::output::text::TextOptions;
-use instrlint_cli::pipeline::{lint, LintOptions, StdinFile};
+use instrlint_cli::pipeline::{lint, Buffer, LintOptions};
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
@@ -51,7 +51,7 @@ fn lint_go(text: String) {
     let path = scratch().join("fuzz.go");
     let opts = LintOptions {
         paths: vec![path.clone()],
-        stdin: Some(StdinFile { path, text }),
+        buffers: vec![Buffer { path, text }],
         jobs: Some(1),
         report_unused_ignores: true,
         parse_time_limit: PARSE_TIME_LIMIT,

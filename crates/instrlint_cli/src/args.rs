@@ -29,6 +29,9 @@ pub enum Command {
     Rules(RulesArgs),
     /// Print the documentation of a rule, by code (`M105`) or name.
     Explain(ExplainArgs),
+    /// Run the language server for editors (LSP over standard input and output).
+    #[command(after_help = SERVER_EXIT_STATUS)]
+    Server(ServerArgs),
     /// Developer tools for writing and reviewing rules.
     #[command(hide = true, subcommand)]
     Debug(DebugCommand),
@@ -118,6 +121,26 @@ pub struct CheckArgs {
     /// output) and how many files the prefilter skipped, on standard error.
     #[arg(long)]
     pub stats: bool,
+}
+
+const SERVER_EXIT_STATUS: &str = "Exit status: 0 after the client's `shutdown` and `exit`; \
+1 for an `exit` without `shutdown`, or input that ends or breaks the protocol.";
+
+#[derive(Debug, Args)]
+pub struct ServerArgs {
+    /// Report suppression comments that silence nothing (I001, tagged unnecessary).
+    #[arg(long)]
+    pub report_unused_ignores: bool,
+
+    /// Give up on a file tree-sitter has not parsed after this many seconds
+    /// (reported as I002; the file is not linted).
+    #[arg(long, value_name = "SECONDS", default_value_t = instrlint_core::extract::DEFAULT_PARSE_TIME_LIMIT.as_secs(),
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub parse_timeout: u64,
+
+    /// Number of worker threads of one run (default: one per core).
+    #[arg(short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub jobs: Option<u32>,
 }
 
 #[derive(Debug, Args)]

@@ -7,6 +7,7 @@ pub mod gate;
 pub mod output;
 pub mod pipeline;
 pub mod selection;
+pub mod server;
 
 pub use pipeline::{lint, LintError, LintOptions, LintOutcome, Stats};
 
@@ -59,6 +60,8 @@ where
         Command::Check(a) => commands::check::run(a, stdout, stderr, stdout_is_terminal),
         Command::Rules(a) => commands::rules::run(a, stdout),
         Command::Explain(a) => commands::explain::run(a, stdout, stderr),
+        // The server writes to the process's standard output itself.
+        Command::Server(a) => server::run(a),
         Command::Debug(DebugCommand::Facts(a)) => commands::debug::run(a, stdout, stderr),
         Command::Debug(DebugCommand::Parse(a)) => commands::parse::run(a, stdout, stderr),
     };

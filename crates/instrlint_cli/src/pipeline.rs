@@ -17,6 +17,8 @@ use instrlint_rules::{Check, PackageCtx, Sink, TreeCtx};
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// Tool code for a suppression that silences nothing.
@@ -40,18 +42,24 @@ pub struct LintOptions {
     /// [`lint`] sets it for every parse that follows).
     pub parse_time_limit: Duration,
     pub report_unused_ignores: bool,
-    /// `--stdin-filename`: this file's text, linted as its path (which is
-    /// then the only path; its package siblings are read from disk).
-    pub stdin: Option<StdinFile>,
+    /// Texts held in memory (`--stdin-filename`, an editor's unsaved
+    /// buffers), each linted as its path, which need not exist on disk. When
+    /// there are any, they are the files linted and reported, `paths` is not
+    /// read, and the rest of their packages is read from disk.
+    pub buffers: Vec<Buffer>,
     /// `--diff-base`: report only findings starting on these lines.
     pub report_lines: Option<ReportLines>,
     /// `--baseline`: do not report the findings it accepts.
     pub baseline: Option<Baseline>,
+    /// Set by another thread when the outcome is no longer wanted (an
+    /// editor's buffer changed): the run stops at its next stage and
+    /// [`lint`] returns [`LintError::Cancelled`].
+    pub cancel: Option<Arc<AtomicBool>>,
 }
 
-/// A file's text given on standard input.
+/// A file's text held in memory, linted as `path`.
 #[derive(Clone, Debug)]
-pub struct StdinFile {
+pub struct Buffer {
     pub path: PathBuf,
     pub text: String,
 }
@@ -68,9 +76,10 @@ impl Default for LintOptions {
             max_file_size: 1 << 20,
             parse_time_limit: extract::DEFAULT_PARSE_TIME_LIMIT,
             report_unused_ignores: false,
-            stdin: None,
+            buffers: Vec::new(),
             report_lines: None,
             baseline: None,
+            cancel: None,
         }
     }
 }
@@ -144,6 +153,8 @@ pub enum LintError {
     /// Selectors that are malformed or name no rule: one sentence each.
     UnknownSelector(Vec<String>),
     ThreadPool(String),
+    /// [`LintOptions::cancel`] was set.
+    Cancelled,
 }
 
 impl std::fmt::Display for LintError {
@@ -154,6 +165,7 @@ impl std::fmt::Display for LintError {
                 write!(f, "{}", s.join("; "))
             }
             LintError::ThreadPool(e) => write!(f, "cannot start worker threads: {e}"),
+            LintError::Cancelled => write!(f, "the run was cancelled"),
         }
     }
 }
@@ -162,6 +174,24 @@ impl std::error::Error for LintError {}
 
 /// Lint what `opts` names.
 pub fn lint(opts: &LintOptions) -> Result<LintOutcome, LintError> {
+    lint_on(&thread_pool(opts.jobs)?, opts)
+}
+
+/// A pool of `jobs` worker threads (`None`: rayon decides).
+pub fn thread_pool(jobs: Option<usize>) -> Result<rayon::ThreadPool, LintError> {
+    let mut builder = rayon::ThreadPoolBuilder::new();
+    if let Some(n) = jobs {
+        builder = builder.num_threads(n.max(1));
+    }
+    builder
+        .build()
+        .map_err(|e| LintError::ThreadPool(e.to_string()))
+}
+
+/// [`lint`] on a pool the caller keeps (`opts.jobs` is not read): the
+/// language server lints again and again, and new threads for every run
+/// would cost time and memory.
+pub fn lint_on(pool: &rayon::ThreadPool, opts: &LintOptions) -> Result<LintOutcome, LintError> {
     let started = Instant::now();
     let paths = given_paths(opts);
 
@@ -180,17 +210,12 @@ pub fn lint(opts: &LintOptions) -> Result<LintOutcome, LintError> {
     }
     let enabled = enabled_rules(&config.rules, &select, &ignore);
 
-    let mut builder = rayon::ThreadPoolBuilder::new();
-    if let Some(n) = opts.jobs {
-        builder = builder.num_threads(n.max(1));
-    }
-    let pool = builder
-        .build()
-        .map_err(|e| LintError::ThreadPool(e.to_string()))?;
-
     extract::set_parse_time_limit(opts.parse_time_limit);
     let discover_opts = discover_options(opts, &config);
     let outcome = pool.install(|| run(&paths, &discover_opts, &config, &enabled, opts));
+    if cancelled(opts.cancel.as_ref()) {
+        return Err(LintError::Cancelled);
+    }
     let (files, diagnostics, mut stats, problems, warnings, baseline_unused) = outcome;
     stats.elapsed = started.elapsed();
     Ok(LintOutcome {
@@ -205,12 +230,19 @@ pub fn lint(opts: &LintOptions) -> Result<LintOutcome, LintError> {
     })
 }
 
-/// The paths to lint: the `--stdin-filename` path alone, else those given, else `.`.
+fn cancelled(cancel: Option<&Arc<AtomicBool>>) -> bool {
+    cancel.is_some_and(|c| c.load(Ordering::Relaxed))
+}
+
+/// The paths to lint: the buffers' paths, else those given, else `.`.
 fn given_paths(opts: &LintOptions) -> Vec<PathBuf> {
-    match &opts.stdin {
-        Some(s) => vec![s.path.clone()],
-        None if opts.paths.is_empty() => vec![PathBuf::from(".")],
-        None => opts.paths.clone(),
+    if !opts.buffers.is_empty() {
+        return opts.buffers.iter().map(|b| b.path.clone()).collect();
+    }
+    if opts.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        opts.paths.clone()
     }
 }
 
@@ -232,7 +264,8 @@ pub fn collect_facts(opts: &LintOptions) -> Result<Collected, LintError> {
     Ok(collect_with(
         &paths,
         &discover_options(opts, &config),
-        opts.stdin.as_ref(),
+        &opts.buffers,
+        None,
     ))
 }
 
@@ -262,31 +295,40 @@ pub struct Collected {
 
 /// Discover, read, group into packages, extract and link facts.
 pub fn collect(paths: &[PathBuf], discover_opts: &DiscoverOptions) -> Collected {
-    collect_with(paths, discover_opts, None)
+    collect_with(paths, discover_opts, &[], None)
 }
 
-/// [`collect`], with one file's text taken from `stdin` instead of the disk.
+/// [`collect`]; with `buffers`, those files alone (their texts taken from
+/// memory) and the rest of their packages from disk. With `cancel` set, the
+/// packages not yet extracted are skipped (the caller drops the result).
 pub fn collect_with(
     paths: &[PathBuf],
     discover_opts: &DiscoverOptions,
-    stdin: Option<&StdinFile>,
+    buffers: &[Buffer],
+    cancel: Option<&Arc<AtomicBool>>,
 ) -> Collected {
     let mut timings = Timings::default();
     let clock = Instant::now();
     let parse_before = extract::parse_counters();
     let given_up_before = extract::parses_given_up();
-    let (found, stdin_abs) = match stdin {
-        // The stdin path need not exist on disk: it is added by hand.
-        Some(s) => {
-            let c = context::candidate(&s.path);
-            let abs = c.abs.clone();
-            let found = discover::Discovery {
-                files: vec![c],
-                ..Default::default()
-            };
-            (found, Some((abs, s.text.as_str())))
-        }
-        None => (discover::discover(paths, discover_opts), None),
+    let (found, in_memory) = if buffers.is_empty() {
+        (discover::discover(paths, discover_opts), Vec::new())
+    } else {
+        // A buffer's path need not exist on disk: it is added by hand.
+        let files: Vec<Candidate> = buffers
+            .iter()
+            .map(|b| context::candidate(&b.path))
+            .collect();
+        let in_memory: Vec<(PathBuf, &str)> = files
+            .iter()
+            .zip(buffers)
+            .map(|(c, b)| (c.abs.clone(), b.text.as_str()))
+            .collect();
+        let found = discover::Discovery {
+            files,
+            ..Default::default()
+        };
+        (found, in_memory)
     };
     let siblings = context::package_siblings(&found.files, discover_opts);
     timings.walk = clock.elapsed();
@@ -304,7 +346,7 @@ pub fn collect_with(
         .map(|c| (c, true))
         .chain(siblings.iter().map(|c| (c, false)))
         .collect();
-    let read = read_by_directory(&candidates, stdin_abs);
+    let read = read_by_directory(&candidates, &in_memory);
     let mut files = Vec::new();
     let mut clauses = Vec::new();
     let mut triggers = Vec::new();
@@ -377,6 +419,9 @@ pub fn collect_with(
         .par_iter()
         .zip(walk)
         .map(|(((dir, name), ids), walk)| {
+            if cancelled(cancel) {
+                return PackageFacts::default();
+            }
             let started = Instant::now();
             let members: Vec<&SourceFile> = ids.iter().map(|id| &files[id.0 as usize]).collect();
             let facts = extract::extract_package_walking(dir, name, &members, walk);
@@ -441,8 +486,11 @@ fn run(
         problems,
         mut warnings,
         reported,
-    } = collect_with(paths, discover_opts, opts.stdin.as_ref());
+    } = collect_with(paths, discover_opts, &opts.buffers, opts.cancel.as_ref());
     let mut stats = stats;
+    if cancelled(opts.cancel.as_ref()) {
+        return (files, Vec::new(), stats, problems, warnings, Vec::new());
+    }
     let clock = Instant::now();
     let per_package: Vec<Vec<Diagnostic>> = tree
         .packages
@@ -463,6 +511,7 @@ fn run(
             diags.extend(facts.syntax_errors.iter().map(|s| parse_error(*s)));
             diags.extend(facts.unparsed.iter().map(|s| parse_given_up(*s)));
             diags.extend(facts.unfinished.iter().map(|s| extraction_given_up(*s)));
+            diags.extend(facts.parse_refused.iter().map(|s| parse_refused(*s)));
             diags
         })
         .collect();
@@ -680,7 +729,7 @@ type ReadFile = Result<Option<(SourceFile, String, extract::Trigger)>, IoProblem
 /// they never all sit in memory together.
 fn read_by_directory(
     candidates: &[(&Candidate, bool)],
-    stdin: Option<(PathBuf, &str)>,
+    in_memory: &[(PathBuf, &str)],
 ) -> Vec<ReadFile> {
     let mut by_dir: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     for (i, (c, _)) in candidates.iter().enumerate() {
@@ -694,11 +743,9 @@ fn read_by_directory(
                 .iter()
                 .map(|&i| {
                     let c = candidates[i].0;
-                    let file = match stdin.as_ref() {
-                        Some((abs, text)) if *abs == c.abs => {
-                            Ok(Some(source_file(c, text.to_string())))
-                        }
-                        _ => read_candidate(c),
+                    let file = match in_memory.iter().find(|(abs, _)| *abs == c.abs) {
+                        Some((_, text)) => Ok(Some(source_file(c, text.to_string()))),
+                        None => read_candidate(c),
                     };
                     let file = file.map(|f| {
                         f.map(|f| {
@@ -765,6 +812,28 @@ fn parse_given_up(span: Span) -> Diagnostic {
         help: Some(
             "the file most likely has a syntax error that sends tree-sitter's error recovery \
              into a very long search: fix it, or raise the limit with --parse-timeout"
+                .to_string(),
+        ),
+    }
+}
+
+fn parse_refused(span: Span) -> Diagnostic {
+    let limit = extract::parse_time_limit();
+    Diagnostic {
+        code: PARSE_ERROR.0,
+        name: PARSE_ERROR.1,
+        level: Level::Note,
+        message: format!(
+            "parse error: not parsed: tree-sitter is still busy with {} earlier files it did not \
+             finish within {}, the most instrlint lets run; it was not linted",
+            extract::max_abandoned_parses(),
+            seconds(limit)
+        ),
+        primary: span,
+        related: Vec::new(),
+        help: Some(
+            "fix the files reported as not parsed within the time limit, then restart \
+             instrlint (an abandoned parse ends only with its process)"
                 .to_string(),
         ),
     }
@@ -878,6 +947,51 @@ mod tests {
     use super::*;
 
     #[test]
+    fn buffers_win_over_the_disk_are_reported_and_can_be_cancelled() {
+        let root = tempfile::tempdir().expect("temp dir");
+        let dir = std::fs::canonicalize(root.path()).expect("canonical");
+        std::fs::create_dir(dir.join(".git")).expect("mkdir");
+        let vector = "package api\n\nimport \"github.com/prometheus/client_golang/prometheus\"\n\n\
+            var requests = prometheus.NewCounterVec(prometheus.CounterOpts{\n\
+            \tName: \"api_http_requests_total\", Help: \"Requests.\",\n}, []string{\"method\"})\n";
+        let call = |values: &str| {
+            format!("package api\n\nfunc record() {{ requests.WithLabelValues({values}).Inc() }}\n")
+        };
+        std::fs::write(dir.join("vector.go"), vector).expect("write");
+        std::fs::write(dir.join("record.go"), call("\"GET\"")).expect("write");
+        let counter = "package api\n\nimport \"github.com/prometheus/client_golang/prometheus\"\n\n\
+            var c = prometheus.NewCounter(prometheus.CounterOpts{Name: \"api_rooms_joined\", Help: \"x\"})\n";
+        let mut opts = LintOptions {
+            buffers: vec![
+                // On disk the call is right; the buffer passes two values.
+                Buffer {
+                    path: dir.join("record.go"),
+                    text: call("\"GET\", \"200\""),
+                },
+                // Not on disk at all.
+                Buffer {
+                    path: dir.join("new.go"),
+                    text: counter.to_string(),
+                },
+            ],
+            ..LintOptions::default()
+        };
+        let outcome = lint(&opts).expect("lints");
+        let got: Vec<(&str, &str)> = outcome
+            .diagnostics
+            .iter()
+            .map(|d| {
+                let file = &outcome.files[d.primary.file.0 as usize];
+                (d.code, file.abs_path.file_name().unwrap().to_str().unwrap())
+            })
+            .collect();
+        assert_eq!(got, [("M105", "new.go"), ("L203", "record.go")]);
+
+        opts.cancel = Some(Arc::new(AtomicBool::new(true)));
+        assert!(matches!(lint(&opts), Err(LintError::Cancelled)));
+    }
+
+    #[test]
     fn quiet_directories_keep_no_text() {
         let root = tempfile::tempdir().expect("temp dir");
         let files = [
@@ -901,7 +1015,7 @@ mod tests {
             })
             .collect();
         let pairs: Vec<(&Candidate, bool)> = candidates.iter().map(|c| (c, true)).collect();
-        let read = read_by_directory(&pairs, None);
+        let read = read_by_directory(&pairs, &[]);
         let got: Vec<(String, usize, String)> = read
             .into_iter()
             .map(|r| {

@@ -103,11 +103,18 @@ struct LineComment {
 }
 
 /// All `//` comments of Go source, skipping literals and block comments.
-/// One pass over the bytes; unterminated literals end at the end of the line
-/// (interpreted strings, runes) or of the file (raw strings, block comments).
 fn line_comments(text: &str) -> Vec<LineComment> {
+    scan_comments(text).0
+}
+
+/// `//` comments, and the byte ranges of raw strings and block comments
+/// (which may cross lines). One pass over the bytes; unterminated literals
+/// end at the end of the line (interpreted strings, runes) or of the file
+/// (raw strings, block comments).
+fn scan_comments(text: &str) -> (Vec<LineComment>, Vec<(usize, usize)>) {
     let b = text.as_bytes();
     let mut out = Vec::new();
+    let mut long_literals = Vec::new();
     let mut i = 0;
     let mut line = 1u32;
     let mut line_start = 0usize;
@@ -138,6 +145,7 @@ fn line_comments(text: &str) -> Vec<LineComment> {
                 });
             }
             b'/' if b.get(i + 1) == Some(&b'*') => {
+                let start = i;
                 i += 2;
                 while i < b.len() && !(b[i] == b'*' && b.get(i + 1) == Some(&b'/')) {
                     if b[i] == b'\n' {
@@ -147,8 +155,10 @@ fn line_comments(text: &str) -> Vec<LineComment> {
                     i += 1;
                 }
                 i = (i + 2).min(b.len());
+                long_literals.push((start, i));
             }
             b'`' => {
+                let start = i;
                 i += 1;
                 while i < b.len() && b[i] != b'`' {
                     if b[i] == b'\n' {
@@ -158,6 +168,7 @@ fn line_comments(text: &str) -> Vec<LineComment> {
                     i += 1;
                 }
                 i = (i + 1).min(b.len());
+                long_literals.push((start, i));
             }
             q @ (b'"' | b'\'') => {
                 i += 1;
@@ -174,7 +185,87 @@ fn line_comments(text: &str) -> Vec<LineComment> {
             _ => i += 1,
         }
     }
-    out
+    (out, long_literals)
+}
+
+/// Text to insert into a Go file so that findings of `code` starting on
+/// 1-based `line` are suppressed: `offset` is a byte offset of `text`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Insertion {
+    pub offset: usize,
+    pub text: String,
+}
+
+/// Where and what to write so that `//instrlint:ignore CODE -- REASON`
+/// silences `code` on 1-based `line` of `text` (the code action "ignore CODE
+/// on this line"), in the first way that applies:
+/// - an `//instrlint:ignore` comment already covering the line (at its end,
+///   or alone on the line above) gets `,CODE` added to its codes;
+/// - a line that ends in code gets the comment at its end;
+/// - otherwise (the line ends in another comment, or inside a raw string or a
+///   block comment) the comment goes alone on a new line above the line, or
+///   above the line where the literal the line is inside starts, with that
+///   line's indentation (it then covers the statement that starts there).
+pub fn ignore_insertion(text: &str, line: u32, code: &str, reason: &str) -> Insertion {
+    let (comments, long_literals) = scan_comments(text);
+    let lines = crate::source::LineIndex::new(text);
+    let line0 = (line.max(1) as usize - 1).min(lines.line_count() - 1);
+    let extend = |c: &LineComment| -> Option<Insertion> {
+        let body = &text[c.start + 2..c.end];
+        let (codes, _, kind) = parse_directive(body)?;
+        if kind != SuppressionKind::Ignore || codes.is_empty() {
+            return None;
+        }
+        let rest = &body["instrlint:ignore".len()..];
+        let codes_part = rest.find("--").map_or(rest, |i| &rest[..i]);
+        Some(Insertion {
+            offset: c.start + 2 + "instrlint:ignore".len() + codes_part.trim_end().len(),
+            text: format!(",{code}"),
+        })
+    };
+    let on = |l0: usize| comments.iter().filter(move |c| c.line as usize == l0 + 1);
+    if let Some(i) = on(line0).find(|c| !c.standalone).and_then(extend) {
+        return i;
+    }
+    if let Some(i) = line0
+        .checked_sub(1)
+        .and_then(|above| on(above).find(|c| c.standalone))
+        .and_then(extend)
+    {
+        return i;
+    }
+    let inside = |offset: usize| {
+        long_literals
+            .iter()
+            .find(|&&(start, end)| start < offset && offset < end)
+            .copied()
+    };
+    let line_text = lines.line_text(text, line0);
+    let end = lines.line_start(line0) as usize + line_text.len();
+    let comment = format!("//instrlint:ignore {code} -- {reason}");
+    if on(line0).next().is_none() && inside(end).is_none() {
+        return Insertion {
+            offset: end,
+            text: format!(" {comment}"),
+        };
+    }
+    // A new line above: above the literal the line starts inside, if any.
+    let mut target = line0;
+    while let Some((start, _)) = inside(lines.line_start(target) as usize) {
+        target = lines.line_of(start as u32);
+    }
+    let start = lines.line_start(target) as usize;
+    let target_text = lines.line_text(text, target);
+    let indent = &target_text[..target_text.len() - target_text.trim_start().len()];
+    let newline = if text[start + target_text.len()..].starts_with("\r\n") {
+        "\r\n"
+    } else {
+        "\n"
+    };
+    Insertion {
+        offset: start,
+        text: format!("{indent}{comment}{newline}"),
+    }
 }
 
 /// Parse the text after `//`. `None` when it is not one of our directives.
@@ -308,6 +399,71 @@ mod tests {
     use super::*;
     use crate::diagnostic::Level;
     use crate::source::LineIndex;
+
+    /// `text` with the insertion for (`line`, `code`) applied, and whether
+    /// the result's suppressions cover `code` on the line the finding is on
+    /// after the edit (`needle`'s line).
+    fn ignored(text: &str, line: u32, code: &str, needle: &str) -> (String, bool) {
+        let ins = ignore_insertion(text, line, code, "reason");
+        let mut out = text.to_string();
+        out.insert_str(ins.offset, &ins.text);
+        let f = file(&out);
+        let at = LineIndex::new(&out).line_of(out.find(needle).expect("needle") as u32) as u32 + 1;
+        let covered = scan(&f)
+            .iter()
+            .any(|s| s.covers_code(code) && s.covers_line(at));
+        (out, covered)
+    }
+
+    #[test]
+    fn ignore_goes_at_the_end_of_a_line_of_code() {
+        let text = "package p\n\nvar c = f(\"http://x\")\n";
+        let (out, covered) = ignored(text, 3, "M105", "http");
+        assert_eq!(
+            out,
+            "package p\n\nvar c = f(\"http://x\") //instrlint:ignore M105 -- reason\n"
+        );
+        assert!(covered);
+        let crlf = "package p\r\nvar c = f()\r\nvar d = 1\r\n";
+        let (out, covered) = ignored(crlf, 2, "M105", "f()");
+        assert_eq!(
+            out,
+            "package p\r\nvar c = f() //instrlint:ignore M105 -- reason\r\nvar d = 1\r\n"
+        );
+        assert!(covered);
+    }
+
+    #[test]
+    fn ignore_extends_a_directive_that_covers_the_line() {
+        let text = "var c = f() //instrlint:ignore M111 -- legacy\n";
+        let (out, covered) = ignored(text, 1, "M105", "f()");
+        assert_eq!(out, "var c = f() //instrlint:ignore M111,M105 -- legacy\n");
+        assert!(covered);
+        let text = "\t//instrlint:ignore M111\n\tvar c = f()\n";
+        let (out, covered) = ignored(text, 2, "M105", "f()");
+        assert_eq!(out, "\t//instrlint:ignore M111,M105\n\tvar c = f()\n");
+        assert!(covered);
+    }
+
+    #[test]
+    fn ignore_goes_above_a_line_ending_in_a_comment_or_a_literal() {
+        let text = "func f() {\n\tc := g() // counts joins\n}\n";
+        let (out, covered) = ignored(text, 2, "M105", "g()");
+        assert_eq!(
+            out,
+            "func f() {\n\t//instrlint:ignore M105 -- reason\n\tc := g() // counts joins\n}\n"
+        );
+        assert!(covered);
+        // A finding inside a raw string: the comment goes above the line
+        // where the string starts (covering the statement starting there).
+        let text = "package p\n\n  const q = `\nrate(x[5m])\n`\n";
+        let ins = ignore_insertion(text, 4, "Q702", "reason");
+        assert_eq!(ins.offset, text.find("  const").unwrap());
+        assert_eq!(ins.text, "  //instrlint:ignore Q702 -- reason\n");
+        // A line that starts a raw string ends inside it.
+        let ins = ignore_insertion(text, 3, "Q702", "reason");
+        assert_eq!(ins.offset, text.find("  const").unwrap());
+    }
 
     fn file(text: &str) -> SourceFile {
         file_id(0, text)

@@ -391,6 +391,11 @@ fn main() {
     std::fs::create_dir_all(&crash_dir).unwrap();
     let current = crash_dir.join("current");
 
+    // Every input is parsed, however many abandoned parses spin: the
+    // campaign keeps slow parses apart itself (a refused parse would test
+    // nothing, silently).
+    instrlint_core::extract::set_max_abandoned_parses(usize::MAX);
+
     // Quiet panics: the campaign reports them itself.
     std::panic::set_hook(Box::new(|_| {}));
 

@@ -4,7 +4,7 @@ use crate::args::{CheckArgs, ColorChoice, FailOn, Format};
 use crate::exit;
 use crate::gate::{baseline::Baseline, diff};
 use crate::output::{self, text::TextOptions, Counts};
-use crate::pipeline::{lint, LintError, LintOptions, LintOutcome, StdinFile, PARSE_ERROR};
+use crate::pipeline::{lint, Buffer, LintError, LintOptions, LintOutcome, PARSE_ERROR};
 use instrlint_core::Level;
 use std::io::{Read, Write};
 
@@ -98,7 +98,7 @@ fn options(args: &CheckArgs) -> Result<LintOptions, String> {
             .filter(|s| !s.is_empty())
             .collect()
     };
-    let stdin = match &args.stdin_filename {
+    let buffers = match &args.stdin_filename {
         Some(path) => {
             let others = args
                 .paths
@@ -111,12 +111,12 @@ fn options(args: &CheckArgs) -> Result<LintOptions, String> {
             std::io::stdin()
                 .read_to_string(&mut text)
                 .map_err(|e| format!("cannot read standard input: {e}"))?;
-            Some(StdinFile {
+            vec![Buffer {
                 path: path.clone(),
                 text,
-            })
+            }]
         }
-        None => None,
+        None => Vec::new(),
     };
     let baseline = match (&args.baseline, &args.write_baseline) {
         // Writing a baseline starts from every current finding.
@@ -148,9 +148,10 @@ fn options(args: &CheckArgs) -> Result<LintOptions, String> {
         max_file_size: args.max_file_size,
         parse_time_limit: std::time::Duration::from_secs(args.parse_timeout),
         report_unused_ignores: args.report_unused_ignores,
-        stdin,
+        buffers,
         report_lines,
         baseline,
+        cancel: None,
     })
 }
 
@@ -202,7 +203,7 @@ fn lint_error(e: &LintError) -> String {
             );
             out
         }
-        LintError::ThreadPool(_) => format!("error: {e}\n"),
+        LintError::ThreadPool(_) | LintError::Cancelled => format!("error: {e}\n"),
     }
 }
 

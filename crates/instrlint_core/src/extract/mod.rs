@@ -58,8 +58,9 @@ use tree_sitter::Tree;
 pub use gate::{walk_flags, PackageScan};
 pub use modpath::{import_path_for, ModuleIndex};
 pub use parse::{
-    parse_counters, parse_only, parse_time_limit, parses_given_up, set_parse_time_limit,
-    DEFAULT_PARSE_TIME_LIMIT,
+    abandoned_parses_running, max_abandoned_parses, parse_counters, parse_only, parse_time_limit,
+    parses_given_up, parses_refused, set_max_abandoned_parses, set_parse_time_limit, Unparsed,
+    DEFAULT_MAX_ABANDONED_PARSES, DEFAULT_PARSE_TIME_LIMIT,
 };
 pub use prefilter::{classify, mentions_instrumentation, package_clause, Trigger};
 
@@ -151,13 +152,21 @@ fn extract_within_time(
 }
 
 /// The file's tree, or `None` with the file recorded in `facts.unparsed`
-/// when tree-sitter did not finish within the time limit.
+/// when tree-sitter did not finish within the time limit (in
+/// `facts.parse_refused` when the parse was refused).
 fn parse_or_record(file: &SourceFile, facts: &mut PackageFacts) -> Option<Tree> {
-    let tree = parse::parse_go(&file.text);
-    if tree.is_none() {
-        facts.unparsed.push(Span::new(file.id, 0, 0));
+    let at_start = Span::new(file.id, 0, 0);
+    match parse::parse_go_or_why(&file.text) {
+        Ok(tree) => Some(tree),
+        Err(Unparsed::TimedOut) => {
+            facts.unparsed.push(at_start);
+            None
+        }
+        Err(Unparsed::Busy) => {
+            facts.parse_refused.push(at_start);
+            None
+        }
     }
-    tree
 }
 
 /// Fills the facts from the parsed files; returns the names looked up that

@@ -9,10 +9,22 @@
 //! and waits at most [`parse_time_limit`]. On time-out that parse thread is
 //! abandoned (it ends when its parse does, or with the process) and the next
 //! parse gets a new one; the caller reports the file as not parsed.
+//!
+//! A long-lived process (`instrlint server`) must not pile up abandoned
+//! threads, each spinning a core. So:
+//! - a text given up once is remembered (by hash, with the limit it had): the
+//!   same text is given up again at once, without a new thread (an editor
+//!   relints a package whenever one of its files changes);
+//! - at most [`max_abandoned_parses`] abandoned parses may be running at once.
+//!   While that many are, a new parse is refused ([`Unparsed::Busy`]) instead
+//!   of started; a slot frees when an abandoned parse ends on its own.
 
 use std::cell::RefCell;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::collections::VecDeque;
+use std::hash::{Hash, Hasher};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender, SyncSender};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tree_sitter::{Parser, Tree};
 
@@ -32,6 +44,30 @@ static PARSE_LIMIT_MILLIS: AtomicU64 = AtomicU64::new(DEFAULT_PARSE_TIME_LIMIT.a
 static PARSE_NANOS: AtomicU64 = AtomicU64::new(0);
 static PARSE_COUNT: AtomicU64 = AtomicU64::new(0);
 static PARSE_GIVEN_UP: AtomicU64 = AtomicU64::new(0);
+static PARSE_REFUSED: AtomicU64 = AtomicU64::new(0);
+
+/// Default of [`max_abandoned_parses`]: each one keeps a core busy, and a
+/// machine with a few cores stays usable with this many.
+pub const DEFAULT_MAX_ABANDONED_PARSES: usize = 4;
+
+static MAX_ABANDONED: AtomicUsize = AtomicUsize::new(DEFAULT_MAX_ABANDONED_PARSES);
+/// Abandoned parse threads still running.
+static ABANDONED_RUNNING: AtomicUsize = AtomicUsize::new(0);
+
+/// Hashes of texts given up, with the limit (ms) they were given up at; the
+/// most recent [`GIVEN_UP_REMEMBERED`].
+static GIVEN_UP_TEXTS: Mutex<VecDeque<(u64, u64)>> = Mutex::new(VecDeque::new());
+const GIVEN_UP_REMEMBERED: usize = 256;
+
+/// Why a file has no tree.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Unparsed {
+    /// tree-sitter did not finish within [`parse_time_limit`] (now, or
+    /// earlier for the same text).
+    TimedOut,
+    /// Not attempted: [`max_abandoned_parses`] abandoned parses are still running.
+    Busy,
+}
 
 /// How long one file may take to parse before instrlint gives up on it.
 pub fn parse_time_limit() -> Duration {
@@ -53,26 +89,78 @@ pub fn parse_counters() -> (u64, u64) {
     )
 }
 
-/// Parses abandoned at the time limit since the process started.
+/// Parses given up at the time limit since the process started (a text
+/// given up before counts again each time it is met).
 pub fn parses_given_up() -> u64 {
     PARSE_GIVEN_UP.load(Ordering::Relaxed)
+}
+
+/// Parses refused since the process started because
+/// [`max_abandoned_parses`] abandoned parses were running.
+pub fn parses_refused() -> u64 {
+    PARSE_REFUSED.load(Ordering::Relaxed)
+}
+
+/// How many abandoned parses may run at once before new parses are refused.
+pub fn max_abandoned_parses() -> usize {
+    MAX_ABANDONED.load(Ordering::Relaxed)
+}
+
+/// Sets [`max_abandoned_parses`] for the process.
+pub fn set_max_abandoned_parses(n: usize) {
+    MAX_ABANDONED.store(n, Ordering::Relaxed);
+}
+
+/// Abandoned parses still running now.
+pub fn abandoned_parses_running() -> usize {
+    ABANDONED_RUNNING.load(Ordering::SeqCst)
 }
 
 struct ParseThread {
     texts: Sender<String>,
     trees: Receiver<Option<Tree>>,
+    /// Set (before the caller lets go of the channels) when the caller stops
+    /// waiting; the thread then gives its slot back when it ends.
+    abandoned: Arc<AtomicBool>,
 }
 
 impl ParseThread {
     fn spawn() -> Option<ParseThread> {
         let (texts, inbox) = mpsc::channel::<String>();
         let (outbox, trees) = mpsc::sync_channel::<Option<Tree>>(1);
+        let abandoned = Arc::new(AtomicBool::new(false));
+        let flag = Arc::clone(&abandoned);
         std::thread::Builder::new()
             .name("instrlint-parse".to_string())
             .stack_size(PARSE_STACK_BYTES)
-            .spawn(move || serve(inbox, outbox))
+            .spawn(move || {
+                let _slot = Slot(flag);
+                serve(inbox, outbox)
+            })
             .ok()?;
-        Some(ParseThread { texts, trees })
+        Some(ParseThread {
+            texts,
+            trees,
+            abandoned,
+        })
+    }
+
+    /// Stop waiting for this thread: it counts as abandoned until it ends.
+    fn abandon(self) {
+        ABANDONED_RUNNING.fetch_add(1, Ordering::SeqCst);
+        self.abandoned.store(true, Ordering::SeqCst);
+    }
+}
+
+/// Gives an abandoned parse thread's slot back when the thread ends (however
+/// it ends).
+struct Slot(Arc<AtomicBool>);
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        if self.0.load(Ordering::SeqCst) {
+            ABANDONED_RUNNING.fetch_sub(1, Ordering::SeqCst);
+        }
     }
 }
 
@@ -96,41 +184,101 @@ thread_local! {
     static PARSE_THREAD: RefCell<Option<ParseThread>> = const { RefCell::new(None) };
 }
 
-/// Parses Go source; `None` when tree-sitter did not finish within
-/// [`parse_time_limit`] (or, never seen, gave up on its own).
+/// Parses Go source; `None` when it was not parsed ([`parse_go_or_why`]).
 pub(crate) fn parse_go(text: &str) -> Option<Tree> {
+    parse_go_or_why(text).ok()
+}
+
+/// Parses Go source, or says why there is no tree: tree-sitter did not
+/// finish within [`parse_time_limit`] (now or before, for the same text), or
+/// the parse was refused because too many abandoned parses are running.
+pub(crate) fn parse_go_or_why(text: &str) -> Result<Tree, Unparsed> {
     let started = Instant::now();
-    let tree = PARSE_THREAD.with(|cell| {
-        let mut slot = cell.borrow_mut();
-        if slot.is_none() {
-            *slot = ParseThread::spawn();
+    let limit = parse_time_limit();
+    let key = text_hash(text);
+    let tree = if given_up_before(key, limit) {
+        Err(Unparsed::TimedOut)
+    } else if abandoned_parses_running() >= max_abandoned_parses() {
+        Err(Unparsed::Busy)
+    } else {
+        PARSE_THREAD.with(|cell| parse_on_thread(&mut cell.borrow_mut(), text, limit))
+    };
+    match &tree {
+        Ok(_) => {
+            PARSE_COUNT.fetch_add(1, Ordering::Relaxed);
         }
-        let Some(worker) = slot.as_ref() else {
-            // No thread to be had: parse here, without a limit.
-            return new_parser()?.parse(text, None);
-        };
-        if worker.texts.send(text.to_owned()).is_err() {
-            *slot = None;
-            return new_parser()?.parse(text, None);
+        Err(Unparsed::TimedOut) => {
+            PARSE_GIVEN_UP.fetch_add(1, Ordering::Relaxed);
+            remember_given_up(key, limit);
         }
-        match worker.trees.recv_timeout(parse_time_limit()) {
-            Ok(tree) => tree,
-            Err(RecvTimeoutError::Timeout) => {
-                PARSE_GIVEN_UP.fetch_add(1, Ordering::Relaxed);
-                *slot = None;
-                None
-            }
-            Err(RecvTimeoutError::Disconnected) => {
-                *slot = None;
-                None
-            }
+        Err(Unparsed::Busy) => {
+            PARSE_REFUSED.fetch_add(1, Ordering::Relaxed);
         }
-    });
-    PARSE_NANOS.fetch_add(started.elapsed().as_nanos() as u64, Ordering::Relaxed);
-    if tree.is_some() {
-        PARSE_COUNT.fetch_add(1, Ordering::Relaxed);
     }
+    PARSE_NANOS.fetch_add(started.elapsed().as_nanos() as u64, Ordering::Relaxed);
     tree
+}
+
+/// One parse on this thread's parse thread (started if needed), waiting at
+/// most `limit`.
+fn parse_on_thread(
+    slot: &mut Option<ParseThread>,
+    text: &str,
+    limit: Duration,
+) -> Result<Tree, Unparsed> {
+    if slot.is_none() {
+        *slot = ParseThread::spawn();
+    }
+    let Some(worker) = slot.as_ref() else {
+        // No thread to be had: parse here, without a limit.
+        return new_parser()
+            .and_then(|mut p| p.parse(text, None))
+            .ok_or(Unparsed::TimedOut);
+    };
+    if worker.texts.send(text.to_owned()).is_err() {
+        *slot = None;
+        return new_parser()
+            .and_then(|mut p| p.parse(text, None))
+            .ok_or(Unparsed::TimedOut);
+    }
+    match worker.trees.recv_timeout(limit) {
+        Ok(Some(tree)) => Ok(tree),
+        // tree-sitter gave up on its own (never seen).
+        Ok(None) => Err(Unparsed::TimedOut),
+        Err(RecvTimeoutError::Timeout) => {
+            if let Some(worker) = slot.take() {
+                worker.abandon();
+            }
+            Err(Unparsed::TimedOut)
+        }
+        Err(RecvTimeoutError::Disconnected) => {
+            *slot = None;
+            Err(Unparsed::TimedOut)
+        }
+    }
+}
+
+fn text_hash(text: &str) -> u64 {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    text.hash(&mut h);
+    h.finish()
+}
+
+/// Whether this text was given up at a limit at least as long as `limit`.
+fn given_up_before(key: u64, limit: Duration) -> bool {
+    let millis = limit.as_millis() as u64;
+    let texts = GIVEN_UP_TEXTS.lock().unwrap_or_else(|e| e.into_inner());
+    texts.iter().any(|&(k, at)| k == key && at >= millis)
+}
+
+fn remember_given_up(key: u64, limit: Duration) {
+    let millis = limit.as_millis() as u64;
+    let mut texts = GIVEN_UP_TEXTS.lock().unwrap_or_else(|e| e.into_inner());
+    texts.retain(|&(k, _)| k != key);
+    if texts.len() == GIVEN_UP_REMEMBERED {
+        texts.pop_front();
+    }
+    texts.push_back((key, millis));
 }
 
 /// Parse only (the `instrlint debug parse` floor): whether the file parsed

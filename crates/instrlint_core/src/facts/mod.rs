@@ -85,6 +85,10 @@ pub struct PackageFacts {
     /// (`extract::parse_time_limit`): an empty span at the file's start.
     /// They are not linted.
     pub unparsed: Vec<crate::source::Span>,
+    /// Files not parsed because `extract::max_abandoned_parses` abandoned
+    /// parses were still running: an empty span at the file's start. They
+    /// are not linted.
+    pub parse_refused: Vec<crate::source::Span>,
     /// Files whose fact extraction did not finish within the same limit:
     /// an empty span at the file's start. They are not linted.
     pub unfinished: Vec<crate::source::Span>,

@@ -482,3 +482,181 @@ fn a_file_whose_extraction_runs_over_is_given_up_and_reported() {
         stderr(&o)
     );
 }
+
+// ------------------------------------------------------------------ --output
+
+/// A tree with one M105 finding, and the JSON report of it.
+fn finding_tree() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("m.go"),
+        "package m\n\nimport \"github.com/prometheus/client_golang/prometheus\"\n\n\
+         var c = prometheus.NewCounter(prometheus.CounterOpts{Name: \"rooms_joined\", Help: \"h\"})\n",
+    )
+    .unwrap();
+    dir
+}
+
+#[cfg(unix)]
+fn mode(p: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(p).unwrap().permissions().mode() & 0o7777
+}
+
+#[cfg(unix)]
+#[test]
+fn output_writes_through_a_symlink_and_keeps_modes() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = finding_tree();
+    let d = dir.path();
+    std::fs::create_dir(d.join("reports")).unwrap();
+    std::fs::write(d.join("reports/out.json"), "old").unwrap();
+    std::fs::set_permissions(
+        d.join("reports/out.json"),
+        std::fs::Permissions::from_mode(0o644),
+    )
+    .unwrap();
+    std::os::unix::fs::symlink("reports/out.json", d.join("link.json")).unwrap();
+    let o = instrlint(
+        d,
+        &["check", "--format", "json", "--output", "link.json", "m.go"],
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let link = std::fs::symlink_metadata(d.join("link.json")).unwrap();
+    assert!(link.file_type().is_symlink(), "the link is kept");
+    let written = std::fs::read_to_string(d.join("reports/out.json")).unwrap();
+    assert!(written.contains("\"M105\""), "{written}");
+    assert_eq!(mode(&d.join("reports/out.json")), 0o644);
+    // A dangling link: its target is created.
+    std::os::unix::fs::symlink("reports/new.json", d.join("dangling.json")).unwrap();
+    let o = instrlint(
+        d,
+        &[
+            "check",
+            "--format",
+            "json",
+            "--output",
+            "dangling.json",
+            "m.go",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(std::fs::read_to_string(d.join("reports/new.json"))
+        .unwrap()
+        .contains("\"M105\""));
+    // An existing 0600 file stays 0600; a new file gets 0666 less the umask.
+    std::fs::set_permissions(
+        d.join("reports/out.json"),
+        std::fs::Permissions::from_mode(0o600),
+    )
+    .unwrap();
+    let o = instrlint(d, &["check", "--output", "reports/out.json", "m.go"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert_eq!(mode(&d.join("reports/out.json")), 0o600);
+    let o = Command::new("sh")
+        .args([
+            "-c",
+            "umask 027; exec \"$0\" check --output fresh.txt --write-baseline base.json m.go",
+        ])
+        .arg(env!("CARGO_BIN_EXE_instrlint"))
+        .current_dir(d)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(mode(&d.join("fresh.txt")), 0o640);
+    assert_eq!(mode(&d.join("base.json")), 0o640);
+    let left: Vec<_> = std::fs::read_dir(d)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".tmp"))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+}
+
+#[cfg(unix)]
+#[test]
+fn output_to_a_fifo_writes_into_it() {
+    let dir = finding_tree();
+    let d = dir.path();
+    let fifo = d.join("out.fifo");
+    assert!(Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap()
+        .success());
+    let reader = Command::new("sh")
+        .args(["-c", "cat out.fifo > got.json"])
+        .current_dir(d)
+        .spawn()
+        .unwrap();
+    let mut reader = reader;
+    let o = instrlint(
+        d,
+        &["check", "--format", "json", "--output", "out.fifo", "m.go"],
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    // Had the FIFO been replaced, its reader would wait for ever.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while reader.try_wait().unwrap().is_none() {
+        if std::time::Instant::now() > deadline {
+            reader.kill().ok();
+            panic!("the FIFO's reader got nothing");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    use std::os::unix::fs::FileTypeExt;
+    assert!(std::fs::symlink_metadata(&fifo)
+        .unwrap()
+        .file_type()
+        .is_fifo());
+    let got = std::fs::read_to_string(d.join("got.json")).unwrap();
+    assert!(got.contains("\"M105\""), "{got}");
+}
+
+/// A run interrupted while its temporary file exists removes it and dies of
+/// the signal; the previous report is untouched.
+#[cfg(unix)]
+#[test]
+fn an_interrupted_run_leaves_no_temporary_file() {
+    use std::os::unix::process::ExitStatusExt;
+    for (signal, number) in [("TERM", 15), ("INT", 2)] {
+        let dir = finding_tree();
+        let d = dir.path();
+        std::fs::write(d.join("out.json"), "previous").unwrap();
+        let mut child = Command::new(env!("CARGO_BIN_EXE_instrlint"))
+            .args(["check", "--format", "json", "--output", "out.json", "m.go"])
+            .current_dir(d)
+            .env("INSTRLINT_TEST_STALL_OUTPUT", "1")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let temps = || -> Vec<String> {
+            std::fs::read_dir(d)
+                .unwrap()
+                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .filter(|n| n.starts_with(".instrlint-") && n.ends_with(".tmp"))
+                .collect()
+        };
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        while temps().is_empty() {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "no temporary file appeared"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        let killed = Command::new("kill")
+            .args([format!("-{signal}"), child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(killed.success());
+        let status = child.wait().unwrap();
+        assert_eq!(status.signal(), Some(number), "{status:?}");
+        assert!(temps().is_empty(), "{signal}: {:?} left behind", temps());
+        assert_eq!(
+            std::fs::read_to_string(d.join("out.json")).unwrap(),
+            "previous"
+        );
+    }
+}

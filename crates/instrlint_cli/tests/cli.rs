@@ -660,3 +660,48 @@ fn an_interrupted_run_leaves_no_temporary_file() {
         );
     }
 }
+
+/// `instrlint ARGS…` in `dir` with its standard output closed by the reader
+/// before anything is written (as `instrlint … | head -1` ends up).
+fn instrlint_into_closed_pipe(dir: &Path, args: &[&str]) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_instrlint"))
+        .args(args)
+        .current_dir(dir)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    child.wait_with_output().unwrap()
+}
+
+/// A closed standard output is quiet, like other command-line tools, and
+/// changes nothing else: the exit code is that of the findings whatever the
+/// size of the report (it was 2 with an error once the pipe was full).
+#[test]
+fn a_closed_pipe_on_stdout_is_quiet_and_keeps_the_exit_code() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut big =
+        String::from("package m\n\nimport \"github.com/prometheus/client_golang/prometheus\"\n\n");
+    for i in 0..600 {
+        big.push_str(&format!(
+            "var c{i} = prometheus.NewCounter(prometheus.CounterOpts{{Name: \"rooms_joined_{i}\", Help: \"h\"}})\n"
+        ));
+    }
+    std::fs::create_dir(dir.path().join("big")).unwrap();
+    std::fs::write(dir.path().join("big/m.go"), big).unwrap();
+    for args in [
+        &["check", "big"][..],
+        &["check", "--format", "json", "big"],
+        &["check", "--select", "M105", "--format", "github", "big"],
+    ] {
+        let o = instrlint_into_closed_pipe(dir.path(), args);
+        assert_eq!(o.status.code(), Some(1), "{args:?}: {}", stderr(&o));
+        assert!(!stderr(&o).contains("error:"), "{args:?}: {}", stderr(&o));
+    }
+    for args in [&["rules"][..], &["explain", "M105"]] {
+        let o = instrlint_into_closed_pipe(dir.path(), args);
+        assert_eq!(o.status.code(), Some(0), "{args:?}: {}", stderr(&o));
+        assert!(stderr(&o).is_empty(), "{args:?}: {}", stderr(&o));
+    }
+}

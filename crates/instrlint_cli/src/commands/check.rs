@@ -61,9 +61,7 @@ pub fn run(
     let written = match &args.output {
         Some(path) => crate::atomic::write(path, rendered.as_bytes())
             .map_err(|e| format!("cannot write {}: {e}", path.display())),
-        None => stdout
-            .write_all(rendered.as_bytes())
-            .and_then(|_| stdout.flush())
+        None => crate::write_stdout(stdout, rendered.as_bytes())
             .map_err(|e| format!("cannot write the report: {e}")),
     };
     for p in &outcome.problems {

@@ -626,6 +626,52 @@ fn config_errors_point_at_the_line_and_exit_2() {
     );
 }
 
+/// Unknown codes name the file and line wherever they appear; the
+/// configuration and the command line agree on case.
+#[test]
+fn unknown_codes_name_their_line_and_case_is_agreed() {
+    bad_config(
+        "[rules]\nselect = [\"M\"]\n\n[rules.level]\nZ999 = \"warning\"\n",
+        5,
+        "`Z999` is not a rule code",
+    );
+    bad_config(
+        "[rules]\nselect = [\"M105\",\n  \"M999\"]\n",
+        3,
+        "`M999` is not a rule code",
+    );
+    bad_config(
+        "[rules]\nignore = [\"q799\"]\n",
+        2,
+        "`Q799` is not a rule code",
+    );
+    // Lower case means the same in both places.
+    let dir = tempfile::tempdir().unwrap();
+    let p = write(
+        dir.path(),
+        "m.go",
+        format!("package p\n\n{IMPORT}\n{BAD_COUNTER}"),
+    );
+    let cli_lower = check_json(&["--select", "m105", s(&p)], 1);
+    write(
+        dir.path(),
+        "instrlint.toml",
+        "[rules]\nselect = [\"m105\"]\n[rules.level]\nm105 = \"error\"\n",
+    );
+    let config_lower = check_json(&[s(&p)], 1);
+    let codes = |r: &Value| positions(r).into_iter().map(|p| p.0).collect::<Vec<_>>();
+    assert_eq!(codes(&cli_lower), ["M105"]);
+    assert_eq!(codes(&config_lower), ["M105"]);
+    assert_eq!(config_lower["findings"][0]["level"], "error");
+    let r = cli(&["check", "--select", "m999", s(&p)]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("`M999` is not a rule code"),
+        "{}",
+        r.stderr
+    );
+}
+
 // ---------------------------------------------------------------- where it writes
 
 #[test]

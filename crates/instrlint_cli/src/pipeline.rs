@@ -275,7 +275,10 @@ fn load_config(opts: &LintOptions, paths: &[PathBuf]) -> Result<Config, LintErro
         None => config::find(&paths[0]),
     };
     match found {
-        Some(p) => config::load(&p).map_err(|e| LintError::Config(Box::new(e))),
+        Some(p) => config::load_with(&p, &|code| {
+            instrlint_rules::RULES.iter().any(|r| r.meta.code == code)
+        })
+        .map_err(|e| LintError::Config(Box::new(e))),
         None => Ok(Config::default()),
     }
 }

@@ -62,6 +62,27 @@ pub struct LintOptions {
 pub struct Buffer {
     pub path: PathBuf,
     pub text: String,
+    /// The text came from bytes that were not UTF-8 (replaced by U+FFFD,
+    /// as in a file read from disk): see `SourceFile::lossy`.
+    pub lossy: bool,
+}
+
+impl Buffer {
+    /// A buffer of raw bytes, read as a file's are (invalid UTF-8 → U+FFFD).
+    pub fn from_bytes(path: PathBuf, bytes: Vec<u8>) -> Buffer {
+        match String::from_utf8(bytes) {
+            Ok(text) => Buffer {
+                path,
+                text,
+                lossy: false,
+            },
+            Err(e) => Buffer {
+                path,
+                text: String::from_utf8_lossy(e.as_bytes()).into_owned(),
+                lossy: true,
+            },
+        }
+    }
 }
 
 impl Default for LintOptions {
@@ -322,10 +343,10 @@ pub fn collect_with(
             .iter()
             .map(|b| context::candidate(&b.path))
             .collect();
-        let in_memory: Vec<(PathBuf, &str)> = files
+        let in_memory: Vec<(PathBuf, &str, bool)> = files
             .iter()
             .zip(buffers)
-            .map(|(c, b)| (c.abs.clone(), b.text.as_str()))
+            .map(|(c, b)| (c.abs.clone(), b.text.as_str(), b.lossy))
             .collect();
         let found = discover::Discovery {
             files,
@@ -732,7 +753,7 @@ type ReadFile = Result<Option<(SourceFile, String, extract::Trigger)>, IoProblem
 /// they never all sit in memory together.
 fn read_by_directory(
     candidates: &[(&Candidate, bool)],
-    in_memory: &[(PathBuf, &str)],
+    in_memory: &[(PathBuf, &str, bool)],
 ) -> Vec<ReadFile> {
     let mut by_dir: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     for (i, (c, _)) in candidates.iter().enumerate() {
@@ -746,8 +767,12 @@ fn read_by_directory(
                 .iter()
                 .map(|&i| {
                     let c = candidates[i].0;
-                    let file = match in_memory.iter().find(|(abs, _)| *abs == c.abs) {
-                        Some((_, text)) => Ok(Some(source_file(c, text.to_string()))),
+                    let file = match in_memory.iter().find(|(abs, _, _)| *abs == c.abs) {
+                        Some((_, text, lossy)) => {
+                            let mut f = source_file(c, text.to_string());
+                            f.lossy = *lossy;
+                            Ok(Some(f))
+                        }
                         None => read_candidate(c),
                     };
                     let file = file.map(|f| {
@@ -970,11 +995,13 @@ mod tests {
                 Buffer {
                     path: dir.join("record.go"),
                     text: call("\"GET\", \"200\""),
+                    lossy: false,
                 },
                 // Not on disk at all.
                 Buffer {
                     path: dir.join("new.go"),
                     text: counter.to_string(),
+                    lossy: false,
                 },
             ],
             ..LintOptions::default()

@@ -937,3 +937,35 @@ fn diff_base_in_a_shallow_clone_says_how_to_fetch_the_history() {
     assert!(err.contains("git fetch --unshallow"), "{err}");
     assert!(err.contains("fetch-depth: 0"), "{err}");
 }
+
+/// `--stdin-filename` reads bytes as a file is read: text that is not UTF-8
+/// is linted (U+FFFD for the odd bytes), with the same findings as on disk.
+#[test]
+fn stdin_filename_accepts_bytes_that_are_not_utf8() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut bytes = b"package room\n\n// Caf\xe9 \xff\xfe\n".to_vec();
+    bytes.extend_from_slice(&LEGACY_GO.as_bytes()["package room\n".len()..]);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_instrlint"))
+        .args([
+            "check",
+            "--format",
+            "json",
+            "--stdin-filename",
+            "room/legacy.go",
+        ])
+        .current_dir(dir.path())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(&bytes).unwrap();
+    let from_stdin = child.wait_with_output().unwrap();
+    assert_code(&from_stdin, 1);
+    std::fs::create_dir(dir.path().join("room")).unwrap();
+    std::fs::write(dir.path().join("room/legacy.go"), &bytes).unwrap();
+    let from_disk = instrlint(dir.path(), &["check", "--format", "json", "room/legacy.go"]);
+    assert_code(&from_disk, 1);
+    assert_eq!(findings(&from_stdin), findings(&from_disk));
+    assert!(findings(&from_stdin).iter().any(|f| f.0 == "M105"));
+}

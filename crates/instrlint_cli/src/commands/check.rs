@@ -105,14 +105,12 @@ fn options(args: &CheckArgs) -> Result<LintOptions, String> {
             if others {
                 return Err("--stdin-filename lints one file: give no other PATH".to_string());
             }
-            let mut text = String::new();
+            // Bytes, as a file is read: text that is not UTF-8 is linted too.
+            let mut bytes = Vec::new();
             std::io::stdin()
-                .read_to_string(&mut text)
+                .read_to_end(&mut bytes)
                 .map_err(|e| format!("cannot read standard input: {e}"))?;
-            vec![Buffer {
-                path: path.clone(),
-                text,
-            }]
+            vec![Buffer::from_bytes(path.clone(), bytes)]
         }
         None => Vec::new(),
     };

@@ -141,6 +141,57 @@ fn parse_errors_fail_only_with_fail_on_parse_errors() {
     check_json(&[s(clean.path()), "--fail-on-parse-errors"], 0);
 }
 
+/// With `--fail-on-parse-errors` every file is parsed, also those the
+/// prefilter would skip (no instrumentation in them): in a quiet directory,
+/// beside an instrumented file, and named explicitly.
+#[test]
+fn fail_on_parse_errors_parses_every_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let broken = "package p\n\nfunc broken( {\n";
+    write(dir.path(), "quiet/broken.go", broken);
+    write(
+        dir.path(),
+        "loud/broken.go",
+        broken.replace("package p", "package loud"),
+    );
+    write(
+        dir.path(),
+        "loud/ok.go",
+        format!("package loud\n\n{IMPORT}\nvar _ = prometheus.NewRegistry()\n"),
+    );
+    let path = s(dir.path());
+    let report = check_json(&[path, "--fail-on-parse-errors"], 1);
+    let mut got: Vec<(String, String, u64)> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            let p = f["path"].as_str().unwrap();
+            let tail = p[p.len() - "quiet/broken.go".len().min(p.len())..].to_string();
+            (
+                f["code"].as_str().unwrap().to_string(),
+                tail,
+                f["start"]["line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    got.sort();
+    assert_eq!(
+        got,
+        [
+            ("I002".to_string(), "/loud/broken.go".to_string(), 3),
+            ("I002".to_string(), "quiet/broken.go".to_string(), 3),
+        ],
+        "{report:#}"
+    );
+    assert_eq!(report["summary"]["files_parsed"], 3, "{report:#}");
+    let file = dir.path().join("quiet/broken.go");
+    check_json(&[s(&file), "--fail-on-parse-errors"], 1);
+    // Without the flag, such files are not parsed (the prefilter's saving).
+    let report = check_json(&[path], 0);
+    assert_eq!(report["summary"]["files_parsed"], 1, "{report:#}");
+}
+
 // ---------------------------------------------------------------- odd bytes
 
 #[test]

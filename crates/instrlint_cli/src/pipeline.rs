@@ -47,6 +47,9 @@ pub struct LintOptions {
     /// there are any, they are the files linted and reported, `paths` is not
     /// read, and the rest of their packages is read from disk.
     pub buffers: Vec<Buffer>,
+    /// `--fail-on-parse-errors`: parse every file named or walked, not only
+    /// those the prefilter admits.
+    pub parse_every_file: bool,
     /// `--diff-base`: report only findings starting on these lines.
     pub report_lines: Option<ReportLines>,
     /// `--baseline`: do not report the findings it accepts.
@@ -98,6 +101,7 @@ impl Default for LintOptions {
             parse_time_limit: extract::DEFAULT_PARSE_TIME_LIMIT,
             report_unused_ignores: false,
             buffers: Vec::new(),
+            parse_every_file: false,
             report_lines: None,
             baseline: None,
             cancel: None,
@@ -331,6 +335,19 @@ pub fn collect_with(
     buffers: &[Buffer],
     cancel: Option<&Arc<AtomicBool>>,
 ) -> Collected {
+    collect_parsing(paths, discover_opts, buffers, cancel, false)
+}
+
+/// [`collect_with`]; with `every_file` (`--fail-on-parse-errors`) every
+/// reported Go file is parsed and walked, not only those the prefilter
+/// admits, so that each syntax error is found.
+fn collect_parsing(
+    paths: &[PathBuf],
+    discover_opts: &DiscoverOptions,
+    buffers: &[Buffer],
+    cancel: Option<&Arc<AtomicBool>>,
+    every_file: bool,
+) -> Collected {
     let mut timings = Timings::default();
     let clock = Instant::now();
     let parse_before = extract::parse_counters();
@@ -370,7 +387,7 @@ pub fn collect_with(
         .map(|c| (c, true))
         .chain(siblings.iter().map(|c| (c, false)))
         .collect();
-    let read = read_by_directory(&candidates, &in_memory);
+    let read = read_by_directory(&candidates, &in_memory, every_file);
     let mut files = Vec::new();
     let mut clauses = Vec::new();
     let mut triggers = Vec::new();
@@ -419,8 +436,16 @@ pub fn collect_with(
                 .collect(),
         })
         .collect();
-    let walk = extract::walk_flags(&scans);
+    let mut walk = extract::walk_flags(&scans);
     drop(scans);
+    if every_file {
+        for ((_, ids), walk) in packages.iter().zip(&mut walk) {
+            for (id, w) in ids.iter().zip(walk.iter_mut()) {
+                *w |= reported[id.0 as usize]
+                    && !rulefiles::is_yaml_path(&files[id.0 as usize].abs_path);
+            }
+        }
+    }
     // A package none of whose files is walked has no facts: its texts are
     // needed only where a suppression comment may be reported (I001).
     for ((_, ids), walk) in packages.iter().zip(&walk) {
@@ -510,7 +535,13 @@ fn run(
         problems,
         mut warnings,
         reported,
-    } = collect_with(paths, discover_opts, &opts.buffers, opts.cancel.as_ref());
+    } = collect_parsing(
+        paths,
+        discover_opts,
+        &opts.buffers,
+        opts.cancel.as_ref(),
+        opts.parse_every_file,
+    );
     let mut stats = stats;
     if cancelled(opts.cancel.as_ref()) {
         return (files, Vec::new(), stats, problems, warnings, Vec::new());
@@ -754,6 +785,7 @@ type ReadFile = Result<Option<(SourceFile, String, extract::Trigger)>, IoProblem
 fn read_by_directory(
     candidates: &[(&Candidate, bool)],
     in_memory: &[(PathBuf, &str, bool)],
+    keep_texts: bool,
 ) -> Vec<ReadFile> {
     let mut by_dir: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     for (i, (c, _)) in candidates.iter().enumerate() {
@@ -791,7 +823,7 @@ fn read_by_directory(
                 }
                 _ => true,
             });
-            if quiet {
+            if quiet && !keep_texts {
                 for (_, r) in &mut out {
                     if let Ok(Some((f, _, _))) = r {
                         f.text = String::new();
@@ -1045,7 +1077,7 @@ mod tests {
             })
             .collect();
         let pairs: Vec<(&Candidate, bool)> = candidates.iter().map(|c| (c, true)).collect();
-        let read = read_by_directory(&pairs, &[]);
+        let read = read_by_directory(&pairs, &[], false);
         let got: Vec<(String, usize, String)> = read
             .into_iter()
             .map(|r| {

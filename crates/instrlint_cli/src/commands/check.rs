@@ -145,6 +145,7 @@ fn options(args: &CheckArgs) -> Result<LintOptions, String> {
         parse_time_limit: std::time::Duration::from_secs(args.parse_timeout),
         report_unused_ignores: args.report_unused_ignores,
         buffers,
+        parse_every_file: args.fail_on_parse_errors,
         report_lines,
         baseline,
         cancel: None,

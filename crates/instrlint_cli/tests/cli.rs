@@ -705,3 +705,43 @@ fn a_closed_pipe_on_stdout_is_quiet_and_keeps_the_exit_code() {
         assert!(stderr(&o).is_empty(), "{args:?}: {}", stderr(&o));
     }
 }
+
+/// A file name that is not UTF-8 keeps its bytes where the format allows:
+/// raw in the text format, `\xNN` in JSON strings, percent-encoded in SARIF
+/// URIs; never U+FFFD, which names a file that does not exist.
+#[cfg(unix)]
+#[test]
+fn file_names_that_are_not_utf8_keep_their_bytes() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = finding_tree();
+    let d = dir.path();
+    let name = std::ffi::OsStr::from_bytes(b"caf\xe9.go");
+    std::fs::rename(d.join("m.go"), d.join(name)).unwrap();
+    let o = instrlint(d, &["check", "--select", "M105", "."]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(
+        o.stdout.windows(10).any(|w| w == b"caf\xe9.go:5:"),
+        "{}",
+        String::from_utf8_lossy(&o.stdout)
+    );
+    let o = instrlint(d, &["check", "--select", "M105", "--format", "json", "."]);
+    assert_eq!(
+        findings(&o),
+        [("M105".to_string(), "caf\\xe9.go".to_string(), 5)]
+    );
+    let o = instrlint(d, &["check", "--select", "M105", "--format", "sarif", "."]);
+    let sarif: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let uri = &sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"]
+        ["artifactLocation"]["uri"];
+    assert_eq!(uri, "caf%E9.go");
+    for format in ["json", "sarif", "github", "markdown"] {
+        let o = instrlint(d, &["check", "--select", "M105", "--format", format, "."]);
+        assert!(
+            !String::from_utf8(o.stdout.clone())
+                .unwrap()
+                .contains('\u{fffd}'),
+            "{format}: {}",
+            String::from_utf8_lossy(&o.stdout)
+        );
+    }
+}

@@ -57,11 +57,16 @@ pub fn run(
     let terminal = stdout_is_terminal && args.output.is_none();
     let output_clock = std::time::Instant::now();
     let rendered = render(&outcome, args.format, text_options(args.color, terminal));
+    // The text format names files by their own bytes.
+    let rendered = match args.format {
+        Format::Text => output::with_raw_names(rendered, &outcome.files),
+        _ => rendered.into_bytes(),
+    };
 
     let written = match &args.output {
-        Some(path) => crate::atomic::write(path, rendered.as_bytes())
+        Some(path) => crate::atomic::write(path, &rendered)
             .map_err(|e| format!("cannot write {}: {e}", path.display())),
-        None => crate::write_stdout(stdout, rendered.as_bytes())
+        None => crate::write_stdout(stdout, &rendered)
             .map_err(|e| format!("cannot write the report: {e}")),
     };
     for p in &outcome.problems {

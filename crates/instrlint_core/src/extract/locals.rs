@@ -26,9 +26,102 @@ pub(crate) struct FuncScope<'t> {
     pub locals: HashMap<&'t str, Binding<'t>>,
 }
 
+/// Where each name is written in one file: assignments, `++`/`--`, `&name`
+/// and non-declaring `range` clauses, by the start byte of the statement.
+/// Built once per file, so that counting the writes inside one function is
+/// a lookup, whatever the nesting (a count per function, each walking its
+/// whole body, closures included, was quadratic in nested literals).
+#[derive(Default)]
+pub(crate) struct Writes<'t> {
+    at: HashMap<&'t str, Vec<usize>>,
+}
+
+impl<'t> Writes<'t> {
+    pub fn build(root: Node<'t>, text: &'t str) -> Self {
+        let t = |n: Node<'_>| text.get(n.byte_range()).unwrap_or("");
+        let mut writes = Writes::default();
+        let mut add = |n: Node<'t>, name: Option<Node<'t>>| {
+            if let Some(name) = name {
+                writes.at.entry(t(name)).or_default().push(n.start_byte());
+            }
+        };
+        let mut cursor = root.walk();
+        loop {
+            if super::budget::over() {
+                break;
+            }
+            let n = cursor.node();
+            match n.kind() {
+                "range_clause" => {
+                    let is_decl = n
+                        .child_by_field_name("right")
+                        .and_then(|r| r.prev_sibling())
+                        .and_then(|k| k.prev_sibling())
+                        .is_some_and(|op| op.kind() == ":=");
+                    if let (false, Some(left)) = (is_decl, n.child_by_field_name("left")) {
+                        for e in expressions(left) {
+                            add(n, root_ident(e));
+                        }
+                    }
+                }
+                "assignment_statement" => {
+                    if let Some(left) = n.child_by_field_name("left") {
+                        for e in expressions(left) {
+                            add(n, root_ident(e));
+                        }
+                    }
+                }
+                "inc_dec_statement" | "inc_statement" | "dec_statement" => {
+                    if let Some(e) = named_children(n).first() {
+                        add(n, root_ident(*e));
+                    }
+                }
+                "unary_expression" => {
+                    let is_addr = n
+                        .child_by_field_name("operator")
+                        .is_some_and(|o| t(o) == "&");
+                    if is_addr {
+                        if let Some(e) = n.child_by_field_name("operand") {
+                            add(n, root_ident(e));
+                        }
+                    }
+                }
+                _ => {}
+            }
+            if cursor.goto_first_child() {
+                continue;
+            }
+            while !cursor.goto_next_sibling() {
+                if !cursor.goto_parent() {
+                    break;
+                }
+            }
+            if cursor.node() == root {
+                break;
+            }
+        }
+        for v in writes.at.values_mut() {
+            v.sort_unstable();
+        }
+        writes
+    }
+
+    /// Writes of `name` starting inside `node`.
+    fn count(&self, name: &str, node: Node<'_>) -> u32 {
+        let Some(at) = self.at.get(name) else {
+            return 0;
+        };
+        let from = at.partition_point(|p| *p < node.start_byte());
+        let to = at.partition_point(|p| *p < node.end_byte());
+        (to - from) as u32
+    }
+}
+
 impl<'t> FuncScope<'t> {
-    /// `func_node` is a `function_declaration`, `method_declaration` or `func_literal`.
-    pub fn build(func_node: Node<'t>, text: &'t str) -> Self {
+    /// `func_node` is a `function_declaration`, `method_declaration` or
+    /// `func_literal`; `writes` are those of its file. Walks the function's
+    /// own statements, not those of the function literals inside it.
+    pub fn build(func_node: Node<'t>, text: &'t str, writes: &Writes<'t>) -> Self {
         let t = |n: Node<'_>| text.get(n.byte_range()).unwrap_or("");
         let mut scope = FuncScope::default();
         for field in ["receiver", "parameters", "result"] {
@@ -49,11 +142,13 @@ impl<'t> FuncScope<'t> {
         let Some(body) = func_node.child_by_field_name("body") else {
             return scope;
         };
-        let mut assigned: HashMap<&'t str, u32> = HashMap::new();
-        let mut stack: Vec<(Node<'t>, bool)> = vec![(body, false)];
-        while let Some((n, nested)) = stack.pop() {
+        let mut stack: Vec<Node<'t>> = vec![body];
+        while let Some(n) = stack.pop() {
+            if super::budget::over() {
+                break;
+            }
             match n.kind() {
-                "short_var_declaration" if !nested => {
+                "short_var_declaration" => {
                     scope.declare(
                         n,
                         n.child_by_field_name("left"),
@@ -62,7 +157,7 @@ impl<'t> FuncScope<'t> {
                         t,
                     );
                 }
-                "var_spec" | "const_spec" if !nested => {
+                "var_spec" | "const_spec" => {
                     let mut cursor = n.walk();
                     let names: Vec<Node<'t>> = n
                         .children_by_field_name("name", &mut cursor)
@@ -80,50 +175,23 @@ impl<'t> FuncScope<'t> {
                         .and_then(|r| r.prev_sibling())
                         .and_then(|k| k.prev_sibling())
                         .is_some_and(|op| op.kind() == ":=");
-                    if let Some(left) = n.child_by_field_name("left") {
+                    if let (true, Some(left)) = (is_decl, n.child_by_field_name("left")) {
                         for e in expressions(left) {
-                            if is_decl && !nested {
-                                scope.declare_names(n, &[e], &[], false, t);
-                            } else if !is_decl {
-                                bump(&mut assigned, root_ident(e).map(t));
-                            }
+                            scope.declare_names(n, &[e], &[], false, t);
                         }
                     }
                 }
-                "assignment_statement" => {
-                    if let Some(left) = n.child_by_field_name("left") {
-                        for e in expressions(left) {
-                            bump(&mut assigned, root_ident(e).map(t));
-                        }
-                    }
-                }
-                "inc_dec_statement" | "inc_statement" | "dec_statement" => {
-                    if let Some(e) = named_children(n).first() {
-                        bump(&mut assigned, root_ident(*e).map(t));
-                    }
-                }
-                "unary_expression" => {
-                    let is_addr = n
-                        .child_by_field_name("operator")
-                        .is_some_and(|o| t(o) == "&");
-                    if is_addr {
-                        if let Some(e) = n.child_by_field_name("operand") {
-                            bump(&mut assigned, root_ident(e).map(t));
-                        }
-                    }
-                }
+                // Its declarations are its own scope's.
+                "func_literal" => continue,
                 _ => {}
             }
-            let nested_here = nested || n.kind() == "func_literal";
             let mut cursor = n.walk();
             for c in n.named_children(&mut cursor) {
-                stack.push((c, nested_here));
+                stack.push(c);
             }
         }
-        for (name, count) in assigned {
-            if let Some(b) = scope.locals.get_mut(name) {
-                b.assigns += count;
-            }
+        for (name, b) in scope.locals.iter_mut() {
+            b.assigns += writes.count(name, body);
         }
         scope
     }
@@ -180,12 +248,6 @@ impl<'t> FuncScope<'t> {
                 .locals
                 .get(name)
                 .is_some_and(|b| b.decl.start_byte() < pos)
-    }
-}
-
-fn bump<'t>(counts: &mut HashMap<&'t str, u32>, name: Option<&'t str>) {
-    if let Some(name) = name {
-        *counts.entry(name).or_default() += 1;
     }
 }
 

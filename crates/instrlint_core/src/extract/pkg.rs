@@ -2,7 +2,7 @@
 //! of package-level declarations across all of them.
 
 use super::literals::decode_string;
-use super::locals::FuncScope;
+use super::locals::{FuncScope, Writes};
 use super::ExtractOptions;
 use crate::source::{SourceFile, Span};
 use std::cell::RefCell;
@@ -263,6 +263,8 @@ pub(crate) struct Pkg<'t> {
     pub units: Vec<Unit<'t>>,
     pub decls: HashMap<&'t str, Decl<'t>>,
     pub scopes: RefCell<HashMap<(usize, usize), Rc<FuncScope<'t>>>>,
+    /// Per unit, where names are written (built on first use).
+    pub writes: RefCell<HashMap<usize, Rc<Writes<'t>>>>,
     /// Names looked up that no parsed file declares, so that only the
     /// siblings that mention one of them are parsed.
     pub missing_names: RefCell<Vec<String>>,
@@ -281,6 +283,7 @@ impl<'t> Pkg<'t> {
             units: Vec::with_capacity(parsed.len()),
             decls: HashMap::new(),
             scopes: RefCell::new(HashMap::new()),
+            writes: RefCell::new(HashMap::new()),
             missing_names: RefCell::new(Vec::new()),
         };
         for (idx, walk, tree) in parsed {

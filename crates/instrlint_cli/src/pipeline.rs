@@ -963,80 +963,63 @@ fn read_by_directory(
         .collect()
 }
 
-fn parse_error(span: Span) -> Diagnostic {
+/// An `I002` note at `span`.
+fn parse_note(span: Span, message: String, help: &str) -> Diagnostic {
     Diagnostic {
         code: PARSE_ERROR.0,
         name: PARSE_ERROR.1,
         level: Level::Note,
-        message:
-            "parse error: the file does not parse as Go; findings after this point may be missing"
-                .to_string(),
+        message: format!("parse error: {message}"),
         primary: span,
         related: Vec::new(),
-        help: Some("fix the syntax error; instrlint linted the parts it could read".to_string()),
+        help: Some(help.to_string()),
     }
+}
+
+fn parse_error(span: Span) -> Diagnostic {
+    parse_note(
+        span,
+        "the file does not parse as Go; findings after this point may be missing".to_string(),
+        "fix the syntax error; instrlint linted the parts it could read",
+    )
 }
 
 fn parse_given_up(span: Span) -> Diagnostic {
-    let limit = extract::parse_time_limit();
-    Diagnostic {
-        code: PARSE_ERROR.0,
-        name: PARSE_ERROR.1,
-        level: Level::Note,
-        message: format!(
-            "parse error: tree-sitter did not finish parsing this file within {}; it was not linted",
-            seconds(limit)
+    parse_note(
+        span,
+        format!(
+            "tree-sitter did not finish parsing this file within {}; it was not linted",
+            seconds(extract::parse_time_limit())
         ),
-        primary: span,
-        related: Vec::new(),
-        help: Some(
-            "the file most likely has a syntax error that sends tree-sitter's error recovery \
-             into a very long search: fix it, or raise the limit with --parse-timeout"
-                .to_string(),
-        ),
-    }
+        "the file most likely has a syntax error that sends tree-sitter's error recovery \
+         into a very long search: fix it, or raise the limit with --parse-timeout",
+    )
 }
 
 fn parse_refused(span: Span) -> Diagnostic {
-    let limit = extract::parse_time_limit();
-    Diagnostic {
-        code: PARSE_ERROR.0,
-        name: PARSE_ERROR.1,
-        level: Level::Note,
-        message: format!(
-            "parse error: not parsed: tree-sitter is still busy with {} earlier files it did not \
+    parse_note(
+        span,
+        format!(
+            "not parsed: tree-sitter is still busy with {} earlier files it did not \
              finish within {}, the most instrlint lets run; it was not linted",
             extract::max_abandoned_parses(),
-            seconds(limit)
+            seconds(extract::parse_time_limit())
         ),
-        primary: span,
-        related: Vec::new(),
-        help: Some(
-            "fix the files reported as not parsed within the time limit, then restart \
-             instrlint (an abandoned parse ends only with its process)"
-                .to_string(),
-        ),
-    }
+        "fix the files reported as not parsed within the time limit, then restart \
+         instrlint (an abandoned parse ends only with its process)",
+    )
 }
 
 fn extraction_given_up(span: Span) -> Diagnostic {
-    let limit = extract::parse_time_limit();
-    Diagnostic {
-        code: PARSE_ERROR.0,
-        name: PARSE_ERROR.1,
-        level: Level::Note,
-        message: format!(
-            "parse error: instrlint did not finish reading this file's instrumentation within {}; it was not linted",
-            seconds(limit)
+    parse_note(
+        span,
+        format!(
+            "instrlint did not finish reading this file's instrumentation within {}; it was not linted",
+            seconds(extract::parse_time_limit())
         ),
-        primary: span,
-        related: Vec::new(),
-        help: Some(
-            "some shape of code in this file makes instrlint's analysis slow (please report it): \
-             raise the limit with --parse-timeout"
-                .to_string(),
-        ),
-    }
+        "some shape of code in this file makes instrlint's analysis slow (please report it): \
+         raise the limit with --parse-timeout",
+    )
 }
 
 fn seconds(d: Duration) -> String {

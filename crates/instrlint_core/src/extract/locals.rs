@@ -53,11 +53,7 @@ impl<'t> Writes<'t> {
             let n = cursor.node();
             match n.kind() {
                 "range_clause" => {
-                    let is_decl = n
-                        .child_by_field_name("right")
-                        .and_then(|r| r.prev_sibling())
-                        .and_then(|k| k.prev_sibling())
-                        .is_some_and(|op| op.kind() == ":=");
+                    let is_decl = range_declares(n);
                     if let (false, Some(left)) = (is_decl, n.child_by_field_name("left")) {
                         for e in expressions(left) {
                             add(n, root_ident(e));
@@ -170,11 +166,7 @@ impl<'t> FuncScope<'t> {
                     scope.declare_names(n, &names, &values, n.kind() == "const_spec", t);
                 }
                 "range_clause" => {
-                    let is_decl = n
-                        .child_by_field_name("right")
-                        .and_then(|r| r.prev_sibling())
-                        .and_then(|k| k.prev_sibling())
-                        .is_some_and(|op| op.kind() == ":=");
+                    let is_decl = range_declares(n);
                     if let (true, Some(left)) = (is_decl, n.child_by_field_name("left")) {
                         for e in expressions(left) {
                             scope.declare_names(n, &[e], &[], false, t);
@@ -262,4 +254,13 @@ pub(crate) fn root_ident(mut n: Node<'_>) -> Option<Node<'_>> {
             _ => return None,
         }
     }
+}
+
+/// Whether a `range_clause` declares its variables (`for k, v := range x`)
+/// rather than assigning existing ones (`for k, v = range x`).
+fn range_declares(n: Node) -> bool {
+    n.child_by_field_name("right")
+        .and_then(|r| r.prev_sibling())
+        .and_then(|k| k.prev_sibling())
+        .is_some_and(|op| op.kind() == ":=")
 }

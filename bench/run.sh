@@ -23,7 +23,7 @@ need python3 python3
 
 if [ ! -f "$CORPUS/STATS.tsv" ]; then
   echo "== building the corpus in $CORPUS (apt-get)"
-  bash "$ROOT/bench/go-corpus.sh" "$CORPUS"
+  bash "$ROOT/tests/ecosystem/go-corpus.sh" "$CORPUS"
 fi
 [ "${SKIP_BUILD:-0}" = 1 ] || cargo build --release -q -p instrlint_cli
 BIN=$ROOT/target/release/instrlint

@@ -141,6 +141,57 @@ fn parse_errors_fail_only_with_fail_on_parse_errors() {
     check_json(&[s(clean.path()), "--fail-on-parse-errors"], 0);
 }
 
+/// With `--fail-on-parse-errors` every file is parsed, also those the
+/// prefilter would skip (no instrumentation in them): in a quiet directory,
+/// beside an instrumented file, and named explicitly.
+#[test]
+fn fail_on_parse_errors_parses_every_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let broken = "package p\n\nfunc broken( {\n";
+    write(dir.path(), "quiet/broken.go", broken);
+    write(
+        dir.path(),
+        "loud/broken.go",
+        broken.replace("package p", "package loud"),
+    );
+    write(
+        dir.path(),
+        "loud/ok.go",
+        format!("package loud\n\n{IMPORT}\nvar _ = prometheus.NewRegistry()\n"),
+    );
+    let path = s(dir.path());
+    let report = check_json(&[path, "--fail-on-parse-errors"], 1);
+    let mut got: Vec<(String, String, u64)> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            let p = f["path"].as_str().unwrap();
+            let tail = p[p.len() - "quiet/broken.go".len().min(p.len())..].to_string();
+            (
+                f["code"].as_str().unwrap().to_string(),
+                tail,
+                f["start"]["line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    got.sort();
+    assert_eq!(
+        got,
+        [
+            ("I002".to_string(), "/loud/broken.go".to_string(), 3),
+            ("I002".to_string(), "quiet/broken.go".to_string(), 3),
+        ],
+        "{report:#}"
+    );
+    assert_eq!(report["summary"]["files_parsed"], 3, "{report:#}");
+    let file = dir.path().join("quiet/broken.go");
+    check_json(&[s(&file), "--fail-on-parse-errors"], 1);
+    // Without the flag, such files are not parsed (the prefilter's saving).
+    let report = check_json(&[path], 0);
+    assert_eq!(report["summary"]["files_parsed"], 1, "{report:#}");
+}
+
 // ---------------------------------------------------------------- odd bytes
 
 #[test]
@@ -335,6 +386,63 @@ fn function_of_50000_lines() {
     );
 }
 
+/// A finding past column 65,535 (a minified or generated line): miette pads
+/// with `format!("{:width$}")`, which panics there. Every format renders it;
+/// the text format shows the line cut around the span, with the real column.
+#[test]
+fn finding_on_a_65600_column_line_renders_in_every_format() {
+    let dir = tempfile::tempdir().unwrap();
+    let pad = "x".repeat(65_600);
+    let text = format!(
+        "package p\n\n{IMPORT}\nvar s = \"{pad}\"; {}\n",
+        BAD_COUNTER.trim_end()
+    );
+    let column = text.lines().nth(4).unwrap().find("\"fooBar\"").unwrap() + 1;
+    let p = write(dir.path(), "long.go", &text);
+    for format in ["text", "json", "sarif", "github", "markdown"] {
+        for color in ["never", "always"] {
+            let r = cli(&[
+                "check",
+                "--format",
+                format,
+                "--color",
+                color,
+                "--select",
+                "M105",
+                s(&p),
+            ]);
+            assert_eq!(r.code, 1, "{format}: {}", r.stderr);
+        }
+    }
+    let r = cli(&["check", "--select", "M105", s(&p)]);
+    assert!(
+        r.stdout.contains(&format!("long.go:5:{column}]")),
+        "the header keeps the real column {column}:\n{}",
+        r.stdout
+    );
+    assert!(r.stdout.contains(" │ …NewCounter("), "{}", r.stdout);
+    assert!(r.stdout.contains("Name: \"fooBar\""), "{}", r.stdout);
+    assert!(r.stdout.len() < 4_000, "{} bytes", r.stdout.len());
+    // A configuration error on such a line renders too.
+    write(
+        dir.path(),
+        "instrlint.toml",
+        format!("[rules]\nselect = [\"M105\"] # {pad}\nignore = [\"X\"]\n# {pad}\n"),
+    );
+    let r = cli(&["check", s(&p)]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("instrlint.toml:3:"), "{}", r.stderr);
+    write(
+        dir.path(),
+        "instrlint.toml",
+        format!("[rules]\nselect = [\"M105\"] # {pad}\nignore = [\"M105\", {pad}]\n"),
+    );
+    let r = cli(&["check", s(&p)]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("instrlint.toml:3:"), "{}", r.stderr);
+    assert!(r.stderr.len() < 4_000, "{} bytes", r.stderr.len());
+}
+
 // ---------------------------------------------------------------- odd trees
 
 #[cfg(unix)]
@@ -457,6 +565,69 @@ fn directory_of_100000_empty_files() {
     assert_eq!(report["findings"].as_array().unwrap().len(), 0);
 }
 
+/// `cli(args)` on another thread; fails the test if it has not returned
+/// after `secs` seconds (a blocked read would otherwise hang the suite).
+fn cli_within(args: &[&str], secs: u64) -> instrlint_tests::cli::Run {
+    let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let _ = tx.send(cli(&args));
+    });
+    rx.recv_timeout(std::time::Duration::from_secs(secs))
+        .unwrap_or_else(|_| panic!("instrlint still running after {secs} s"))
+}
+
+/// A FIFO (no writer: opening it blocks) or a device named on the command
+/// line is refused with exit 2, whatever its name; the rest is linted. In a
+/// walked directory such entries are skipped, as before.
+#[cfg(unix)]
+#[test]
+fn fifo_or_device_named_on_the_command_line_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("pipe.go");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let zero = dir.path().join("zero.go");
+    std::os::unix::fs::symlink("/dev/zero", &zero).unwrap();
+    let ok = write(
+        dir.path(),
+        "sub/ok.go",
+        format!("package p\n\n{IMPORT}\n{BAD_COUNTER}"),
+    );
+    for (bad, kind) in [(&fifo, "a FIFO"), (&zero, "a device")] {
+        let r = cli_within(&["check", "--format", "json", s(bad), s(&ok)], 60);
+        assert_eq!(r.code, 2, "{}", r.stderr);
+        assert!(
+            r.stderr.contains(&format!(
+                "error: {}: not a regular file ({kind}): instrlint reads only files and directories",
+                s(bad)
+            )),
+            "{}",
+            r.stderr
+        );
+        let report: Value = serde_json::from_str(&r.stdout).unwrap();
+        assert!(codes_in(&report, "ok.go").contains(&"M105".to_string()));
+    }
+    // Walking the directory skips both silently (symlinks are not followed).
+    let report = check_json(&[s(dir.path())], 1);
+    assert_eq!(report["summary"]["files_checked"], 1, "{report:#}");
+}
+
+#[test]
+fn jobs_are_capped() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "a.go", "package p\n");
+    let r = cli(&["check", "-j", "16000", s(dir.path())]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("16000 is not in 1..=256"), "{}", r.stderr);
+    let r = cli(&["check", "-j", "256", s(dir.path())]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+}
+
 // ---------------------------------------------------------------- configuration
 
 /// Lint a clean tree with `instrlint.toml` = `toml`; expect exit 2 and a
@@ -503,6 +674,52 @@ fn config_errors_point_at_the_line_and_exit_2() {
         "min_name_parts = 3\n[spans]\nname_pattern = '(unclosed'\n",
         3,
         "not a valid regular expression",
+    );
+}
+
+/// Unknown codes name the file and line wherever they appear; the
+/// configuration and the command line agree on case.
+#[test]
+fn unknown_codes_name_their_line_and_case_is_agreed() {
+    bad_config(
+        "[rules]\nselect = [\"M\"]\n\n[rules.level]\nZ999 = \"warning\"\n",
+        5,
+        "`Z999` is not a rule code",
+    );
+    bad_config(
+        "[rules]\nselect = [\"M105\",\n  \"M999\"]\n",
+        3,
+        "`M999` is not a rule code",
+    );
+    bad_config(
+        "[rules]\nignore = [\"q799\"]\n",
+        2,
+        "`Q799` is not a rule code",
+    );
+    // Lower case means the same in both places.
+    let dir = tempfile::tempdir().unwrap();
+    let p = write(
+        dir.path(),
+        "m.go",
+        format!("package p\n\n{IMPORT}\n{BAD_COUNTER}"),
+    );
+    let cli_lower = check_json(&["--select", "m105", s(&p)], 1);
+    write(
+        dir.path(),
+        "instrlint.toml",
+        "[rules]\nselect = [\"m105\"]\n[rules.level]\nm105 = \"error\"\n",
+    );
+    let config_lower = check_json(&[s(&p)], 1);
+    let codes = |r: &Value| positions(r).into_iter().map(|p| p.0).collect::<Vec<_>>();
+    assert_eq!(codes(&cli_lower), ["M105"]);
+    assert_eq!(codes(&config_lower), ["M105"]);
+    assert_eq!(config_lower["findings"][0]["level"], "error");
+    let r = cli(&["check", "--select", "m999", s(&p)]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("`M999` is not a rule code"),
+        "{}",
+        r.stderr
     );
 }
 

@@ -46,12 +46,13 @@ fn scratch() -> &'static Path {
 /// (`slow-parse-*`) as a tree-sitter problem, not an instrlint one.
 pub const PARSE_TIME_LIMIT: std::time::Duration = std::time::Duration::from_secs(5);
 
-/// Lint `text` as `fuzz.go` in the scratch directory and render every format.
-fn lint_go(text: String) {
+/// Lint `bytes` as `fuzz.go` in the scratch directory (read as a file is:
+/// invalid UTF-8 becomes U+FFFD) and render every format.
+fn lint_go(bytes: Vec<u8>) {
     let path = scratch().join("fuzz.go");
     let opts = LintOptions {
         paths: vec![path.clone()],
-        buffers: vec![Buffer { path, text }],
+        buffers: vec![Buffer::from_bytes(path, bytes)],
         jobs: Some(1),
         report_unused_ignores: true,
         parse_time_limit: PARSE_TIME_LIMIT,
@@ -88,7 +89,7 @@ fn lint_go(text: String) {
 
 /// Source bytes, read as instrlint reads a file (lossy UTF-8).
 pub fn source(data: &[u8]) {
-    lint_go(String::from_utf8_lossy(data).into_owned());
+    lint_go(data.to_vec());
 }
 
 /// `instrlint.toml` text; an error must render.
@@ -103,7 +104,7 @@ pub fn config(data: &[u8]) {
 /// A PromQL expression, as a Go string literal in a `Query` call.
 pub fn promql(data: &[u8]) {
     let query = String::from_utf8_lossy(data);
-    lint_go(promql_file(&query));
+    lint_go(promql_file(&query).into_bytes());
 }
 
 /// A Go file calling `v1.API.Query` (and `QueryRange`) with `query`.

@@ -6,6 +6,10 @@ use std::path::PathBuf;
 const EXIT_STATUS: &str = "Exit status: 0 clean; 1 findings at or above --fail-on; \
 2 usage, configuration or I/O error.\nRules and docs: https://github.com/instrlint/instrlint";
 
+/// The most worker threads `-j` accepts: each worker may hold a parse thread
+/// too, and thousands of threads stall the run far more than they help it.
+pub const MAX_JOBS: i64 = 256;
+
 /// A linter for Go instrumentation: Prometheus metrics, OpenTelemetry spans and
 /// metrics, and request contexts.
 #[derive(Debug, Parser)]
@@ -84,8 +88,8 @@ pub struct CheckArgs {
     #[arg(long)]
     pub fail_on_parse_errors: bool,
 
-    /// Number of worker threads (default: one per core).
-    #[arg(short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    /// Number of worker threads (default: one per core; at most 256).
+    #[arg(short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=MAX_JOBS))]
     pub jobs: Option<u32>,
 
     /// Lint `_test.go` files too.
@@ -117,8 +121,9 @@ pub struct CheckArgs {
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
     pub color: ColorChoice,
 
-    /// Report only findings on lines added or changed since the merge base of
-    /// REV and HEAD (working tree included; new files entirely). Needs git.
+    /// Report only findings whose location or a related location is on a line
+    /// added or changed since the merge base of REV and HEAD (working tree
+    /// included; new files entirely). Needs git.
     #[arg(long, value_name = "REV")]
     pub diff_base: Option<String>,
 
@@ -225,8 +230,8 @@ pub struct ParseArgs {
     #[arg(long)]
     pub include_tests: bool,
 
-    /// Number of worker threads (default: one per core).
-    #[arg(short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    /// Number of worker threads (default: one per core; at most 256).
+    #[arg(short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=MAX_JOBS))]
     pub jobs: Option<u32>,
 
     /// Parse only the files `check` would consider: generated files skipped

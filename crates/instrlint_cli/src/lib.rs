@@ -24,6 +24,17 @@ pub mod exit {
     pub const ERROR: i32 = 2;
 }
 
+/// Writes `bytes` to standard output. A reader that has gone (a closed pipe,
+/// as with `instrlint … | head -1`) is not an error: the rest is dropped
+/// quietly, as other command-line tools do, and the exit code stays that of
+/// the run.
+pub(crate) fn write_stdout(stdout: &mut dyn std::io::Write, bytes: &[u8]) -> std::io::Result<()> {
+    match stdout.write_all(bytes).and_then(|_| stdout.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => other,
+    }
+}
+
 /// Run the command line `args` (including the program name) writing to the
 /// given streams; returns the process exit code (0 clean, 1 findings at or
 /// above `--fail-on`, 2 usage, config or I/O error). Renders without colour

@@ -51,6 +51,9 @@ pub struct LintOptions {
     /// there are any, they are the files linted and reported, `paths` is not
     /// read, and the rest of their packages is read from disk.
     pub buffers: Vec<Buffer>,
+    /// `--fail-on-parse-errors`: parse every file named or walked, not only
+    /// those the prefilter admits.
+    pub parse_every_file: bool,
     /// `--diff-base`: report only findings starting on these lines.
     pub report_lines: Option<ReportLines>,
     /// `--baseline`: do not report the findings it accepts.
@@ -72,6 +75,27 @@ pub struct LintOptions {
 pub struct Buffer {
     pub path: PathBuf,
     pub text: String,
+    /// The text came from bytes that were not UTF-8 (replaced by U+FFFD,
+    /// as in a file read from disk): see `SourceFile::lossy`.
+    pub lossy: bool,
+}
+
+impl Buffer {
+    /// A buffer of raw bytes, read as a file's are (invalid UTF-8 → U+FFFD).
+    pub fn from_bytes(path: PathBuf, bytes: Vec<u8>) -> Buffer {
+        match String::from_utf8(bytes) {
+            Ok(text) => Buffer {
+                path,
+                text,
+                lossy: false,
+            },
+            Err(e) => Buffer {
+                path,
+                text: String::from_utf8_lossy(e.as_bytes()).into_owned(),
+                lossy: true,
+            },
+        }
+    }
 }
 
 impl Default for LintOptions {
@@ -88,6 +112,7 @@ impl Default for LintOptions {
             parse_time_limit: extract::DEFAULT_PARSE_TIME_LIMIT,
             report_unused_ignores: false,
             buffers: Vec::new(),
+            parse_every_file: false,
             report_lines: None,
             baseline: None,
             cancel: None,
@@ -127,6 +152,8 @@ pub struct Timings {
     pub trees: u64,
     /// Parses abandoned at `--parse-timeout` (those files are reported as I002).
     pub parses_given_up: u64,
+    /// Files whose extraction ran past `--parse-timeout` (reported as I002).
+    pub extractions_given_up: u64,
     pub link: Duration,
     pub rules: Duration,
     /// Levels, suppressions, report filters, sort, baseline.
@@ -311,7 +338,10 @@ fn load_config(opts: &LintOptions, paths: &[PathBuf]) -> Result<Config, LintErro
         None => config::find(&paths[0]),
     };
     match found {
-        Some(p) => config::load(&p).map_err(|e| LintError::Config(Box::new(e))),
+        Some(p) => config::load_with(&p, &|code| {
+            instrlint_rules::RULES.iter().any(|r| r.meta.code == code)
+        })
+        .map_err(|e| LintError::Config(Box::new(e))),
         None => Ok(Config::default()),
     }
 }
@@ -345,6 +375,27 @@ pub fn collect_with(
     cancel: Option<&Arc<AtomicBool>>,
     start_functions: &[String],
 ) -> Collected {
+    collect_parsing(
+        paths,
+        discover_opts,
+        buffers,
+        cancel,
+        start_functions,
+        false,
+    )
+}
+
+/// [`collect_with`]; with `every_file` (`--fail-on-parse-errors`) every
+/// reported Go file is parsed and walked, not only those the prefilter
+/// admits, so that each syntax error is found.
+fn collect_parsing(
+    paths: &[PathBuf],
+    discover_opts: &DiscoverOptions,
+    buffers: &[Buffer],
+    cancel: Option<&Arc<AtomicBool>>,
+    start_functions: &[String],
+    every_file: bool,
+) -> Collected {
     let mut timings = Timings::default();
     let clock = Instant::now();
     let parse_before = extract::parse_counters();
@@ -357,7 +408,7 @@ pub fn collect_with(
         // it (a generated buffer is skipped below, once read).
         let cwd = std::env::current_dir().unwrap_or_default();
         let mut found = discover::Discovery::default();
-        let mut in_memory: Vec<(PathBuf, &str)> = Vec::new();
+        let mut in_memory: Vec<(PathBuf, &str, bool)> = Vec::new();
         for b in buffers {
             let c = context::candidate(&b.path);
             let skip = discover_opts
@@ -367,7 +418,7 @@ pub fn collect_with(
             match skip {
                 Some(reason) => found.skipped.push((c.display, reason)),
                 None => {
-                    in_memory.push((c.abs.clone(), b.text.as_str()));
+                    in_memory.push((c.abs.clone(), b.text.as_str(), b.lossy));
                     found.files.push(c);
                 }
             }
@@ -390,7 +441,7 @@ pub fn collect_with(
         .map(|c| (c, true))
         .chain(siblings.iter().map(|c| (c, false)))
         .collect();
-    let read = read_by_directory(&candidates, &in_memory, start_functions);
+    let read = read_by_directory(&candidates, &in_memory, start_functions, every_file);
     let mut files = Vec::new();
     let mut clauses = Vec::new();
     let mut triggers = Vec::new();
@@ -448,8 +499,16 @@ pub fn collect_with(
                 .collect(),
         })
         .collect();
-    let walk = extract::walk_flags(&scans);
+    let mut walk = extract::walk_flags(&scans);
     drop(scans);
+    if every_file {
+        for ((_, ids), walk) in packages.iter().zip(&mut walk) {
+            for (id, w) in ids.iter().zip(walk.iter_mut()) {
+                *w |= reported[id.0 as usize]
+                    && !rulefiles::is_yaml_path(&files[id.0 as usize].abs_path);
+            }
+        }
+    }
     // A package none of whose files is walked has no facts: its texts are
     // needed only where a suppression comment may be reported (I001).
     for ((_, ids), walk) in packages.iter().zip(&walk) {
@@ -495,6 +554,7 @@ pub fn collect_with(
     timings.parse_cpu = Duration::from_nanos(parse_after.0.saturating_sub(parse_before.0));
     timings.trees = parse_after.1.saturating_sub(parse_before.1);
     timings.parses_given_up = extract::parses_given_up().saturating_sub(given_up_before);
+    timings.extractions_given_up = extracted.iter().map(|f| f.unfinished.len() as u64).sum();
     let clock = Instant::now();
     let mut tree = TreeFacts {
         packages: extracted,
@@ -570,14 +630,15 @@ fn run(
         tree,
         stats,
         problems,
-        warnings,
+        mut warnings,
         reported,
-    } = collect_with(
+    } = collect_parsing(
         paths,
         discover_opts,
         &opts.buffers,
         opts.cancel.as_ref(),
         &config.settings.spans.start_functions,
+        opts.parse_every_file,
     );
     let mut stats = stats;
     if cancelled(opts.cancel.as_ref()) {
@@ -610,6 +671,7 @@ fn run(
             let mut diags = sink.into_diagnostics();
             diags.extend(facts.syntax_errors.iter().map(|s| parse_error(*s)));
             diags.extend(facts.unparsed.iter().map(|s| parse_given_up(*s)));
+            diags.extend(facts.unfinished.iter().map(|s| extraction_given_up(*s)));
             diags.extend(facts.parse_refused.iter().map(|s| parse_refused(*s)));
             diags
         })
@@ -636,7 +698,7 @@ fn run(
     let ungated = match &opts.report_lines {
         Some(_) if opts.keep_ungated => {
             let mut all =
-                crate::gate::retain_reported(diagnostics.clone(), &files, &reported, None);
+                crate::gate::retain_reported(diagnostics.clone(), &files, &reported, None).0;
             sort_diagnostics(&mut all, &files);
             Some(match &opts.baseline {
                 Some(b) => b.apply(all, &files, &crate::output::repository_base()).0,
@@ -645,8 +707,15 @@ fn run(
         }
         _ => None,
     };
-    let mut diagnostics =
+    let (mut diagnostics, unjudged) =
         crate::gate::retain_reported(diagnostics, &files, &reported, opts.report_lines.as_ref());
+    warnings.extend(unjudged.into_iter().map(|u| IoProblem {
+        path: u.path,
+        message: format!(
+            "{}; --diff-base cannot tell what changed there, so all its findings are reported",
+            u.why
+        ),
+    }));
     sort_diagnostics(&mut diagnostics, &files);
     let (diagnostics, baseline_unused) = match &opts.baseline {
         Some(b) => b.apply(diagnostics, &files, &crate::output::repository_base()),
@@ -834,8 +903,9 @@ type ReadFile = Result<Option<(SourceFile, String, extract::Trigger)>, IoProblem
 /// they never all sit in memory together.
 fn read_by_directory(
     candidates: &[(&Candidate, bool)],
-    in_memory: &[(PathBuf, &str)],
+    in_memory: &[(PathBuf, &str, bool)],
     start_functions: &[String],
+    keep_texts: bool,
 ) -> Vec<ReadFile> {
     let mut by_dir: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     for (i, (c, _)) in candidates.iter().enumerate() {
@@ -849,8 +919,12 @@ fn read_by_directory(
                 .iter()
                 .map(|&i| {
                     let c = candidates[i].0;
-                    let file = match in_memory.iter().find(|(abs, _)| *abs == c.abs) {
-                        Some((_, text)) => Ok(Some(source_file(c, text.to_string()))),
+                    let file = match in_memory.iter().find(|(abs, _, _)| *abs == c.abs) {
+                        Some((_, text, lossy)) => {
+                            let mut f = source_file(c, text.to_string());
+                            f.lossy = *lossy;
+                            Ok(Some(f))
+                        }
                         None => read_candidate(c),
                     };
                     let file = file.map(|f| {
@@ -869,7 +943,7 @@ fn read_by_directory(
                 }
                 _ => true,
             });
-            if quiet {
+            if quiet && !keep_texts {
                 for (_, r) in &mut out {
                     if let Ok(Some((f, _, _))) = r {
                         f.text = String::new();
@@ -889,60 +963,63 @@ fn read_by_directory(
         .collect()
 }
 
-fn parse_error(span: Span) -> Diagnostic {
+/// An `I002` note at `span`.
+fn parse_note(span: Span, message: String, help: &str) -> Diagnostic {
     Diagnostic {
         code: PARSE_ERROR.0,
         name: PARSE_ERROR.1,
         level: Level::Note,
-        message:
-            "parse error: the file does not parse as Go; findings after this point may be missing"
-                .to_string(),
+        message: format!("parse error: {message}"),
         primary: span,
         related: Vec::new(),
-        help: Some("fix the syntax error; instrlint linted the parts it could read".to_string()),
+        help: Some(help.to_string()),
     }
+}
+
+fn parse_error(span: Span) -> Diagnostic {
+    parse_note(
+        span,
+        "the file does not parse as Go; findings after this point may be missing".to_string(),
+        "fix the syntax error; instrlint linted the parts it could read",
+    )
 }
 
 fn parse_given_up(span: Span) -> Diagnostic {
-    let limit = extract::parse_time_limit();
-    Diagnostic {
-        code: PARSE_ERROR.0,
-        name: PARSE_ERROR.1,
-        level: Level::Note,
-        message: format!(
-            "parse error: tree-sitter did not finish parsing this file within {}; it was not linted",
-            seconds(limit)
+    parse_note(
+        span,
+        format!(
+            "tree-sitter did not finish parsing this file within {}; it was not linted",
+            seconds(extract::parse_time_limit())
         ),
-        primary: span,
-        related: Vec::new(),
-        help: Some(
-            "the file most likely has a syntax error that sends tree-sitter's error recovery \
-             into a very long search: fix it, or raise the limit with --parse-timeout"
-                .to_string(),
-        ),
-    }
+        "the file most likely has a syntax error that sends tree-sitter's error recovery \
+         into a very long search: fix it, or raise the limit with --parse-timeout",
+    )
 }
 
 fn parse_refused(span: Span) -> Diagnostic {
-    let limit = extract::parse_time_limit();
-    Diagnostic {
-        code: PARSE_ERROR.0,
-        name: PARSE_ERROR.1,
-        level: Level::Note,
-        message: format!(
-            "parse error: not parsed: tree-sitter is still busy with {} earlier files it did not \
+    parse_note(
+        span,
+        format!(
+            "not parsed: tree-sitter is still busy with {} earlier files it did not \
              finish within {}, the most instrlint lets run; it was not linted",
             extract::max_abandoned_parses(),
-            seconds(limit)
+            seconds(extract::parse_time_limit())
         ),
-        primary: span,
-        related: Vec::new(),
-        help: Some(
-            "fix the files reported as not parsed within the time limit, then restart \
-             instrlint (an abandoned parse ends only with its process)"
-                .to_string(),
+        "fix the files reported as not parsed within the time limit, then restart \
+         instrlint (an abandoned parse ends only with its process)",
+    )
+}
+
+fn extraction_given_up(span: Span) -> Diagnostic {
+    parse_note(
+        span,
+        format!(
+            "instrlint did not finish reading this file's instrumentation within {}; it was not linted",
+            seconds(extract::parse_time_limit())
         ),
-    }
+        "some shape of code in this file makes instrlint's analysis slow (please report it): \
+         raise the limit with --parse-timeout",
+    )
 }
 
 fn seconds(d: Duration) -> String {
@@ -1053,11 +1130,13 @@ mod tests {
                 Buffer {
                     path: dir.join("record.go"),
                     text: call("\"GET\", \"200\""),
+                    lossy: false,
                 },
                 // Not on disk at all.
                 Buffer {
                     path: dir.join("new.go"),
                     text: counter.to_string(),
+                    lossy: false,
                 },
             ],
             ..LintOptions::default()
@@ -1101,7 +1180,7 @@ mod tests {
             })
             .collect();
         let pairs: Vec<(&Candidate, bool)> = candidates.iter().map(|c| (c, true)).collect();
-        let read = read_by_directory(&pairs, &[], &[]);
+        let read = read_by_directory(&pairs, &[], &[], false);
         let got: Vec<(String, usize, String)> = read
             .into_iter()
             .map(|r| {

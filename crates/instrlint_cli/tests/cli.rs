@@ -435,3 +435,405 @@ fn a_rule_off_by_default_runs_only_when_named() {
     let m105 = descriptors.iter().find(|r| r["id"] == "M105").unwrap();
     assert_eq!(m105["defaultConfiguration"]["enabled"], true);
 }
+
+/// `instrlint ARGS…` in `dir`, killed (and the test failed) after `secs` seconds.
+fn instrlint_within(dir: &Path, args: &[&str], secs: u64) -> (Output, std::time::Duration) {
+    let started = std::time::Instant::now();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_instrlint"))
+        .args(args)
+        .current_dir(dir)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = started + std::time::Duration::from_secs(secs);
+    while child.try_wait().unwrap().is_none() {
+        if std::time::Instant::now() > deadline {
+            child.kill().ok();
+            panic!("instrlint {args:?} still running after {secs} s");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    (child.wait_with_output().unwrap(), started.elapsed())
+}
+
+/// `n` function literals nested around `inner`, each declaring and
+/// updating a local (every literal is a scope of its own).
+fn nested_literals(header: &str, n: usize, inner: &str) -> String {
+    format!(
+        "{header}\nfunc f() {{\n{}{inner}{}}}\n",
+        "\tg(func() {\n\tv := 1\n\tv++\n".repeat(n),
+        "\t})\n".repeat(n)
+    )
+}
+
+const PROM_HEADER: &str = "package p\n\nimport \"github.com/prometheus/client_golang/prometheus\"\n\n\
+var c = prometheus.NewCounterVec(prometheus.CounterOpts{Name: \"shop_requests_total\", Help: \"h\"}, []string{\"x\"})\n";
+
+/// Extraction was quadratic in the function literals around a metric call
+/// (each enclosing literal's scope was built by walking its whole body:
+/// 1,000 levels 1.4 s, 8,000 about 80 s in a release build). Linear now:
+/// 8,000 levels take about a second in a debug build (`.ci/run` checks the
+/// release build against 5 s).
+#[test]
+fn function_literals_nested_8000_deep_around_metric_calls() {
+    const N: usize = 8_000;
+    let dir = tempfile::tempdir().unwrap();
+    for (pkg, inner) in [
+        (
+            "new",
+            "\t_ = prometheus.NewCounter(prometheus.CounterOpts{Name: \"shop_orders\", Help: \"h\"})\n",
+        ),
+        ("use", "\tc.WithLabelValues(\"a\", \"b\").Inc()\n"),
+    ] {
+        std::fs::create_dir(dir.path().join(pkg)).unwrap();
+        std::fs::write(
+            dir.path().join(pkg).join("f.go"),
+            nested_literals(PROM_HEADER, N, inner),
+        )
+        .unwrap();
+    }
+    let args = ["check", "--format", "json", "--select", "M105,L203", "."];
+    let (o, took) = instrlint_within(dir.path(), &args, 60);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let line = (6 + 3 * N + 2) as u64;
+    assert_eq!(
+        findings(&o),
+        [
+            ("M105".to_string(), "new/f.go".to_string(), line),
+            ("L203".to_string(), "use/f.go".to_string(), line),
+        ],
+        "{}",
+        stderr(&o)
+    );
+    eprintln!("{N} nested function literals: {took:?}");
+}
+
+/// Some shapes still make an analysis slow (a span started in each of
+/// hundreds of nested literals: the span facts look at every enclosing
+/// function). `--parse-timeout` bounds a file's extraction as it bounds its
+/// parse: past it the file is an I002 at line 1, its facts are dropped and
+/// the rest of the tree is linted.
+#[test]
+fn a_file_whose_extraction_runs_over_is_given_up_and_reported() {
+    const N: usize = 400;
+    let dir = tempfile::tempdir().unwrap();
+    let level = "\tg(func() {\n\tctx, span := tracer.Start(ctx, \"op\")\n\tdefer span.End()\n\
+                 \tc.WithLabelValues(\"a\").Inc()\n";
+    let slow = format!(
+        "package slow\n\nimport (\n\t\"context\"\n\n\t\"github.com/prometheus/client_golang/prometheus\"\n\
+         \t\"go.opentelemetry.io/otel\"\n)\n\nvar tracer = otel.Tracer(\"p\")\n\n\
+         var c = prometheus.NewCounterVec(prometheus.CounterOpts{{Name: \"slow_total\", Help: \"h\"}}, []string{{\"x\"}})\n\n\
+         func f(ctx context.Context) {{\n{}\t_ = prometheus.NewCounter(prometheus.CounterOpts{{Name: \"slow_orders\", Help: \"h\"}})\n{}}}\n",
+        level.repeat(N),
+        "\t})\n".repeat(N)
+    );
+    std::fs::create_dir(dir.path().join("slow")).unwrap();
+    std::fs::write(dir.path().join("slow/f.go"), slow).unwrap();
+    std::fs::create_dir(dir.path().join("ok")).unwrap();
+    std::fs::write(
+        dir.path().join("ok/ok.go"),
+        "package ok\n\nimport \"github.com/prometheus/client_golang/prometheus\"\n\n\
+         var c = prometheus.NewCounter(prometheus.CounterOpts{Name: \"rooms_joined\", Help: \"h\"})\n",
+    )
+    .unwrap();
+    let args = [
+        "check",
+        "--format",
+        "json",
+        "--parse-timeout",
+        "1",
+        "--stats",
+        ".",
+    ];
+    let (o, _) = instrlint_within(dir.path(), &args, 120);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let found = findings(&o);
+    assert_eq!(
+        found
+            .iter()
+            .filter(|f| f.1 == "slow/f.go")
+            .collect::<Vec<_>>(),
+        [&("I002".to_string(), "slow/f.go".to_string(), 1)],
+        "nothing else of the file: {found:?}"
+    );
+    assert!(
+        messages(&o).lines().any(|m| m
+            == "parse error: instrlint did not finish reading this file's instrumentation \
+                within 1 s; it was not linted"),
+        "{}",
+        messages(&o)
+    );
+    assert!(
+        found.contains(&("M105".to_string(), "ok/ok.go".to_string(), 5)),
+        "{found:?}"
+    );
+    assert!(
+        stderr(&o).contains("1 extractions given up at --parse-timeout"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+// ------------------------------------------------------------------ --output
+
+/// A tree with one M105 finding, and the JSON report of it.
+fn finding_tree() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("m.go"),
+        "package m\n\nimport \"github.com/prometheus/client_golang/prometheus\"\n\n\
+         var c = prometheus.NewCounter(prometheus.CounterOpts{Name: \"rooms_joined\", Help: \"h\"})\n",
+    )
+    .unwrap();
+    dir
+}
+
+#[cfg(unix)]
+fn mode(p: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(p).unwrap().permissions().mode() & 0o7777
+}
+
+#[cfg(unix)]
+#[test]
+fn output_writes_through_a_symlink_and_keeps_modes() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = finding_tree();
+    let d = dir.path();
+    std::fs::create_dir(d.join("reports")).unwrap();
+    std::fs::write(d.join("reports/out.json"), "old").unwrap();
+    std::fs::set_permissions(
+        d.join("reports/out.json"),
+        std::fs::Permissions::from_mode(0o644),
+    )
+    .unwrap();
+    std::os::unix::fs::symlink("reports/out.json", d.join("link.json")).unwrap();
+    let o = instrlint(
+        d,
+        &["check", "--format", "json", "--output", "link.json", "m.go"],
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let link = std::fs::symlink_metadata(d.join("link.json")).unwrap();
+    assert!(link.file_type().is_symlink(), "the link is kept");
+    let written = std::fs::read_to_string(d.join("reports/out.json")).unwrap();
+    assert!(written.contains("\"M105\""), "{written}");
+    assert_eq!(mode(&d.join("reports/out.json")), 0o644);
+    // A dangling link: its target is created.
+    std::os::unix::fs::symlink("reports/new.json", d.join("dangling.json")).unwrap();
+    let o = instrlint(
+        d,
+        &[
+            "check",
+            "--format",
+            "json",
+            "--output",
+            "dangling.json",
+            "m.go",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(std::fs::read_to_string(d.join("reports/new.json"))
+        .unwrap()
+        .contains("\"M105\""));
+    // An existing 0600 file stays 0600; a new file gets 0666 less the umask.
+    std::fs::set_permissions(
+        d.join("reports/out.json"),
+        std::fs::Permissions::from_mode(0o600),
+    )
+    .unwrap();
+    let o = instrlint(d, &["check", "--output", "reports/out.json", "m.go"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert_eq!(mode(&d.join("reports/out.json")), 0o600);
+    let o = Command::new("sh")
+        .args([
+            "-c",
+            "umask 027; exec \"$0\" check --output fresh.txt --write-baseline base.json m.go",
+        ])
+        .arg(env!("CARGO_BIN_EXE_instrlint"))
+        .current_dir(d)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(mode(&d.join("fresh.txt")), 0o640);
+    assert_eq!(mode(&d.join("base.json")), 0o640);
+    let left: Vec<_> = std::fs::read_dir(d)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".tmp"))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+}
+
+#[cfg(unix)]
+#[test]
+fn output_to_a_fifo_writes_into_it() {
+    let dir = finding_tree();
+    let d = dir.path();
+    let fifo = d.join("out.fifo");
+    assert!(Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap()
+        .success());
+    let reader = Command::new("sh")
+        .args(["-c", "cat out.fifo > got.json"])
+        .current_dir(d)
+        .spawn()
+        .unwrap();
+    let mut reader = reader;
+    let o = instrlint(
+        d,
+        &["check", "--format", "json", "--output", "out.fifo", "m.go"],
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    // Had the FIFO been replaced, its reader would wait for ever.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while reader.try_wait().unwrap().is_none() {
+        if std::time::Instant::now() > deadline {
+            reader.kill().ok();
+            panic!("the FIFO's reader got nothing");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    use std::os::unix::fs::FileTypeExt;
+    assert!(std::fs::symlink_metadata(&fifo)
+        .unwrap()
+        .file_type()
+        .is_fifo());
+    let got = std::fs::read_to_string(d.join("got.json")).unwrap();
+    assert!(got.contains("\"M105\""), "{got}");
+}
+
+/// A run interrupted while its temporary file exists removes it and dies of
+/// the signal; the previous report is untouched.
+#[cfg(unix)]
+#[test]
+fn an_interrupted_run_leaves_no_temporary_file() {
+    use std::os::unix::process::ExitStatusExt;
+    for (signal, number) in [("TERM", 15), ("INT", 2)] {
+        let dir = finding_tree();
+        let d = dir.path();
+        std::fs::write(d.join("out.json"), "previous").unwrap();
+        let mut child = Command::new(env!("CARGO_BIN_EXE_instrlint"))
+            .args(["check", "--format", "json", "--output", "out.json", "m.go"])
+            .current_dir(d)
+            .env("INSTRLINT_TEST_STALL_OUTPUT", "1")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let temps = || -> Vec<String> {
+            std::fs::read_dir(d)
+                .unwrap()
+                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .filter(|n| n.starts_with(".instrlint-") && n.ends_with(".tmp"))
+                .collect()
+        };
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        while temps().is_empty() {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "no temporary file appeared"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        let killed = Command::new("kill")
+            .args([format!("-{signal}"), child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(killed.success());
+        let status = child.wait().unwrap();
+        assert_eq!(status.signal(), Some(number), "{status:?}");
+        assert!(temps().is_empty(), "{signal}: {:?} left behind", temps());
+        assert_eq!(
+            std::fs::read_to_string(d.join("out.json")).unwrap(),
+            "previous"
+        );
+    }
+}
+
+/// `instrlint ARGS…` in `dir` with its standard output closed by the reader
+/// before anything is written (as `instrlint … | head -1` ends up).
+fn instrlint_into_closed_pipe(dir: &Path, args: &[&str]) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_instrlint"))
+        .args(args)
+        .current_dir(dir)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    child.wait_with_output().unwrap()
+}
+
+/// A closed standard output is quiet, like other command-line tools, and
+/// changes nothing else: the exit code is that of the findings whatever the
+/// size of the report (it was 2 with an error once the pipe was full).
+#[test]
+fn a_closed_pipe_on_stdout_is_quiet_and_keeps_the_exit_code() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut big =
+        String::from("package m\n\nimport \"github.com/prometheus/client_golang/prometheus\"\n\n");
+    for i in 0..600 {
+        big.push_str(&format!(
+            "var c{i} = prometheus.NewCounter(prometheus.CounterOpts{{Name: \"rooms_joined_{i}\", Help: \"h\"}})\n"
+        ));
+    }
+    std::fs::create_dir(dir.path().join("big")).unwrap();
+    std::fs::write(dir.path().join("big/m.go"), big).unwrap();
+    for args in [
+        &["check", "big"][..],
+        &["check", "--format", "json", "big"],
+        &["check", "--select", "M105", "--format", "github", "big"],
+    ] {
+        let o = instrlint_into_closed_pipe(dir.path(), args);
+        assert_eq!(o.status.code(), Some(1), "{args:?}: {}", stderr(&o));
+        assert!(!stderr(&o).contains("error:"), "{args:?}: {}", stderr(&o));
+    }
+    for args in [&["rules"][..], &["explain", "M105"]] {
+        let o = instrlint_into_closed_pipe(dir.path(), args);
+        assert_eq!(o.status.code(), Some(0), "{args:?}: {}", stderr(&o));
+        assert!(stderr(&o).is_empty(), "{args:?}: {}", stderr(&o));
+    }
+}
+
+/// A file name that is not UTF-8 keeps its bytes where the format allows:
+/// raw in the text format, `\xNN` in JSON strings, percent-encoded in SARIF
+/// URIs; never U+FFFD, which names a file that does not exist.
+#[cfg(unix)]
+#[test]
+fn file_names_that_are_not_utf8_keep_their_bytes() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = finding_tree();
+    let d = dir.path();
+    let name = std::ffi::OsStr::from_bytes(b"caf\xe9.go");
+    std::fs::rename(d.join("m.go"), d.join(name)).unwrap();
+    let o = instrlint(d, &["check", "--select", "M105", "."]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(
+        o.stdout.windows(10).any(|w| w == b"caf\xe9.go:5:"),
+        "{}",
+        String::from_utf8_lossy(&o.stdout)
+    );
+    let o = instrlint(d, &["check", "--select", "M105", "--format", "json", "."]);
+    assert_eq!(
+        findings(&o),
+        [("M105".to_string(), "caf\\xe9.go".to_string(), 5)]
+    );
+    let o = instrlint(d, &["check", "--select", "M105", "--format", "sarif", "."]);
+    let sarif: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let uri = &sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"]
+        ["artifactLocation"]["uri"];
+    assert_eq!(uri, "caf%E9.go");
+    for format in ["json", "sarif", "github", "markdown"] {
+        let o = instrlint(d, &["check", "--select", "M105", "--format", format, "."]);
+        assert!(
+            !String::from_utf8(o.stdout.clone())
+                .unwrap()
+                .contains('\u{fffd}'),
+            "{format}: {}",
+            String::from_utf8_lossy(&o.stdout)
+        );
+    }
+}

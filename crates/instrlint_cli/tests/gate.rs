@@ -935,3 +935,333 @@ fn action_plan_installs_the_release_it_runs_at() {
         s("source", "")
     );
 }
+
+// ------------------------------------------------- the gate never loses a finding
+
+/// An empty repository on `main` with `files` committed, on branch `feature`.
+fn repo_with(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    git(d, &["init", "-q", "-b", "main"]);
+    git(d, &["config", "user.name", "Test"]);
+    git(d, &["config", "user.email", "test@example.com"]);
+    git(d, &["config", "commit.gpgsign", "false"]);
+    for (name, contents) in files {
+        write(d, name, contents);
+    }
+    git(d, &["add", "."]);
+    git(d, &["commit", "-q", "-m", "base"]);
+    git(d, &["checkout", "-q", "-b", "feature"]);
+    dir
+}
+
+fn counter_go(package: &str, var: &str, name: &str) -> String {
+    format!(
+        "package {package}\n\nimport \"github.com/prometheus/client_golang/prometheus\"\n\n\
+         var {var} = prometheus.NewCounter(prometheus.CounterOpts{{\n\tName: \"{name}\",\n\tHelp: \"Orders.\",\n}})\n"
+    )
+}
+
+/// (code, path, line) and the related sites' paths of every finding.
+fn findings_with_related(o: &Output) -> Vec<(String, String, u64, Vec<String>)> {
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["code"].as_str().unwrap().to_string(),
+                f["path"].as_str().unwrap().to_string(),
+                f["start"]["line"].as_u64().unwrap(),
+                f["related"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|r| r["path"].as_str().unwrap().to_string())
+                    .collect(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn diff_base_reports_a_duplicate_added_before_the_original() {
+    // The original is in m/a.go; the duplicate, added by the change, in
+    // m/0.go, which sorts first: M113 sits on the unchanged a.go, with the
+    // new definition as its related location.
+    let dir = repo_with(&[(
+        "m/a.go",
+        &counter_go("shop", "placed", "shop_orders_placed_total"),
+    )]);
+    let d = dir.path();
+    write(
+        d,
+        "m/0.go",
+        &counter_go("shop", "placedAgain", "shop_orders_placed_total"),
+    );
+    git(d, &["add", "."]);
+    git(d, &["commit", "-q", "-m", "duplicate"]);
+    let o = instrlint(d, &["check", "--format", "json", "--diff-base", "main"]);
+    assert_code(&o, 1);
+    assert_eq!(
+        findings_with_related(&o),
+        [(
+            "M113".to_string(),
+            "m/a.go".to_string(),
+            6,
+            vec!["m/0.go".to_string()]
+        )]
+    );
+    // Nothing changed since HEAD: the same finding is old.
+    let o = instrlint(d, &["check", "--format", "json", "--diff-base", "HEAD"]);
+    assert_code(&o, 0);
+}
+
+const VEC_GO: &str = r#"package shop
+
+import "github.com/prometheus/client_golang/prometheus"
+
+var requests = prometheus.NewCounterVec(prometheus.CounterOpts{
+	Name: "shop_requests_total",
+	Help: "Requests.",
+}, []string{"method"})
+"#;
+
+const USE_GO: &str = r#"package shop
+
+func serve(method string) {
+	requests.WithLabelValues(method).Inc()
+}
+"#;
+
+#[test]
+fn diff_base_reports_calls_a_changed_vector_breaks() {
+    let dir = repo_with(&[("shop/vec.go", VEC_GO), ("shop/use.go", USE_GO)]);
+    let d = dir.path();
+    let o = instrlint(d, &["check", "--format", "json"]);
+    assert_code(&o, 0);
+    // A label added where the vector is declared breaks the call in use.go,
+    // a line the change did not touch.
+    write(
+        d,
+        "shop/vec.go",
+        &VEC_GO.replace("{\"method\"}", "{\"method\", \"code\"}"),
+    );
+    let o = instrlint(d, &["check", "--format", "json", "--diff-base", "main"]);
+    assert_code(&o, 1);
+    assert_eq!(
+        findings_with_related(&o),
+        [(
+            "L203".to_string(),
+            "shop/use.go".to_string(),
+            4,
+            vec!["shop/vec.go".to_string()]
+        )]
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn diff_base_reads_names_git_quotes() {
+    // Git quotes these names in its human-readable headers.
+    let names = [
+        "m/quo\"te.go",
+        "m/back\\slash.go",
+        "m/tab\tname.go",
+        "m/new\nline.go",
+    ];
+    let clean = counter_go("m", "c", "shop_orders_total");
+    let files: Vec<(&str, &str)> = names.iter().map(|n| (*n, clean.as_str())).collect();
+    let dir = repo_with(&files);
+    let d = dir.path();
+    for n in names {
+        write(d, n, &clean.replace("shop_orders_total", "shop_orders"));
+    }
+    let o = instrlint(
+        d,
+        &[
+            "check",
+            "--format",
+            "json",
+            "--select",
+            "M105",
+            "--diff-base",
+            "main",
+        ],
+    );
+    assert_code(&o, 1);
+    let mut got: Vec<String> = findings(&o).into_iter().map(|f| f.1).collect();
+    got.sort();
+    let mut want: Vec<String> = names.iter().map(|n| n.to_string()).collect();
+    want.sort();
+    assert_eq!(got, want, "{}", text(&o.stderr));
+}
+
+/// A raw string whose second line reads `++ b/x.go`: in a diff, where an
+/// added line starts with `+`, it reads `+++ b/x.go`, like a file header.
+const RAW_STRING_GO: &str =
+    "package m\n\nimport \"github.com/prometheus/client_golang/prometheus\"\n\n\
+var doc = `\nold\n`\n\nfunc a() {}\n\nfunc b() {}\n\nfunc c() {}\n\nvar x = 1\n";
+
+#[test]
+fn diff_base_reads_hunks_by_their_counts() {
+    let dir = repo_with(&[("m/doc.go", RAW_STRING_GO)]);
+    let d = dir.path();
+    let changed = RAW_STRING_GO.replace("old\n", "++ b/x.go\n").replace(
+        "var x = 1\n",
+        "var x = prometheus.NewCounter(prometheus.CounterOpts{Name: \"shop_orders\", Help: \"h\"})\n",
+    );
+    write(d, "m/doc.go", &changed);
+    let o = instrlint(
+        d,
+        &[
+            "check",
+            "--format",
+            "json",
+            "--select",
+            "M105",
+            "--diff-base",
+            "main",
+        ],
+    );
+    assert_code(&o, 1);
+    assert_eq!(
+        findings(&o),
+        [("M105".to_string(), "m/doc.go".to_string(), 15)],
+        "{}",
+        text(&o.stderr)
+    );
+}
+
+#[test]
+fn diff_base_reports_all_it_cannot_judge_and_says_so() {
+    let dir = repo_with(&[("m/a.go", &counter_go("m", "c", "shop_orders_total"))]);
+    let d = dir.path();
+    // A tree outside the repository, and a repository nested inside it.
+    let outside = tempfile::tempdir().unwrap();
+    write(
+        outside.path(),
+        "lib/old.go",
+        &counter_go("lib", "c", "lib_orders"),
+    );
+    let nested = d.join("third_party/dep");
+    write(&nested, "dep.go", &counter_go("dep", "c", "dep_orders"));
+    git(&nested, &["init", "-q", "-b", "main"]);
+    // A file git ignores, named explicitly.
+    write(d, "gen/gen.go", &counter_go("gen", "c", "gen_orders"));
+    write(d, ".git/info/exclude", "gen/\n");
+
+    let lib = outside.path().join("lib");
+    let o = instrlint(
+        d,
+        &[
+            "check",
+            "--format",
+            "json",
+            "--select",
+            "M105",
+            "--diff-base",
+            "main",
+            ".",
+            "gen/gen.go",
+            lib.to_str().unwrap(),
+        ],
+    );
+    assert_code(&o, 1);
+    let mut got: Vec<String> = findings(&o)
+        .into_iter()
+        .map(|(code, path, _)| format!("{code} {}", path.rsplit('/').next().unwrap()))
+        .collect();
+    got.sort();
+    assert_eq!(
+        got,
+        ["M105 dep.go", "M105 gen.go", "M105 old.go"],
+        "{}",
+        text(&o.stderr)
+    );
+    let err = text(&o.stderr);
+    assert!(
+        err.contains(&format!(
+            "warning: {}: outside the git repository",
+            lib.canonicalize().unwrap().display()
+        )),
+        "{err}"
+    );
+    assert!(
+        err.contains("warning: third_party/dep: inside another git repository"),
+        "{err}"
+    );
+    assert!(err.contains("warning: gen: ignored by git"), "{err}");
+    assert!(err.contains("all its findings are reported"), "{err}");
+}
+
+#[test]
+fn diff_base_in_a_shallow_clone_says_how_to_fetch_the_history() {
+    let dir = repo();
+    let d = dir.path();
+    write(d, "room/metrics.go", &format!("{METRICS_GO}{NEW_COUNTER}"));
+    git(d, &["commit", "-q", "-am", "add joins"]);
+    git(d, &["checkout", "-q", "main"]);
+    write(d, "room/other.go", "package room\n");
+    git(d, &["add", "."]);
+    git(d, &["commit", "-q", "-m", "main moves"]);
+    // What actions/checkout does by default: one commit of each branch.
+    let clones = tempfile::tempdir().unwrap();
+    let url = format!("file://{}", d.display());
+    git(
+        clones.path(),
+        &[
+            "clone",
+            "-q",
+            "--depth",
+            "1",
+            "--no-single-branch",
+            &url,
+            "c",
+        ],
+    );
+    let c = clones.path().join("c");
+    git(&c, &["checkout", "-q", "feature"]);
+    let o = instrlint(&c, &["check", "--diff-base", "origin/main"]);
+    assert_code(&o, 2);
+    let err = text(&o.stderr);
+    assert!(
+        err.contains("no merge base of `origin/main` and HEAD: this is a shallow clone"),
+        "{err}"
+    );
+    assert!(err.contains("git fetch --unshallow"), "{err}");
+    assert!(err.contains("fetch-depth: 0"), "{err}");
+}
+
+/// `--stdin-filename` reads bytes as a file is read: text that is not UTF-8
+/// is linted (U+FFFD for the odd bytes), with the same findings as on disk.
+#[test]
+fn stdin_filename_accepts_bytes_that_are_not_utf8() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut bytes = b"package room\n\n// Caf\xe9 \xff\xfe\n".to_vec();
+    bytes.extend_from_slice(&LEGACY_GO.as_bytes()["package room\n".len()..]);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_instrlint"))
+        .args([
+            "check",
+            "--format",
+            "json",
+            "--stdin-filename",
+            "room/legacy.go",
+        ])
+        .current_dir(dir.path())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(&bytes).unwrap();
+    let from_stdin = child.wait_with_output().unwrap();
+    assert_code(&from_stdin, 1);
+    std::fs::create_dir(dir.path().join("room")).unwrap();
+    std::fs::write(dir.path().join("room/legacy.go"), &bytes).unwrap();
+    let from_disk = instrlint(dir.path(), &["check", "--format", "json", "room/legacy.go"]);
+    assert_code(&from_disk, 1);
+    assert_eq!(findings(&from_stdin), findings(&from_disk));
+    assert!(findings(&from_stdin).iter().any(|f| f.0 == "M105"));
+}

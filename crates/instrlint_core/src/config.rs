@@ -252,8 +252,17 @@ pub fn find(start: &std::path::Path) -> Option<std::path::PathBuf> {
 /// Read and validate a configuration file. Unknown keys, wrong types and bad
 /// values are errors that point at the offending span.
 pub fn load(path: &std::path::Path) -> Result<Config, ConfigError> {
+    load_with(path, &|_| true)
+}
+
+/// [`load`], with every code in `[rules]` (`select`, `ignore`, `[rules.level]`)
+/// checked against `known`: an unknown one is an error at its line.
+pub fn load_with(
+    path: &std::path::Path,
+    known: &dyn Fn(&str) -> bool,
+) -> Result<Config, ConfigError> {
     match std::fs::read_to_string(path) {
-        Ok(text) => parse(&text, path),
+        Ok(text) => parse_with(&text, path, known),
         Err(e) => Err(ConfigError {
             path: path.to_path_buf(),
             source_text: String::new(),
@@ -266,6 +275,15 @@ pub fn load(path: &std::path::Path) -> Result<Config, ConfigError> {
 
 /// Parse configuration text (`path` is used for messages and to anchor `exclude`).
 pub fn parse(text: &str, path: &std::path::Path) -> Result<Config, ConfigError> {
+    parse_with(text, path, &|_| true)
+}
+
+/// [`parse`], with the codes of `[rules]` checked against `known`.
+pub fn parse_with(
+    text: &str,
+    path: &std::path::Path,
+    known: &dyn Fn(&str) -> bool,
+) -> Result<Config, ConfigError> {
     let err = |span: Option<(usize, usize)>, message: String, help: Option<String>| ConfigError {
         path: path.to_path_buf(),
         source_text: text.to_string(),
@@ -284,7 +302,7 @@ pub fn parse(text: &str, path: &std::path::Path) -> Result<Config, ConfigError> 
         err(e.span().map(|r| (r.start, r.end)), message, help)
     })?;
     let mut config = raw
-        .validate()
+        .validate(known)
         .map_err(|inv| err(Some(inv.span), inv.message, inv.help))?;
     config.path = Some(path.to_path_buf());
     Ok(config)
@@ -401,7 +419,7 @@ fn span_of<T>(s: &Spanned<T>) -> (usize, usize) {
 }
 
 impl RawConfig {
-    fn validate(self) -> Result<Config, Invalid> {
+    fn validate(self, known: &dyn Fn(&str) -> bool) -> Result<Config, Invalid> {
         let mut config = Config::default();
         if let Some(n) = self.min_name_parts {
             let v = *n.get_ref();
@@ -442,7 +460,7 @@ impl RawConfig {
             config.exclude.push(glob.into_inner());
         }
         if let Some(rules) = self.rules {
-            config.rules = rules.validate()?;
+            config.rules = rules.validate(known)?;
         }
         if let Some(spans) = self.spans {
             config.settings.spans = spans.validate().map_err(|e| Invalid {
@@ -545,17 +563,28 @@ fn is_metric_name(s: &str) -> bool {
 }
 
 impl RawRules {
-    fn validate(self) -> Result<RulesConfig, Invalid> {
+    /// Codes and group letters are case-insensitive (as on the command
+    /// line) and kept upper-case; a code `known` rejects is an error.
+    fn validate(self, known: &dyn Fn(&str) -> bool) -> Result<RulesConfig, Invalid> {
+        let unknown = |code: &str, span: (usize, usize)| Invalid {
+            span,
+            message: format!("`{code}` is not a rule code (see `instrlint rules`)"),
+            help: None,
+        };
         let selectors = |list: Option<Vec<Spanned<String>>>| -> Result<Vec<String>, Invalid> {
             list.unwrap_or_default()
                 .into_iter()
-                .map(|s| match parse_selector(s.get_ref()) {
-                    Ok(_) => Ok(s.into_inner()),
-                    Err(message) => Err(Invalid {
-                        span: span_of(&s),
-                        message,
-                        help: None,
-                    }),
+                .map(|s| {
+                    let upper = s.get_ref().to_ascii_uppercase();
+                    match parse_selector(&upper) {
+                        Ok(Selector::Code(c)) if !known(&c) => Err(unknown(&c, span_of(&s))),
+                        Ok(_) => Ok(upper),
+                        Err(message) => Err(Invalid {
+                            span: span_of(&s),
+                            message,
+                            help: None,
+                        }),
+                    }
                 })
                 .collect()
         };
@@ -566,8 +595,12 @@ impl RawRules {
             levels: BTreeMap::new(),
         };
         for (code, level) in self.level.unwrap_or_default() {
-            if !is_code_shape(code.get_ref()) {
-                let help = if parse_selector(code.get_ref()).is_ok() {
+            let upper = code.get_ref().to_ascii_uppercase();
+            if is_code_shape(&upper) && !known(&upper) {
+                return Err(unknown(&upper, span_of(&code)));
+            }
+            if !is_code_shape(&upper) {
+                let help = if parse_selector(&upper).is_ok() {
                     "levels are set per code, not per group".to_string()
                 } else {
                     "a code is a group letter and three digits".to_string()
@@ -587,7 +620,7 @@ impl RawRules {
                 RawLevel::Note => Some(Level::Note),
                 RawLevel::Off => None,
             };
-            out.levels.insert(code.into_inner(), level);
+            out.levels.insert(upper, level);
         }
         Ok(out)
     }
@@ -812,8 +845,34 @@ L201 = "note"
             "{}",
             e.message
         );
-        let e = parse_err("[rules]\nselect = [\"m105\"]\n");
-        assert!(e.message.contains("upper-case: `M105`"), "{}", e.message);
+        // Case does not matter, as on the command line.
+        let c = parse(
+            "[rules]\nselect = [\"m105\", \"l\"]\n[rules.level]\nm109 = \"off\"\n",
+            Path::new("i.toml"),
+        )
+        .unwrap();
+        assert_eq!(c.rules.select, ["M105", "L"]);
+        assert_eq!(c.rules.levels["M109"], None);
+        // Unknown codes, where the caller knows the codes.
+        let known = |c: &str| c == "M105";
+        let e = parse_with(
+            "[rules]\nselect = [\"M105\", \"m999\"]\n",
+            Path::new("i.toml"),
+            &known,
+        )
+        .unwrap_err();
+        assert_eq!(e.span, Some((26, 32)));
+        assert_eq!(
+            e.message,
+            "`M999` is not a rule code (see `instrlint rules`)"
+        );
+        let e = parse_with(
+            "[rules.level]\nZ999 = \"warning\"\n",
+            Path::new("i.toml"),
+            &known,
+        )
+        .unwrap_err();
+        assert_eq!(e.span, Some((14, 18)));
     }
 
     #[test]

@@ -135,6 +135,17 @@ pub fn discover_in(paths: &[PathBuf], opts: &DiscoverOptions, cwd: &Path) -> Dis
             w.walk_dir(given, opts, &exclude, &pruned);
             continue;
         }
+        if !meta.is_file() {
+            // Opening a FIFO blocks until a writer comes; a device may never end.
+            w.problem(
+                given,
+                format!(
+                    "not a regular file ({}): instrlint reads only files and directories",
+                    file_kind(&meta)
+                ),
+            );
+            continue;
+        }
         if opts.force_exclude && (is_go_file(given) || crate::rulefiles::is_yaml_path(given)) {
             let (abs, display) = w.names(given);
             let reason = skip_if_walked_in(&abs, opts, &exclude, &w.cwd)
@@ -497,13 +508,103 @@ fn normalize(path: &Path) -> PathBuf {
 }
 
 /// `/`-separated string form of a path.
-fn slashes(path: &Path) -> String {
-    let s = path.to_string_lossy();
-    if std::path::MAIN_SEPARATOR == '/' {
-        s.into_owned()
-    } else {
-        s.replace(std::path::MAIN_SEPARATOR, "/")
+/// `path` for display, with `/` separators. A path that is not UTF-8 is
+/// written with each byte that is not part of a UTF-8 character as `\xNN`
+/// and each backslash as `\\` (never U+FFFD, which would name another
+/// file); [`unescape_display`] gives its bytes back.
+pub fn display_path(path: &Path) -> String {
+    let mut out = String::new();
+    let escape = path.to_str().is_none();
+    for (i, c) in path.components().enumerate() {
+        if i > 0 && !out.ends_with('/') {
+            out.push('/');
+        }
+        let part = c.as_os_str();
+        match part.to_str() {
+            Some(text) if !escape => out.push_str(text),
+            _ => {
+                for chunk in os_bytes(part).utf8_chunks() {
+                    out.push_str(&chunk.valid().replace('\\', "\\\\"));
+                    for b in chunk.invalid() {
+                        out.push_str(&format!("\\x{b:02x}"));
+                    }
+                }
+            }
+        }
     }
+    out
+}
+
+/// The bytes of a path [`display_path`] escaped (a display of a UTF-8 path
+/// is returned as it is: only call this for paths that were not UTF-8).
+pub fn unescape_display(display: &str) -> Vec<u8> {
+    let b = display.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'\\' && b.get(i + 1) == Some(&b'\\') {
+            out.push(b'\\');
+            i += 2;
+        } else if b[i] == b'\\' && b.get(i + 1) == Some(&b'x') {
+            match display
+                .get(i + 2..i + 4)
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+            {
+                Some(v) => {
+                    out.push(v);
+                    i += 4;
+                }
+                None => {
+                    out.push(b[i]);
+                    i += 1;
+                }
+            }
+        } else {
+            out.push(b[i]);
+            i += 1;
+        }
+    }
+    out
+}
+
+/// The bytes of an OS string (on Unix, the file name's own bytes).
+#[cfg(unix)]
+pub fn os_bytes(s: &std::ffi::OsStr) -> std::borrow::Cow<'_, [u8]> {
+    use std::os::unix::ffi::OsStrExt;
+    std::borrow::Cow::Borrowed(s.as_bytes())
+}
+
+/// The bytes of an OS string (UTF-8, lossy, where names are not bytes).
+#[cfg(not(unix))]
+pub fn os_bytes(s: &std::ffi::OsStr) -> std::borrow::Cow<'_, [u8]> {
+    match s.to_string_lossy() {
+        std::borrow::Cow::Borrowed(t) => std::borrow::Cow::Borrowed(t.as_bytes()),
+        std::borrow::Cow::Owned(t) => std::borrow::Cow::Owned(t.into_bytes()),
+    }
+}
+
+/// What a path that is neither a file nor a directory is.
+fn file_kind(meta: &std::fs::Metadata) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        let t = meta.file_type();
+        if t.is_fifo() {
+            return "a FIFO";
+        }
+        if t.is_char_device() || t.is_block_device() {
+            return "a device";
+        }
+        if t.is_socket() {
+            return "a socket";
+        }
+    }
+    let _ = meta;
+    "not a file"
+}
+
+fn slashes(path: &Path) -> String {
+    display_path(path)
 }
 
 /// True when the file's header (before the package clause) has a line matching
@@ -957,5 +1058,18 @@ mod tests {
                 ("extra.yml", true)
             ]
         );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn display_of_names_that_are_not_utf8() {
+        use std::os::unix::ffi::OsStrExt;
+        let plain = Path::new("a\\x41/é.go");
+        assert_eq!(display_path(plain), "a\\x41/é.go");
+        let odd = Path::new(std::ffi::OsStr::from_bytes(b"/t/a\\b/caf\xe9.go"));
+        let shown = display_path(odd);
+        assert_eq!(shown, "/t/a\\\\b/caf\\xe9.go");
+        assert!(!shown.contains('\u{fffd}'));
+        assert_eq!(unescape_display(&shown), b"/t/a\\b/caf\xe9.go");
     }
 }

@@ -56,7 +56,7 @@ pub fn run(
     }
     let terminal = stdout_is_terminal && args.output.is_none();
     let output_clock = std::time::Instant::now();
-    let rendered = render(&outcome, args.format, text_options(args.color, terminal));
+    let rendered = render_bytes(&outcome, args.format, text_options(args.color, terminal));
     // Reports to files first: the full ones while the outcome holds every
     // finding, then the others.
     let mut report_error = write_reports(&mut outcome, &args.full_report, true);
@@ -65,11 +65,9 @@ pub fn run(
     }
 
     let written = match &args.output {
-        Some(path) => crate::atomic::write(path, rendered.as_bytes())
+        Some(path) => crate::atomic::write(path, &rendered)
             .map_err(|e| format!("cannot write {}: {e}", path.display())),
-        None => stdout
-            .write_all(rendered.as_bytes())
-            .and_then(|_| stdout.flush())
+        None => crate::write_stdout(stdout, &rendered)
             .map_err(|e| format!("cannot write the report: {e}")),
     };
     for p in &outcome.problems {
@@ -117,14 +115,12 @@ fn options(args: &CheckArgs) -> Result<LintOptions, String> {
             if others {
                 return Err("--stdin-filename lints one file: give no other PATH".to_string());
             }
-            let mut text = String::new();
+            // Bytes, as a file is read: text that is not UTF-8 is linted too.
+            let mut bytes = Vec::new();
             std::io::stdin()
-                .read_to_string(&mut text)
+                .read_to_end(&mut bytes)
                 .map_err(|e| format!("cannot read standard input: {e}"))?;
-            vec![Buffer {
-                path: path.clone(),
-                text,
-            }]
+            vec![Buffer::from_bytes(path.clone(), bytes)]
         }
         None => Vec::new(),
     };
@@ -160,6 +156,7 @@ fn options(args: &CheckArgs) -> Result<LintOptions, String> {
         parse_time_limit: std::time::Duration::from_secs(args.parse_timeout),
         report_unused_ignores: args.report_unused_ignores,
         buffers,
+        parse_every_file: args.fail_on_parse_errors,
         report_lines,
         baseline,
         cancel: None,
@@ -185,8 +182,8 @@ fn write_reports(outcome: &mut LintOutcome, reports: &[Report], full: bool) -> O
             terminal: false,
             hyperlinks: false,
         };
-        let text = render(outcome, r.format, plain);
-        if let Err(e) = crate::atomic::write(&r.path, text.as_bytes()) {
+        let text = render_bytes(outcome, r.format, plain);
+        if let Err(e) = crate::atomic::write(&r.path, &text) {
             error = Some(format!("cannot write {}: {e}", r.path.display()));
             break;
         }
@@ -195,6 +192,15 @@ fn write_reports(outcome: &mut LintOutcome, reports: &[Report], full: bool) -> O
         swap_ungated(outcome);
     }
     error
+}
+
+/// The report in `format`; the text format names files by their own bytes.
+fn render_bytes(outcome: &LintOutcome, format: Format, options: TextOptions) -> Vec<u8> {
+    let rendered = render(outcome, format, options);
+    match format {
+        Format::Text => output::with_raw_names(rendered, &outcome.files),
+        _ => rendered.into_bytes(),
+    }
 }
 
 fn swap_ungated(outcome: &mut LintOutcome) {

@@ -38,7 +38,7 @@ pub fn run(args: &ExplainArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -
             s
         }
     };
-    match stdout.write_all(out.as_bytes()) {
+    match crate::write_stdout(stdout, out.as_bytes()) {
         Ok(()) => exit::CLEAN,
         Err(_) => exit::ERROR,
     }

@@ -44,7 +44,7 @@ pub fn run(args: &RulesArgs, stdout: &mut dyn Write) -> i32 {
             s
         }
     };
-    match stdout.write_all(out.as_bytes()) {
+    match crate::write_stdout(stdout, out.as_bytes()) {
         Ok(()) => exit::CLEAN,
         Err(_) => exit::ERROR,
     }

@@ -43,11 +43,12 @@ pub fn report(stats: &Stats) -> String {
     );
     let _ = writeln!(
         out,
-        "stats: extraction thread time {:.1} ms, of which tree-sitter {:.1} ms ({} trees, {} given up at --parse-timeout)",
+        "stats: extraction thread time {:.1} ms, of which tree-sitter {:.1} ms ({} trees, {} given up at --parse-timeout), {} extractions given up at --parse-timeout",
         ms(t.extract_cpu),
         ms(t.parse_cpu),
         t.trees,
-        t.parses_given_up
+        t.parses_given_up,
+        t.extractions_given_up
     );
     let _ = writeln!(
         out,

@@ -23,11 +23,7 @@ fn normalize(path: &Path) -> PathBuf {
 }
 
 fn slashes(path: &Path) -> String {
-    path.components()
-        .map(|c| c.as_os_str().to_string_lossy().into_owned())
-        .collect::<Vec<_>>()
-        .join("/")
-        .replace("//", "/")
+    instrlint_core::discover::display_path(path)
 }
 
 /// A candidate for a file named explicitly that may not exist on disk
@@ -67,8 +63,9 @@ pub fn package_siblings(files: &[Candidate], opts: &DiscoverOptions) -> Vec<Cand
             continue;
         };
         for entry in entries.flatten() {
-            let name = entry.file_name().to_string_lossy().into_owned();
-            let abs = dir.join(&name);
+            let file_name = entry.file_name();
+            let name = instrlint_core::discover::display_path(Path::new(&file_name));
+            let abs = dir.join(&file_name);
             let is_file = entry.file_type().is_ok_and(|t| t.is_file());
             if !is_file
                 || !name.ends_with(".go")

@@ -31,16 +31,77 @@ impl LineSet {
     }
 }
 
-/// The lines that may be reported, keyed by canonical absolute path; files
-/// not listed report nothing.
+/// What `--diff-base` knows: the lines that may be reported, keyed by
+/// canonical absolute path (files not listed are unchanged), and the paths it
+/// cannot judge.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ReportLines {
     pub files: BTreeMap<PathBuf, LineSet>,
+    /// The repository's root (canonical): git cannot say what changed in a
+    /// file outside it. `None`: every path is judged.
+    pub top: Option<PathBuf>,
+    /// Paths git ignores (files and directories): not part of any change.
+    pub ignored: Vec<PathBuf>,
+    /// Changed files whose lines could not be read from git's output (all
+    /// their lines count).
+    pub unreadable: Vec<PathBuf>,
+}
+
+/// Whether a file's lines can be told apart.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Verdict<'a> {
+    /// These lines changed (none: the file did not change).
+    Lines(Option<&'a LineSet>),
+    /// Git cannot tell: every line counts, and the user is told why, once per `root`.
+    Unjudged { root: PathBuf, why: String },
 }
 
 impl ReportLines {
     pub fn get(&self, abs: &Path) -> Option<&LineSet> {
         self.files.get(&canonical(abs))
+    }
+
+    /// What is known of the file at `abs`. `nested` caches, per directory,
+    /// whether it holds a repository of its own.
+    pub fn verdict(&self, abs: &Path, nested: &mut BTreeMap<PathBuf, bool>) -> Verdict<'_> {
+        let abs = canonical(abs);
+        if let Some(top) = &self.top {
+            let Ok(rel) = abs.strip_prefix(top) else {
+                return Verdict::Unjudged {
+                    root: abs.parent().unwrap_or(&abs).to_path_buf(),
+                    why: format!("outside the git repository at {}", top.display()),
+                };
+            };
+            // A directory below the root holding `.git` is another repository
+            // (a submodule or a nested clone): its files are not in this diff.
+            let mut dir = top.clone();
+            let parts: Vec<_> = rel.components().collect();
+            for part in parts.iter().take(parts.len().saturating_sub(1)) {
+                dir.push(part);
+                let is_repo = *nested
+                    .entry(dir.clone())
+                    .or_insert_with(|| dir.join(".git").exists());
+                if is_repo {
+                    return Verdict::Unjudged {
+                        root: dir,
+                        why: "inside another git repository".to_string(),
+                    };
+                }
+            }
+            if let Some(p) = self.ignored.iter().find(|p| abs.starts_with(p)) {
+                return Verdict::Unjudged {
+                    root: p.clone(),
+                    why: "ignored by git".to_string(),
+                };
+            }
+            if self.unreadable.contains(&abs) {
+                return Verdict::Unjudged {
+                    root: abs.clone(),
+                    why: "its changes could not be read from git diff".to_string(),
+                };
+            }
+        }
+        Verdict::Lines(self.files.get(&abs))
     }
 }
 
@@ -49,31 +110,90 @@ pub fn canonical(path: &Path) -> PathBuf {
     std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
 }
 
+/// A path `--diff-base` cannot judge, to say on standard error.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Unjudged {
+    /// The directory or file, shown relative to the working directory when under it.
+    pub path: String,
+    pub why: String,
+}
+
 /// Keep the findings whose primary location is in a reported file
-/// (`reported[file id]`) and, with `lines`, on a reported line.
+/// (`reported[file id]`) and, with `lines`, that touch a changed line: the
+/// primary location or any related one is on a line added or changed, or in
+/// a file git cannot judge. Also returns the paths that could not be judged
+/// (each reported file's outermost such path, once).
 pub fn retain_reported(
     diagnostics: Vec<Diagnostic>,
     files: &[SourceFile],
     reported: &[bool],
     lines: Option<&ReportLines>,
-) -> Vec<Diagnostic> {
-    let mut per_file: BTreeMap<u32, (Option<&LineSet>, LineIndex)> = BTreeMap::new();
-    diagnostics
-        .into_iter()
-        .filter(|d| {
-            let id = d.primary.file.0;
-            if !reported.get(id as usize).copied().unwrap_or(true) {
-                return false;
+) -> (Vec<Diagnostic>, Vec<Unjudged>) {
+    let Some(lines) = lines else {
+        let kept = diagnostics
+            .into_iter()
+            .filter(|d| is_reported(reported, d.primary.file))
+            .collect();
+        return (kept, Vec::new());
+    };
+    let mut nested = BTreeMap::new();
+    let mut verdicts: Vec<Option<Verdict>> = vec![None; files.len()];
+    let mut indexes: Vec<Option<LineIndex>> = vec![None; files.len()];
+    let mut unjudged: BTreeMap<PathBuf, String> = BTreeMap::new();
+    for (i, f) in files.iter().enumerate() {
+        if !reported.get(i).copied().unwrap_or(true) {
+            continue;
+        }
+        let v = lines.verdict(&f.abs_path, &mut nested);
+        if let Verdict::Unjudged { root, why } = &v {
+            unjudged.entry(root.clone()).or_insert_with(|| why.clone());
+        }
+        verdicts[i] = Some(v);
+    }
+    let mut touches = |span: instrlint_core::Span| -> bool {
+        let i = span.file.0 as usize;
+        let Some(file) = files.get(i) else {
+            return true;
+        };
+        let verdict = verdicts[i].get_or_insert_with(|| lines.verdict(&file.abs_path, &mut nested));
+        match verdict {
+            Verdict::Unjudged { .. } => true,
+            Verdict::Lines(None) => false,
+            Verdict::Lines(Some(set)) => {
+                let index = indexes[i].get_or_insert_with(|| LineIndex::new(&file.text));
+                let line = index.line_of(span.start.min(file.text.len() as u32)) as u32 + 1;
+                set.contains(line)
             }
-            let Some(lines) = lines else { return true };
-            let file = &files[id as usize];
-            let (set, index) = per_file
-                .entry(id)
-                .or_insert_with(|| (lines.get(&file.abs_path), LineIndex::new(&file.text)));
-            let line = index.line_of(d.primary.start.min(file.text.len() as u32)) as u32 + 1;
-            set.is_some_and(|s| s.contains(line))
+        }
+    };
+    let kept = diagnostics
+        .into_iter()
+        .filter(|d| is_reported(reported, d.primary.file))
+        .filter(|d| touches(d.primary) || d.related.iter().any(|r| touches(r.span)))
+        .collect();
+    // One line per outermost path: a directory covers what lies below it.
+    let mut roots: Vec<(PathBuf, String)> = Vec::new();
+    for (root, why) in unjudged {
+        if !roots.iter().any(|(r, _)| root.starts_with(r)) {
+            roots.push((root, why));
+        }
+    }
+    let cwd = std::env::current_dir().map(|d| canonical(&d)).ok();
+    let shown = roots
+        .into_iter()
+        .map(|(root, why)| Unjudged {
+            path: match cwd.as_deref().and_then(|c| root.strip_prefix(c).ok()) {
+                Some(rel) if !rel.as_os_str().is_empty() => crate::output::display_path(rel),
+                _ => crate::output::display_path(&root),
+            },
+            why,
         })
-        .collect()
+        .collect();
+    (kept, shown)
+}
+
+fn is_reported(reported: &[bool], file: instrlint_core::FileId) -> bool {
+    reported.get(file.0 as usize).copied().unwrap_or(true)
 }
 
 #[cfg(test)]

@@ -1,12 +1,21 @@
 //! A configuration error rendered by miette: file, line, snippet, message, help.
 
+use super::excerpt::{self, CutSource};
 use instrlint_core::config::ConfigError;
 use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode};
 use std::fmt;
 
 struct Report<'a> {
     error: &'a ConfigError,
-    source: Option<NamedSource<String>>,
+    source: Option<Source>,
+    /// The error's span in `source`.
+    label: Option<LabeledSpan>,
+}
+
+/// The file's text, or the text with long lines cut around the error.
+enum Source {
+    Whole(NamedSource<String>),
+    Cut(CutSource),
 }
 
 impl fmt::Debug for Report<'_> {
@@ -35,30 +44,52 @@ impl miette::Diagnostic for Report<'_> {
             .map(|h| Box::new(h) as Box<dyn fmt::Display>)
     }
     fn source_code(&self) -> Option<&dyn SourceCode> {
-        self.source.as_ref().map(|s| s as &dyn SourceCode)
+        match self.source.as_ref()? {
+            Source::Whole(s) => Some(s as &dyn SourceCode),
+            Source::Cut(s) => Some(s as &dyn SourceCode),
+        }
     }
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        let (start, end) = self.error.span?;
         self.source.as_ref()?;
-        let label = LabeledSpan::new_primary_with_span(None, (start, end.saturating_sub(start)));
-        Some(Box::new(std::iter::once(label)))
+        Some(Box::new(self.label.clone().into_iter()))
     }
 }
 
 /// The error as miette renders it, plain, ending with a newline.
 pub fn render(error: &ConfigError) -> String {
-    let source = match error.span {
+    let (source, label) = match error.span {
         Some((start, end))
             if !error.source_text.is_empty() && start <= end && end <= error.source_text.len() =>
         {
-            Some(NamedSource::new(
-                error.path.display().to_string(),
-                error.source_text.clone(),
-            ))
+            let name = error.path.display().to_string();
+            let label = LabeledSpan::new_primary_with_span(None, (start, end - start));
+            // Long lines are cut around the span (miette panics past 65,535 columns).
+            match excerpt::fit_labels(&error.source_text, vec![label]) {
+                (labels, Some(fitted)) => (
+                    Some(Source::Cut(CutSource {
+                        name,
+                        shown: fitted.text.clone(),
+                        original: error.source_text.clone(),
+                        fitted,
+                    })),
+                    labels.into_iter().next(),
+                ),
+                (labels, None) => (
+                    Some(Source::Whole(NamedSource::new(
+                        name,
+                        error.source_text.clone(),
+                    ))),
+                    labels.into_iter().next(),
+                ),
+            }
         }
-        _ => None,
+        _ => (None, None),
     };
-    let report = Report { error, source };
+    let report = Report {
+        error,
+        source,
+        label,
+    };
     let handler = GraphicalReportHandler::new_themed(GraphicalTheme::unicode_nocolor())
         .with_width(super::text::PLAIN_WIDTH);
     let mut out = String::new();

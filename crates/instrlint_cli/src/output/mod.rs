@@ -3,6 +3,7 @@
 
 pub mod concise;
 pub mod config_error;
+pub mod excerpt;
 pub mod github;
 pub mod json;
 pub mod markdown;
@@ -38,6 +39,11 @@ pub fn repository_base() -> PathBuf {
         .unwrap_or(cwd)
 }
 
+/// A path for messages: `/` separators, bytes that are not UTF-8 as `\xNN`.
+pub fn display_path(path: &Path) -> String {
+    instrlint_core::discover::display_path(path)
+}
+
 /// `file`'s path relative to `base`, with `/` separators, when it lies under it.
 pub fn relative_path(file: &SourceFile, base: &Path) -> Option<String> {
     let rel = match file.abs_path.strip_prefix(base) {
@@ -47,11 +53,62 @@ pub fn relative_path(file: &SourceFile, base: &Path) -> Option<String> {
             abs.strip_prefix(base).ok()?.to_path_buf()
         }
     };
-    let parts: Vec<String> = rel
-        .components()
-        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+    Some(display_path(&rel))
+}
+
+/// [`relative_path`] as the name's own bytes (`/` separators).
+pub fn relative_path_bytes(file: &SourceFile, base: &Path) -> Option<Vec<u8>> {
+    let rel = relative_path(file, base)?;
+    Some(match file.abs_path.to_str() {
+        Some(_) => rel.into_bytes(),
+        None => instrlint_core::discover::unescape_display(&rel),
+    })
+}
+
+/// The display path of `file` as the bytes of its name: the same text as
+/// `file.path` unless the name is not UTF-8 (then `file.path` is escaped).
+pub fn path_bytes(file: &SourceFile) -> std::borrow::Cow<'_, [u8]> {
+    match file.abs_path.to_str() {
+        Some(_) => std::borrow::Cow::Borrowed(file.path.as_bytes()),
+        None => std::borrow::Cow::Owned(instrlint_core::discover::unescape_display(&file.path)),
+    }
+}
+
+/// The text report with file names that are not UTF-8 written as their own
+/// bytes (a terminal shows them as `ls` does) where it names them: snippet
+/// headers (`[path:line:col]`) and `related:` lines.
+pub fn with_raw_names(report: String, files: &[SourceFile]) -> Vec<u8> {
+    let odd: Vec<&SourceFile> = files
+        .iter()
+        .filter(|f| f.abs_path.to_str().is_none())
         .collect();
-    Some(parts.join("/"))
+    let mut out = report.into_bytes();
+    for f in odd {
+        let raw = path_bytes(f);
+        for (before, after) in [("[", ":"), ("related: ", ":")] {
+            let from = format!("{before}{}{after}", f.path).into_bytes();
+            let mut to = before.as_bytes().to_vec();
+            to.extend_from_slice(&raw);
+            to.extend_from_slice(after.as_bytes());
+            out = replace_bytes(&out, &from, &to);
+        }
+    }
+    out
+}
+
+fn replace_bytes(hay: &[u8], from: &[u8], to: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(hay.len());
+    let mut i = 0;
+    while i < hay.len() {
+        if hay[i..].starts_with(from) {
+            out.extend_from_slice(to);
+            i += from.len();
+        } else {
+            out.push(hay[i]);
+            i += 1;
+        }
+    }
+    out
 }
 
 /// A code the tool itself reports (not a catalog rule).

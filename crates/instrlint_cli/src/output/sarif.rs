@@ -1,7 +1,7 @@
 //! SARIF 2.1.0 for code scanning: one run, rule descriptors from the registry
 //! and the rule docs, results with UTF-16 regions relative to `%SRCROOT%`.
 
-use super::{relative_path, rule_url, tool_code, Positions};
+use super::{relative_path_bytes, rule_url, tool_code, Positions};
 use crate::pipeline::LintOutcome;
 use crate::selection::Enabled;
 use instrlint_core::{Diagnostic, Level, SourceFile, Span};
@@ -217,18 +217,18 @@ fn line_hash(code: &str, line: &str) -> u64 {
 }
 
 fn artifact_location(file: &SourceFile, base: &Path) -> Value {
-    match relative_path(file, base) {
+    match relative_path_bytes(file, base) {
         Some(rel) => json!({ "uri": encode_path(&rel), "uriBaseId": BASE_ID }),
         None if file.abs_path.is_absolute() => json!({ "uri": file_uri(&file.abs_path) }),
-        None => json!({ "uri": encode_path(&file.path), "uriBaseId": BASE_ID }),
+        None => json!({ "uri": encode_path(&super::path_bytes(file)), "uriBaseId": BASE_ID }),
     }
 }
 
-/// A path as a relative URI reference: `/` separators, everything but
-/// unreserved characters percent-encoded.
-fn encode_path(s: &str) -> String {
+/// A path (its bytes) as a relative URI reference: `/` separators,
+/// everything but unreserved characters percent-encoded.
+fn encode_path(s: &[u8]) -> String {
     let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
+    for &b in s {
         if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
             out.push(b as char);
         } else {
@@ -239,7 +239,12 @@ fn encode_path(s: &str) -> String {
 }
 
 fn file_uri(path: &Path) -> String {
-    let encoded = encode_path(&path.to_string_lossy().replace('\\', "/"));
+    let bytes = instrlint_core::discover::os_bytes(path.as_os_str());
+    let encoded = if std::path::MAIN_SEPARATOR == '/' {
+        encode_path(&bytes)
+    } else {
+        encode_path(&path.to_string_lossy().replace('\\', "/").into_bytes())
+    };
     if encoded.starts_with('/') {
         format!("file://{encoded}")
     } else {

@@ -1,7 +1,7 @@
 //! Human-readable reports: each finding rendered by miette's graphical
 //! handler with its source snippet, code, URL, help and labels.
 
-use super::{rule_url, Positions};
+use super::{excerpt, rule_url, Positions};
 use crate::pipeline::LintOutcome;
 use instrlint_core::{Diagnostic, Level, SourceFile};
 use miette::{
@@ -29,6 +29,9 @@ pub struct TextOptions {
 struct FileSource {
     name: String,
     text: Arc<str>,
+    /// When long lines were cut from `text` ([`excerpt`]): the file's own
+    /// text and the mapping, for the header's column.
+    original: Option<(Arc<str>, excerpt::Fitted)>,
 }
 
 impl SourceCode for FileSource {
@@ -44,7 +47,10 @@ impl SourceCode for FileSource {
                 .read_span(span, context_lines_before, context_lines_after)?;
         // Only the header's location query reads without context lines.
         let column = if context_lines_before == 0 && context_lines_after == 0 {
-            utf16_column(&self.text, span.offset())
+            match &self.original {
+                Some((text, fitted)) => utf16_column(text, fitted.unmap(span.offset())),
+                None => utf16_column(&self.text, span.offset()),
+            }
         } else {
             inner.column()
         };
@@ -190,6 +196,12 @@ fn to_report(d: &Diagnostic, file: &SourceFile, text: Arc<str>) -> Report {
             .filter(|r| inline(d, r))
             .map(|r| LabeledSpan::new_with_span(Some(r.message.clone()), span(r.span))),
     );
+    // Long lines are cut around the spans (miette panics past 65,535 columns).
+    let (labels, fitted) = excerpt::fit_labels(&text, labels);
+    let (text, original) = match fitted {
+        Some(f) => (Arc::from(f.text.as_str()), Some((text, f))),
+        None => (text, None),
+    };
     Report {
         message: d.message.clone(),
         code: format!("{} {}", d.code, d.name),
@@ -199,6 +211,7 @@ fn to_report(d: &Diagnostic, file: &SourceFile, text: Arc<str>) -> Report {
         source: FileSource {
             name: file.path.clone(),
             text,
+            original,
         },
         labels,
     }

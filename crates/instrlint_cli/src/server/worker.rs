@@ -106,6 +106,7 @@ fn lint_dir(
             .map(|(path, doc)| Buffer {
                 path: path.clone(),
                 text: doc.text.clone(),
+                lossy: false,
             })
             .collect();
         if buffers.is_empty() {

@@ -28,9 +28,94 @@ pub(crate) struct FuncScope<'t> {
     pub locals: HashMap<&'t str, Binding<'t>>,
 }
 
+/// Where each name is written in one file: assignments, `++`/`--`, `&name`
+/// and non-declaring `range` clauses, by the start byte of the statement.
+/// Built once per file, so that counting the writes inside one function is
+/// a lookup, whatever the nesting (a count per function, each walking its
+/// whole body, closures included, was quadratic in nested literals).
+#[derive(Default)]
+pub(crate) struct Writes<'t> {
+    at: HashMap<&'t str, Vec<usize>>,
+}
+
+impl<'t> Writes<'t> {
+    pub fn build(root: Node<'t>, text: &'t str) -> Self {
+        let t = |n: Node<'_>| text.get(n.byte_range()).unwrap_or("");
+        let mut writes = Writes::default();
+        let mut add = |n: Node<'t>, name: Option<Node<'t>>| {
+            if let Some(name) = name {
+                writes.at.entry(t(name)).or_default().push(n.start_byte());
+            }
+        };
+        let k = &*KINDS;
+        let mut cursor = root.walk();
+        loop {
+            if super::budget::over() {
+                break;
+            }
+            let n = cursor.node();
+            let kind = n.kind_id();
+            if kind == k.range_clause {
+                let is_decl = range_declares(n);
+                if let (false, Some(left)) = (is_decl, n.child_by_field_id(FIELDS.left)) {
+                    for e in expressions(left) {
+                        add(n, root_ident(e));
+                    }
+                }
+            } else if kind == k.assignment_statement {
+                if let Some(left) = n.child_by_field_id(FIELDS.left) {
+                    for e in expressions(left) {
+                        add(n, root_ident(e));
+                    }
+                }
+            } else if kind == k.inc_statement || kind == k.dec_statement {
+                if let Some(e) = named_children(n).first() {
+                    add(n, root_ident(*e));
+                }
+            } else if kind == k.unary_expression {
+                let is_addr = n
+                    .child_by_field_id(FIELDS.operator)
+                    .is_some_and(|o| t(o) == "&");
+                if is_addr {
+                    if let Some(e) = n.child_by_field_id(FIELDS.operand) {
+                        add(n, root_ident(e));
+                    }
+                }
+            }
+            if cursor.goto_first_child() {
+                continue;
+            }
+            while !cursor.goto_next_sibling() {
+                if !cursor.goto_parent() {
+                    break;
+                }
+            }
+            if cursor.node() == root {
+                break;
+            }
+        }
+        for v in writes.at.values_mut() {
+            v.sort_unstable();
+        }
+        writes
+    }
+
+    /// Writes of `name` starting inside `node`.
+    fn count(&self, name: &str, node: Node<'_>) -> u32 {
+        let Some(at) = self.at.get(name) else {
+            return 0;
+        };
+        let from = at.partition_point(|p| *p < node.start_byte());
+        let to = at.partition_point(|p| *p < node.end_byte());
+        (to - from) as u32
+    }
+}
+
 impl<'t> FuncScope<'t> {
-    /// `func_node` is a `function_declaration`, `method_declaration` or `func_literal`.
-    pub fn build(func_node: Node<'t>, text: &'t str) -> Self {
+    /// `func_node` is a `function_declaration`, `method_declaration` or
+    /// `func_literal`; `writes` are those of its file. Walks the function's
+    /// own statements, not those of the function literals inside it.
+    pub fn build(func_node: Node<'t>, text: &'t str, writes: &Writes<'t>) -> Self {
         let t = |n: Node<'_>| text.get(n.byte_range()).unwrap_or("");
         let mut scope = FuncScope::default();
         for field in ["receiver", "parameters", "result"] {
@@ -51,104 +136,59 @@ impl<'t> FuncScope<'t> {
         let Some(body) = func_node.child_by_field_id(FIELDS.body) else {
             return scope;
         };
-        let mut assigned: HashMap<&'t str, u32> = HashMap::new();
-        // Every node of the body in source order, with whether it sits in a
-        // function literal (names declared there are not this function's).
+        // The body's own statements in source order: a function literal's
+        // declarations belong to its own scope, so the walk steps over it.
         let k = &*KINDS;
         let mut cursor = body.walk();
-        let mut depth = 0usize;
-        // Depth of the outermost function literal the walk is inside.
-        let mut literal_at: Option<usize> = None;
         loop {
-            let n = cursor.node();
-            let nested = literal_at.is_some_and(|d| d < depth);
-            let kind = n.kind_id();
-            if !n.is_named() {
-                // Anonymous tokens declare and assign nothing.
-            } else if kind == k.short_var_declaration {
-                if !nested {
-                    scope.declare(
-                        n,
-                        n.child_by_field_id(FIELDS.left),
-                        n.child_by_field_id(FIELDS.right),
-                        false,
-                        t,
-                    );
-                }
-            } else if kind == k.var_spec || kind == k.const_spec {
-                if !nested {
-                    let mut c = n.walk();
-                    let names: Vec<Node<'t>> = n
-                        .children_by_field_name("name", &mut c)
-                        .filter(|x| x.kind_id() == k.identifier)
-                        .collect();
-                    let values = n
-                        .child_by_field_id(FIELDS.value)
-                        .map(expressions)
-                        .unwrap_or_default();
-                    scope.declare_names(n, &names, &values, kind == k.const_spec, t);
-                }
-            } else if kind == k.range_clause {
-                let is_decl = n
-                    .child_by_field_id(FIELDS.right)
-                    .and_then(|r| r.prev_sibling())
-                    .and_then(|k| k.prev_sibling())
-                    .is_some_and(|op| op.kind() == ":=");
-                if let Some(left) = n.child_by_field_id(FIELDS.left) {
-                    for e in expressions(left) {
-                        if is_decl && !nested {
-                            scope.declare_names(n, &[e], &[], false, t);
-                        } else if !is_decl {
-                            bump(&mut assigned, root_ident(e).map(t));
-                        }
-                    }
-                }
-            } else if kind == k.assignment_statement {
-                if let Some(left) = n.child_by_field_id(FIELDS.left) {
-                    for e in expressions(left) {
-                        bump(&mut assigned, root_ident(e).map(t));
-                    }
-                }
-            } else if kind == k.inc_statement || kind == k.dec_statement {
-                if let Some(e) = named_children(n).first() {
-                    bump(&mut assigned, root_ident(*e).map(t));
-                }
-            } else if kind == k.unary_expression {
-                let is_addr = n
-                    .child_by_field_id(FIELDS.operator)
-                    .is_some_and(|o| t(o) == "&");
-                if is_addr {
-                    if let Some(e) = n.child_by_field_id(FIELDS.operand) {
-                        bump(&mut assigned, root_ident(e).map(t));
-                    }
-                }
-            } else if kind == k.func_literal && literal_at.is_none() {
-                literal_at = Some(depth);
+            if super::budget::over() {
+                break;
             }
-            if cursor.goto_first_child() {
-                depth += 1;
+            let n = cursor.node();
+            let kind = n.kind_id();
+            let mut enter = n.is_named();
+            if kind == k.short_var_declaration {
+                scope.declare(
+                    n,
+                    n.child_by_field_id(FIELDS.left),
+                    n.child_by_field_id(FIELDS.right),
+                    false,
+                    t,
+                );
+            } else if kind == k.var_spec || kind == k.const_spec {
+                let mut c = n.walk();
+                let names: Vec<Node<'t>> = n
+                    .children_by_field_name("name", &mut c)
+                    .filter(|x| x.kind_id() == k.identifier)
+                    .collect();
+                let values = n
+                    .child_by_field_id(FIELDS.value)
+                    .map(expressions)
+                    .unwrap_or_default();
+                scope.declare_names(n, &names, &values, kind == k.const_spec, t);
+            } else if kind == k.range_clause {
+                if let (true, Some(left)) = (range_declares(n), n.child_by_field_id(FIELDS.left)) {
+                    for e in expressions(left) {
+                        scope.declare_names(n, &[e], &[], false, t);
+                    }
+                }
+            } else if kind == k.func_literal {
+                enter = false;
+            }
+            if enter && cursor.goto_first_child() {
                 continue;
             }
-            loop {
-                if literal_at == Some(depth) {
-                    literal_at = None;
-                }
-                if cursor.goto_next_sibling() {
+            while !cursor.goto_next_sibling() {
+                if !cursor.goto_parent() {
                     break;
                 }
-                if depth == 0 || !cursor.goto_parent() {
-                    break;
-                }
-                depth -= 1;
             }
-            if depth == 0 {
+            if cursor.node() == body {
                 break;
             }
         }
-        for (name, count) in assigned {
-            if let Some(b) = scope.locals.get_mut(name) {
-                b.assigns += count;
-            }
+        for (name, b) in scope.locals.iter_mut() {
+            b.assigns += writes.count(name, body);
         }
         scope
     }
@@ -218,12 +258,6 @@ impl<'t> FuncScope<'t> {
     }
 }
 
-fn bump<'t>(counts: &mut HashMap<&'t str, u32>, name: Option<&'t str>) {
-    if let Some(name) = name {
-        *counts.entry(name).or_default() += 1;
-    }
-}
-
 /// The variable an assignment target writes to: `x`, `x.f`, `x[i]`, `(x)`.
 pub(crate) fn root_ident(mut n: Node<'_>) -> Option<Node<'_>> {
     loop {
@@ -237,4 +271,13 @@ pub(crate) fn root_ident(mut n: Node<'_>) -> Option<Node<'_>> {
             _ => return None,
         }
     }
+}
+
+/// Whether a `range_clause` declares its variables (`for k, v := range x`)
+/// rather than assigning existing ones (`for k, v = range x`).
+fn range_declares(n: Node) -> bool {
+    n.child_by_field_id(FIELDS.right)
+        .and_then(|r| r.prev_sibling())
+        .and_then(|k| k.prev_sibling())
+        .is_some_and(|op| op.kind() == ":=")
 }

@@ -10,6 +10,7 @@
 //!   name needs their constants. No syntax tree outlives it.
 //!   [`extract_package`] walks every file the prefilter admits.
 
+mod budget;
 mod context;
 mod funcs;
 mod gate;
@@ -125,7 +126,8 @@ pub fn extract_package_with(
     // whose text mentions a missing name (a file that does not contain the
     // name cannot declare it); repeated until no new sibling qualifies.
     let mut taken = walk;
-    let mut missing = extract_into(&mut facts, package, &parsed, files, opts);
+    budget::begin_package();
+    let mut missing = extract_within_time(&mut facts, package, &mut parsed, files, opts);
     while !missing.is_empty() {
         let wanted: Vec<usize> = (0..files.len())
             .filter(|&i| {
@@ -144,9 +146,37 @@ pub fn extract_package_with(
                 parsed.push((i, false, tree));
             }
         }
-        missing = extract_into(&mut facts, package, &parsed, files, opts);
+        missing = extract_within_time(&mut facts, package, &mut parsed, files, opts);
     }
     facts
+}
+
+/// [`extract_into`], again without the files whose extraction ran past the
+/// time limit (`budget.rs`) until none does: their facts are dropped and
+/// they are recorded in `facts.unfinished` (a file read only for resolution
+/// just stops being walked).
+fn extract_within_time(
+    facts: &mut PackageFacts,
+    package: &str,
+    parsed: &mut [(usize, bool, Tree)],
+    files: &[&SourceFile],
+    opts: &ExtractOptions,
+) -> Vec<String> {
+    loop {
+        let missing = extract_into(facts, package, parsed, files, opts);
+        let given_up = budget::take_given_up();
+        if given_up.is_empty() {
+            return missing;
+        }
+        for (i, walk, _) in parsed.iter_mut() {
+            let file = files[*i];
+            if given_up.contains(&budget::key(&file.text)) && *walk {
+                *walk = false;
+                facts.unfinished.push(Span::new(file.id, 0, 0));
+            }
+        }
+        facts.unfinished.sort();
+    }
 }
 
 /// The file's tree, or `None` with the file recorded in `facts.unparsed`
@@ -235,6 +265,11 @@ fn extract_into(
         facts.registrations.extend(file.uses.registrations);
         facts.suppression_scopes.extend(file.suppression_scopes);
         facts.syntax_errors.extend(file.syntax_error);
+        query_sites.push((u, file.query_sites));
+        // The calls put off count against the file's extraction time too.
+        let Some(_entered) = budget::enter(budget::key(&pkg.units[u].src.text)) else {
+            continue;
+        };
         if tx.wants(u) {
             let spans = tx.unit_spans(u, file.background_calls, &file.span_calls, &file.log);
             spans::add_spans(facts, spans);
@@ -242,7 +277,6 @@ fn extract_into(
         if mx.wants(u) {
             mx.unit_otel(u, &file.otel_calls, &file.log, facts);
         }
-        query_sites.push((u, file.query_sites));
     }
     otel::bind(facts);
     facts.queries = promql::extract_queries(&pkg, query_sites);

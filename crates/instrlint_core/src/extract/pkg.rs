@@ -2,7 +2,7 @@
 //! of package-level declarations across all of them.
 
 use super::literals::decode_string;
-use super::locals::FuncScope;
+use super::locals::{FuncScope, Writes};
 use super::ExtractOptions;
 use crate::extract::kinds::FIELDS;
 use crate::source::{SourceFile, Span};
@@ -267,6 +267,8 @@ pub(crate) struct Pkg<'t> {
     /// (unit, function id, name) → whether the function's text may declare
     /// the name ([`Pkg::may_bind`]).
     pub may_bind: RefCell<HashMap<(usize, usize, String), bool>>,
+    /// Per unit, where names are written (built on first use).
+    pub writes: RefCell<HashMap<usize, Rc<Writes<'t>>>>,
     /// Names looked up that no parsed file declares, so that only the
     /// siblings that mention one of them are parsed.
     pub missing_names: RefCell<Vec<String>>,
@@ -286,6 +288,7 @@ impl<'t> Pkg<'t> {
             decls: HashMap::new(),
             scopes: RefCell::new(HashMap::new()),
             may_bind: RefCell::new(HashMap::new()),
+            writes: RefCell::new(HashMap::new()),
             missing_names: RefCell::new(Vec::new()),
         };
         for (idx, walk, tree) in parsed {

@@ -614,3 +614,26 @@ fn empty_objectives_are_none() {
         .collect();
     assert_eq!(set, [false, false, true, true]);
 }
+
+/// A file whose extraction runs past the time limit is recorded as
+/// unfinished and none of its facts are kept; with time enough, the same
+/// package gives its facts.
+#[test]
+fn extraction_past_the_time_limit_keeps_no_fact_of_the_file() {
+    let src = [(
+        "a.go",
+        "package p\n\nimport PROM\n\nvar c = prometheus.NewCounter(prometheus.CounterOpts{Name: \"a\", Help: \"h\"})\n\n\
+         func f() {\n\tfor i := 0; i < 3; i++ {\n\t\tc.Add(float64(i))\n\t}\n}\n",
+    )];
+    super::budget::set_thread_limit(Some(std::time::Duration::ZERO));
+    let (_, facts) = run(&src);
+    super::budget::set_thread_limit(None);
+    assert_eq!(facts.unfinished, [Span::new(FileId(0), 0, 0)]);
+    assert!(
+        facts.metrics.is_empty() && facts.metric_ops.is_empty(),
+        "{facts:#?}"
+    );
+    let (_, facts) = run(&src);
+    assert!(facts.unfinished.is_empty());
+    assert_eq!(facts.metrics.len(), 1);
+}

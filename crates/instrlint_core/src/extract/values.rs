@@ -2,7 +2,7 @@
 //! for string and numeric expressions, with package- and function-level lookups.
 
 use super::literals::{decode_string, parse_float, parse_int};
-use super::locals::{Binding, FuncScope};
+use super::locals::{Binding, FuncScope, Writes};
 use super::pkg::{call_args, named_children, Api, DeclKind, Pkg};
 use crate::extract::kinds::FIELDS;
 use crate::source::Span;
@@ -105,7 +105,16 @@ impl<'t> Pkg<'t> {
         if let Some(s) = self.scopes.borrow().get(&key) {
             return s.clone();
         }
-        let scope = Rc::new(FuncScope::build(func, &self.units[unit].src.text));
+        let writes = self.writes.borrow().get(&unit).cloned();
+        let writes = writes.unwrap_or_else(|| {
+            let w = Rc::new(Writes::build(
+                self.units[unit].root,
+                &self.units[unit].src.text,
+            ));
+            self.writes.borrow_mut().insert(unit, w.clone());
+            w
+        });
+        let scope = Rc::new(FuncScope::build(func, &self.units[unit].src.text, &writes));
         self.scopes.borrow_mut().insert(key, scope.clone());
         scope
     }

@@ -3,6 +3,7 @@
 //! carried down the walk (`Node::parent` costs the node's depth in
 //! tree-sitter, and rebuilding the function chain at every node costs the
 //! number of functions around it: both quadratic on deeply nested code).
+//! Each walk counts against its file's extraction time (`budget.rs`).
 
 use super::funcs::Mark;
 use tree_sitter::Node;
@@ -42,6 +43,10 @@ pub(crate) fn visit<'t>(
     mut log: Option<&mut MarkLog<'t>>,
     mut f: impl FnMut(&[Node<'t>], &[(usize, Mark<'t>)], &[Node<'t>], u32),
 ) {
+    // A file past its extraction time is not walked (further).
+    let Some(_entered) = super::budget::enter(super::budget::key(text)) else {
+        return;
+    };
     let mut cursor = root.walk();
     let mut path: Vec<Node<'t>> = vec![root];
     let mut marks: Vec<(usize, Mark<'t>)> = Vec::new();
@@ -50,6 +55,9 @@ pub(crate) fn visit<'t>(
     let mut top: u32 = 0;
     let mut chain: Vec<Node<'t>> = Vec::new();
     loop {
+        if super::budget::over() {
+            return;
+        }
         if let Some(m) = Mark::of(text, &path) {
             chain.extend(m.function());
             marks.push((path.len() - 1, m));

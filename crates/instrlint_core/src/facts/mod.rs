@@ -92,6 +92,9 @@ pub struct PackageFacts {
     /// parses were still running: an empty span at the file's start. They
     /// are not linted.
     pub parse_refused: Vec<crate::source::Span>,
+    /// Files whose fact extraction did not finish within the same limit:
+    /// an empty span at the file's start. They are not linted.
+    pub unfinished: Vec<crate::source::Span>,
 }
 
 /// Facts of the whole run, for the few cross-package rules (M113).

@@ -94,6 +94,9 @@ pub(crate) fn indexes(n: Node<'_>) -> bool {
 pub(crate) fn descendants<'t>(n: Node<'t>) -> impl Iterator<Item = Node<'t>> {
     let mut stack = vec![n];
     std::iter::from_fn(move || {
+        if super::budget::over() {
+            return None;
+        }
         let next = stack.pop()?;
         let mut cursor = next.walk();
         let children: Vec<Node<'t>> = next.named_children(&mut cursor).collect();

@@ -329,7 +329,7 @@ impl<'a, 'p, 't> Flow<'a, 'p, 't> {
         if st == 0 || self.unknown {
             return Out::default();
         }
-        if self.budget == 0 || self.depth >= MAX_DEPTH {
+        if self.budget == 0 || self.depth >= MAX_DEPTH || crate::extract::budget::over() {
             self.unknown = true;
             return Out::default();
         }

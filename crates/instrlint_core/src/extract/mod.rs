@@ -256,7 +256,7 @@ fn extract_into(
         tracer_fields: tracer_fields.into_iter().collect(),
     };
     let mx = Mx::with_fields(&pkg, meter_fields);
-    let mut query_sites = Vec::new();
+    let mut queries = Vec::new();
     for (u, file) in walked {
         facts.metrics.extend(file.metrics);
         facts.const_metrics.extend(file.const_metrics);
@@ -265,11 +265,11 @@ fn extract_into(
         facts.registrations.extend(file.uses.registrations);
         facts.suppression_scopes.extend(file.suppression_scopes);
         facts.syntax_errors.extend(file.syntax_error);
-        query_sites.push((u, file.query_sites));
         // The calls put off count against the file's extraction time too.
         let Some(_entered) = budget::enter(budget::key(&pkg.units[u].src.text)) else {
             continue;
         };
+        queries.push(promql::unit_queries(&pkg, u, file.query_sites));
         if tx.wants(u) {
             let spans = tx.unit_spans(u, file.background_calls, &file.span_calls, &file.log);
             spans::add_spans(facts, spans);
@@ -279,7 +279,11 @@ fn extract_into(
         }
     }
     otel::bind(facts);
-    facts.queries = promql::extract_queries(&pkg, query_sites);
+    let (queries, missing) = promql::merge_queries(queries);
+    facts.queries = queries;
+    for name in missing {
+        pkg.note_missing(name);
+    }
     facts
         .metrics
         .sort_by_key(|m| (m.call.file, m.call.start, m.call.end));

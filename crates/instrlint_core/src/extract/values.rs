@@ -210,12 +210,32 @@ impl<'t> Pkg<'t> {
             return Some(*d);
         }
         if self.import_api(unit, name).is_none() && !is_predeclared(name) {
-            let mut names = self.missing_names.borrow_mut();
-            if !names.iter().any(|n| n == name) {
-                names.push(name.to_string());
-            }
+            self.note_missing(name.to_string());
         }
         None
+    }
+
+    /// Records a name no parsed file declares (once).
+    pub fn note_missing(&self, name: String) {
+        let mut names = self.missing_names.borrow_mut();
+        if !names.contains(&name) {
+            names.push(name);
+        }
+    }
+
+    /// How many names are recorded missing so far ([`Pkg::missing_since`]).
+    pub fn missing_mark(&self) -> usize {
+        self.missing_names.borrow().len()
+    }
+
+    /// Takes back the names recorded missing since `mark`: the caller
+    /// decides later whether the lookup that missed them counts.
+    pub fn missing_since(&self, mark: usize) -> Vec<String> {
+        let mut names = self.missing_names.borrow_mut();
+        if names.len() <= mark {
+            return Vec::new();
+        }
+        names.split_off(mark)
     }
 
     /// The member a node names in the prometheus package: `prometheus.X`

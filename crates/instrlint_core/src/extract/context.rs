@@ -351,8 +351,7 @@ impl<'p, 't> Tx<'p, 't> {
                             type_name: name.to_string(),
                         };
                     }
-                    if p.decls
-                        .get(name)
+                    if p.decl(name)
                         .is_some_and(|d| d.spec.kind() == "type_spec")
                     {
                         return KeyKind::Named;
@@ -387,7 +386,7 @@ impl<'p, 't> Tx<'p, 't> {
                     (site.unit, b.decl, b.value, b.is_const, inner)
                 }
                 None => {
-                    let Some(d) = p.decls.get(name).filter(|d| !d.ambiguous) else {
+                    let Some(d) = p.decl(name).filter(|d| !d.ambiguous) else {
                         return KeyKind::Unknown;
                     };
                     if d.kind == DeclKind::Other {

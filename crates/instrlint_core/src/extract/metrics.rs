@@ -186,13 +186,12 @@ impl<'t> Pkg<'t> {
             "identifier" => {
                 let ctor = self.text(site.unit, func);
                 if !any_constructor(ctor)
-                    || self.decls.contains_key(ctor)
+                    || self.declares(ctor)
                     || self.is_shadowed(site, ctor, func.start_byte())
                 {
                     return None;
                 }
-                self.units[site.unit]
-                    .dots
+                self.units[site.unit].imports.dots
                     .iter()
                     .filter_map(|a| metric_api(*a))
                     .find_map(|api| known(api, ctor))

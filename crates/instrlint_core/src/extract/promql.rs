@@ -60,7 +60,7 @@ const API_METHODS: &[&str] = &["Query", "QueryRange", "QueryExemplars"];
 
 /// Whether unit `u` imports the Prometheus HTTP API client.
 pub(crate) fn uses_api(pkg: &Pkg<'_>, u: usize) -> bool {
-    pkg.units[u].imports.values().any(|a| *a == Api::PromApiV1) || pkg.has_dot(u, Api::PromApiV1)
+    pkg.units[u].imports.apis.values().any(|a| *a == Api::PromApiV1) || pkg.has_dot(u, Api::PromApiV1)
 }
 
 /// One walked unit's queries, read while its tree is there; which of them
@@ -242,7 +242,7 @@ fn known_name<'t>(pkg: &Pkg<'t>, site: Site<'_, 't>, n: Node<'t>) -> bool {
         return true;
     }
     let name = pkg.text(site.unit, n);
-    pkg.lookup_local(site, name, n.start_byte()).is_some() || pkg.decls.contains_key(name)
+    pkg.lookup_local(site, name, n.start_byte()).is_some() || pkg.declares(name)
 }
 
 /// A query built at run time, as a template: a `fmt.Sprintf` call with a

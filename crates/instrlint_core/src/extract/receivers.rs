@@ -83,7 +83,7 @@ impl<'t> Pkg<'t> {
                         return Receiver::Unknown;
                     }
                     return Receiver::PackageVar {
-                        import_path: self.units[site.unit].paths.get(name).cloned(),
+                        import_path: self.units[site.unit].imports.paths.get(name).cloned(),
                         name: field,
                     };
                 }
@@ -110,7 +110,7 @@ impl<'t> Pkg<'t> {
     /// A package-level variable (not shadowed at this point: callers check)
     /// initialised with a struct literal (or its address).
     fn is_literal_package_var(&self, name: &str) -> bool {
-        let Some(d) = self.decls.get(name) else {
+        let Some(d) = self.decl(name) else {
             return false;
         };
         if d.ambiguous || d.kind != DeclKind::Var {
@@ -235,9 +235,7 @@ impl<'t> Pkg<'t> {
                 if operand.kind() == "identifier" {
                     let name = self.text(site.unit, operand);
                     let is_pkg_var = !self.is_shadowed(site, name, operand.start_byte())
-                        && self
-                            .decls
-                            .get(name)
+                        && self.decl(name)
                             .is_some_and(|d| d.kind == DeclKind::Var && !d.ambiguous);
                     if is_pkg_var {
                         out.push(Store::PackageVarField {

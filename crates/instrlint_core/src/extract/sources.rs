@@ -123,7 +123,7 @@ impl<'t> Pkg<'t> {
         if self.is_shadowed(site, name, operand.start_byte()) {
             return None;
         }
-        let path = self.units[site.unit].paths.get(name)?;
+        let path = self.units[site.unit].imports.paths.get(name)?;
         let member = self.text(site.unit, f.child_by_field_id(FIELDS.field)?);
         let pkg: &'static str = match path.as_str() {
             "strconv" => "strconv",

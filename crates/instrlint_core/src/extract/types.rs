@@ -59,7 +59,7 @@ impl<'t> Pkg<'t> {
                 if self.is_shadowed(site, name, f.start_byte()) {
                     return None;
                 }
-                let d = self.decls.get(name).filter(|d| !d.ambiguous)?;
+                let d = self.decl(name).filter(|d| !d.ambiguous)?;
                 if d.spec.kind() != "function_declaration" {
                     return None;
                 }
@@ -117,7 +117,7 @@ impl<'t> Pkg<'t> {
                 self.type_of_at(inner, b.value?, depth + 1)
             }
             None => {
-                let d = self.decls.get(name).filter(|d| !d.ambiguous)?;
+                let d = self.decl(name).filter(|d| !d.ambiguous)?;
                 if d.kind != DeclKind::Var {
                     return None;
                 }
@@ -135,7 +135,7 @@ impl<'t> Pkg<'t> {
     /// The type of field `field` of a struct type of this package.
     fn field_type(&self, owner: TypeAt<'t>, field: &str) -> Option<TypeAt<'t>> {
         let name = self.local_type_name(owner)?;
-        let d = self.decls.get(name).filter(|d| !d.ambiguous)?;
+        let d = self.decl(name).filter(|d| !d.ambiguous)?;
         if d.spec.kind() != "type_spec" {
             return None;
         }

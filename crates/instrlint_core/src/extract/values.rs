@@ -107,10 +107,10 @@ impl<'t> Pkg<'t> {
         }
         let writes = self.writes.borrow().get(&unit).cloned();
         let writes = writes.unwrap_or_else(|| {
-            let w = Rc::new(Writes::build(
-                self.units[unit].root,
-                &self.units[unit].src.text,
-            ));
+            let w = Rc::new(match self.units[unit].root {
+                Some(root) => Writes::build(root, &self.units[unit].src.text),
+                None => Writes::default(),
+            });
             self.writes.borrow_mut().insert(unit, w.clone());
             w
         });
@@ -206,8 +206,8 @@ impl<'t> Pkg<'t> {
     /// A package-level declaration; flags a miss when neither the package nor
     /// the file's imports know the name.
     pub fn package_decl(&self, unit: usize, name: &str) -> Option<super::pkg::Decl<'t>> {
-        if let Some(d) = self.decls.get(name) {
-            return Some(*d);
+        if let Some(d) = self.decl(name) {
+            return Some(d);
         }
         if self.import_api(unit, name).is_none() && !is_predeclared(name) {
             self.note_missing(name.to_string());
@@ -257,7 +257,7 @@ impl<'t> Pkg<'t> {
             }
             "identifier" | "type_identifier" if self.has_dot(site.unit, api) => {
                 let name = self.text(site.unit, n);
-                if self.decls.contains_key(name) {
+                if self.declares(name) {
                     return None;
                 }
                 Some(name)
@@ -510,9 +510,7 @@ impl<'t> Pkg<'t> {
                 let t = self.follow(site, n)?;
                 let is_const = match self.lookup_local(site, text, n.start_byte()) {
                     Some(_) => true,
-                    None => self
-                        .decls
-                        .get(text)
+                    None => self.decl(text)
                         .is_some_and(|d| d.kind == DeclKind::Const),
                 };
                 if !is_const {

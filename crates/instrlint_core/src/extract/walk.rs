@@ -84,8 +84,10 @@ impl<'t> Pkg<'t> {
         mx: &Mx<'_, 't>,
     ) -> FileFacts<'t> {
         let unit = &self.units[u];
-        let root = unit.root;
         let mut out = FileFacts::default();
+        let Some(root) = unit.root else {
+            return out;
+        };
         let rows = if passes.facts {
             suppression_rows(&unit.src.text)
         } else {
@@ -95,7 +97,7 @@ impl<'t> Pkg<'t> {
             a.is(Api::Prometheus) || matches!(a, Api::Promauto | Api::GoKitProm | Api::KsmGenerator)
         };
         let wants_metrics = passes.facts
-            && (unit.imports.values().any(metric_api) || unit.dots.iter().any(metric_api));
+            && (unit.imports.apis.values().any(metric_api) || unit.imports.dots.iter().any(metric_api));
         let mut wants_error = passes.facts && root.has_error();
         let uses_api = promql::uses_api(self, u);
         let indexes_fields = passes.tracer_index || passes.meter_index;

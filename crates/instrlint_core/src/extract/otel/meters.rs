@@ -77,7 +77,7 @@ impl<'p, 't> Mx<'p, 't> {
         if p.is_shadowed(site, name, f.start_byte()) {
             return false;
         }
-        let Some(d) = p.decls.get(name).filter(|d| !d.ambiguous) else {
+        let Some(d) = p.decl(name).filter(|d| !d.ambiguous) else {
             return false;
         };
         d.spec.kind() == "function_declaration"

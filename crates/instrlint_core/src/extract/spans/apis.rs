@@ -39,7 +39,7 @@ impl<'t> Pkg<'t> {
     }
 
     pub fn imports_api(&self, unit: usize, api: Api) -> bool {
-        self.units[unit].imports.values().any(|a| *a == api) || self.has_dot(unit, api)
+        self.units[unit].imports.apis.values().any(|a| *a == api) || self.has_dot(unit, api)
     }
 
     /// `pkg.Name` or `*pkg.Name` → (API of `pkg`, `Name`).
@@ -87,7 +87,7 @@ impl<'t> Pkg<'t> {
             Some(Local::Param) => Some((site.unit, self.param_type(site, name)?)),
             Some(Local::Bound(_, b)) => Some((site.unit, b.decl.child_by_field_id(FIELDS.type_)?)),
             None => {
-                let d = self.decls.get(name)?;
+                let d = self.decl(name)?;
                 if d.kind == DeclKind::Other {
                     return None;
                 }
@@ -223,7 +223,7 @@ impl<'p, 't> Tx<'p, 't> {
                 }
                 let local = p.text(site.unit, o);
                 let func = p.text(site.unit, field);
-                let Some(path) = p.units[site.unit].paths.get(local) else {
+                let Some(path) = p.units[site.unit].imports.paths.get(local) else {
                     return false;
                 };
                 if p.is_shadowed(site, local, o.start_byte()) {
@@ -234,9 +234,7 @@ impl<'p, 't> Tx<'p, 't> {
             }
             "identifier" => {
                 let func = p.text(site.unit, f);
-                let declared = p
-                    .decls
-                    .get(func)
+                let declared = p.decl(func)
                     .is_some_and(|d| d.spec.kind() == "function_declaration");
                 declared
                     && !p.is_shadowed(site, func, f.start_byte())

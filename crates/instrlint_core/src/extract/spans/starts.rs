@@ -250,7 +250,9 @@ impl<'p, 't> Tx<'p, 't> {
                 .filter(|(_, b)| b.decl.end_byte() <= call.start_byte())
                 .map(|(n, b)| (*n, b.decl))
                 .collect();
-            locals.sort_by_key(|(_, d)| d.start_byte());
+            // Names declared by one statement in name order: the scope's
+            // map has no order of its own.
+            locals.sort_by_key(|(n, d)| (d.start_byte(), *n));
             for (name, decl) in locals {
                 push(name, p.span(u, decl), &mut out);
             }

@@ -272,7 +272,7 @@ impl<'a, 'p, 't> Flow<'a, 'p, 't> {
                     && b.value.is_some_and(|v| self.new_error(inner, unparen(v)))
             }
             Some(Local::Param) => false,
-            None => p.decls.get(name).is_some_and(|d| {
+            None => p.decl(name).is_some_and(|d| {
                 d.kind == DeclKind::Var
                     && !d.ambiguous
                     && (((name.starts_with("Err") || name.starts_with("err")) && name.len() > 3)

@@ -90,7 +90,7 @@ pub fn parse_counters() -> (u64, u64) {
 }
 
 /// Parses given up at the time limit since the process started (a text
-/// given up before counts again each time it is met).
+/// given up before is refused at once and not counted again).
 pub fn parses_given_up() -> u64 {
     PARSE_GIVEN_UP.load(Ordering::Relaxed)
 }
@@ -231,7 +231,10 @@ fn parse_job(job: Job) -> Result<Tree, Unparsed> {
     let started = Instant::now();
     let limit = parse_time_limit();
     let key = job_hash(&job);
-    let tree = if given_up_before(key, limit) {
+    // A text given up before is not counted again: the bounded extraction
+    // hands a package back to the ordinary one, which asks for it once more.
+    let known = given_up_before(key, limit);
+    let tree = if known {
         Err(Unparsed::TimedOut)
     } else if abandoned_parses_running() >= max_abandoned_parses() {
         Err(Unparsed::Busy)
@@ -242,6 +245,7 @@ fn parse_job(job: Job) -> Result<Tree, Unparsed> {
         Ok(_) => {
             PARSE_COUNT.fetch_add(1, Ordering::Relaxed);
         }
+        Err(Unparsed::TimedOut) if known => {}
         Err(Unparsed::TimedOut) => {
             PARSE_GIVEN_UP.fetch_add(1, Ordering::Relaxed);
             remember_given_up(key, limit);

@@ -382,7 +382,18 @@ pub fn collect_with(
         cancel,
         start_functions,
         false,
+        None,
     )
+}
+
+/// `--diff-base` (without `--full-report`): only the findings that touch
+/// these lines are wanted, so only the packages that can hold or feed one
+/// are extracted ([`crate::gate::scope`]).
+#[derive(Clone, Copy)]
+struct DiffScope<'a> {
+    lines: &'a ReportLines,
+    /// L208 runs: every deleting call of the tree counts.
+    deletions: bool,
 }
 
 /// [`collect_with`]; with `every_file` (`--fail-on-parse-errors`) every
@@ -395,6 +406,7 @@ fn collect_parsing(
     cancel: Option<&Arc<AtomicBool>>,
     start_functions: &[String],
     every_file: bool,
+    scope: Option<DiffScope<'_>>,
 ) -> Collected {
     let mut timings = Timings::default();
     let clock = Instant::now();
@@ -522,8 +534,12 @@ fn collect_parsing(
             }
         }
     }
-    stats.files_parsed = walk.iter().flatten().filter(|w| **w).count();
     timings.prefilter = clock.elapsed();
+    // Rule files are read before the Go packages are extracted: with
+    // --diff-base, the queries of those that changed name metrics whose
+    // definitions must be known. Their ids follow the Go files'.
+    let go_files = files.len();
+    let rule_files = collect_rule_files(&found.rule_files, &mut files, &mut problems);
     let clock = Instant::now();
     let extract_nanos = std::sync::atomic::AtomicU64::new(0);
 
@@ -531,23 +547,71 @@ fn collect_parsing(
         package_names: package_names(&packages, &import_paths),
         start_functions: start_functions.to_vec(),
     };
-    let extracted: Vec<PackageFacts> = packages
-        .par_iter()
-        .zip(walk)
-        .map(|(((dir, name), ids), walk)| {
-            if cancelled(cancel) {
-                return PackageFacts::default();
+    let extract_one = |p: usize, walk: Vec<bool>| -> PackageFacts {
+        let ((dir, name), ids) = &packages[p];
+        if cancelled(cancel) {
+            return PackageFacts::default();
+        }
+        let started = Instant::now();
+        let members: Vec<&SourceFile> = ids.iter().map(|id| &files[id.0 as usize]).collect();
+        let facts = extract::extract_package_with(dir, name, &members, walk, &extract_opts);
+        extract_nanos.fetch_add(
+            started.elapsed().as_nanos() as u64,
+            std::sync::atomic::Ordering::Relaxed,
+        );
+        facts
+    };
+    let wanted = scope.map(|scope| {
+        let rule_facts = (&files[go_files..], rule_files.as_slice());
+        plan_extraction(
+            scope,
+            &packages,
+            &import_paths,
+            &files[..go_files],
+            rule_facts,
+            &walk,
+            &extract_one,
+        )
+    });
+    let extracted: Vec<PackageFacts> = match wanted {
+        None => {
+            stats.files_parsed = walk.iter().flatten().filter(|w| **w).count();
+            walk.into_par_iter()
+                .enumerate()
+                .map(|(p, walk)| extract_one(p, walk))
+                .collect()
+        }
+        Some((mut done, wanted)) => {
+            stats.files_parsed = walk
+                .iter()
+                .zip(&wanted)
+                .filter(|(_, w)| **w)
+                .flat_map(|(walk, _)| walk)
+                .filter(|w| **w)
+                .count();
+            let rest: Vec<(usize, PackageFacts)> = walk
+                .into_par_iter()
+                .enumerate()
+                .filter(|(p, _)| done[*p].is_none())
+                .map(|(p, walk)| {
+                    // Not wanted: a package without facts, as one none of
+                    // whose files is walked.
+                    let walk = if wanted[p] {
+                        walk
+                    } else {
+                        vec![false; walk.len()]
+                    };
+                    (p, extract_one(p, walk))
+                })
+                .collect();
+            for (p, facts) in rest {
+                done[p] = Some(facts);
             }
-            let started = Instant::now();
-            let members: Vec<&SourceFile> = ids.iter().map(|id| &files[id.0 as usize]).collect();
-            let facts = extract::extract_package_with(dir, name, &members, walk, &extract_opts);
-            extract_nanos.fetch_add(
-                started.elapsed().as_nanos() as u64,
-                std::sync::atomic::Ordering::Relaxed,
-            );
-            facts
-        })
-        .collect();
+            done.into_iter()
+                .map(|f| f.expect("every package is extracted once"))
+                .collect()
+        }
+    };
     timings.extract = clock.elapsed();
     timings.extract_cpu = Duration::from_nanos(extract_nanos.into_inner());
     let parse_after = extract::parse_counters();
@@ -564,7 +628,7 @@ fn collect_parsing(
         facts.import_path = path;
     }
     link::link(&mut tree);
-    tree.rule_files = collect_rule_files(&found.rule_files, &mut files, &mut problems);
+    tree.rule_files = rule_files;
     stats.files_checked += tree.rule_files.len();
     promql::link_definitions(&mut tree, &files);
     timings.link = clock.elapsed();
@@ -608,6 +672,96 @@ fn package_names(
         .collect()
 }
 
+/// With `--diff-base`: extract the packages a finding on a changed line can
+/// come from ([`crate::gate::scope`]), in two waves (the second needs the
+/// names the changed packages define and query). Returns the facts of the
+/// packages extracted so far, and which packages are wanted at all (those
+/// not yet extracted among them come next).
+fn plan_extraction(
+    scope: DiffScope<'_>,
+    packages: &[((String, String), Vec<FileId>)],
+    import_paths: &[Option<String>],
+    files: &[SourceFile],
+    (rule_files, rule_facts): (&[SourceFile], &[RuleFileFacts]),
+    walk: &[Vec<bool>],
+    extract_one: &(dyn Fn(usize, Vec<bool>) -> PackageFacts + Sync),
+) -> (Vec<Option<PackageFacts>>, Vec<bool>) {
+    use crate::gate::scope::{self, Names, Scan};
+    let mut nested = BTreeMap::new();
+    let mut canon = crate::gate::Canon::default();
+    let mut touched = |f: &SourceFile| {
+        match scope
+            .lines
+            .verdict_of(canon.file(&f.abs_path), &mut nested)
+        {
+            crate::gate::Verdict::Lines(lines) => lines.is_some(),
+            crate::gate::Verdict::Unjudged { .. } => true,
+        }
+    };
+    let changed: Vec<bool> = packages
+        .iter()
+        .map(|(_, ids)| ids.iter().any(|id| touched(&files[id.0 as usize])))
+        .collect();
+    let changed_rules: Vec<&RuleFileFacts> = rule_facts
+        .iter()
+        .zip(rule_files)
+        .filter(|(_, f)| touched(f))
+        .map(|(facts, _)| facts)
+        .collect();
+    let active: Vec<bool> = walk.iter().map(|w| w.iter().any(|x| *x)).collect();
+    let scans: Vec<Option<Scan>> = packages
+        .par_iter()
+        .zip(&active)
+        .map(|((_, ids), active)| {
+            active.then(|| Scan::of(ids.iter().map(|id| files[id.0 as usize].text.as_str())))
+        })
+        .collect();
+    let view = scope::Packages {
+        import_paths,
+        active: &active,
+        changed: &changed,
+        scans: &scans,
+    };
+    let first = scope::first_wave(&view);
+    let done: Vec<Option<PackageFacts>> = walk
+        .par_iter()
+        .enumerate()
+        .map(|(p, w)| first[p].then(|| extract_one(p, w.clone())))
+        .collect();
+    let mut names = Names::default();
+    for (p, facts) in done.iter().enumerate() {
+        let Some(facts) = facts else { continue };
+        names.vectors |= facts.metrics.iter().any(|m| m.vector);
+        if !changed[p] {
+            continue;
+        }
+        for def in &facts.metrics {
+            if let Some(name) = def.fq_name.resolved() {
+                names.defined.extend(scope::with_series_suffixes(&name.text));
+                if !name.text.is_empty() {
+                    names.queried.push(name.text.as_bytes().to_vec());
+                }
+            }
+        }
+        for q in &facts.queries {
+            for s in &q.selectors {
+                names.defined.extend(scope::selector_names(&s.metric));
+            }
+        }
+    }
+    for f in changed_rules {
+        for q in &f.queries {
+            for s in &q.selectors {
+                names.defined.extend(scope::selector_names(&s.metric));
+            }
+        }
+    }
+    names.defined.sort();
+    names.defined.dedup();
+    let wanted = scope::second_wave(&view, &first, &names, scope.deletions);
+    (done, wanted)
+}
+
 struct Run {
     files: Vec<SourceFile>,
     diagnostics: Vec<Diagnostic>,
@@ -639,6 +793,13 @@ fn run(
         opts.cancel.as_ref(),
         &config.settings.spans.start_functions,
         opts.parse_every_file,
+        opts.report_lines
+            .as_ref()
+            .filter(|_| !opts.keep_ungated)
+            .map(|lines| DiffScope {
+                lines,
+                deletions: enabled.iter().any(|e| e.rule.meta.code == "L208"),
+            }),
     );
     let mut stats = stats;
     if cancelled(opts.cancel.as_ref()) {

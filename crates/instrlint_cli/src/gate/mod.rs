@@ -8,9 +8,10 @@
 pub mod baseline;
 pub mod context;
 pub mod diff;
+pub mod scope;
 
 use instrlint_core::{Diagnostic, LineIndex, SourceFile};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 /// Lines of one file that may be reported.
@@ -64,7 +65,11 @@ impl ReportLines {
     /// What is known of the file at `abs`. `nested` caches, per directory,
     /// whether it holds a repository of its own.
     pub fn verdict(&self, abs: &Path, nested: &mut BTreeMap<PathBuf, bool>) -> Verdict<'_> {
-        let abs = canonical(abs);
+        self.verdict_of(canonical(abs), nested)
+    }
+
+    /// [`ReportLines::verdict`] of a path already canonical.
+    pub fn verdict_of(&self, abs: PathBuf, nested: &mut BTreeMap<PathBuf, bool>) -> Verdict<'_> {
         if let Some(top) = &self.top {
             let Ok(rel) = abs.strip_prefix(top) else {
                 return Verdict::Unjudged {
@@ -110,6 +115,34 @@ pub fn canonical(path: &Path) -> PathBuf {
     std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
 }
 
+/// Canonical paths of files, each directory resolved once: resolving every
+/// component of every file of a large tree costs more than linting the
+/// files a change touched.
+#[derive(Default)]
+pub struct Canon {
+    dirs: HashMap<PathBuf, PathBuf>,
+}
+
+impl Canon {
+    /// [`canonical`] of the file at `abs`.
+    pub fn file(&mut self, abs: &Path) -> PathBuf {
+        // A symbolic link (a file named on the command line), or a path
+        // that does not exist, is resolved as a whole.
+        match std::fs::symlink_metadata(abs) {
+            Ok(m) if !m.file_type().is_symlink() => {}
+            _ => return canonical(abs),
+        }
+        let (Some(dir), Some(name)) = (abs.parent(), abs.file_name()) else {
+            return canonical(abs);
+        };
+        let dir = self
+            .dirs
+            .entry(dir.to_path_buf())
+            .or_insert_with(|| canonical(dir));
+        dir.join(name)
+    }
+}
+
 /// A path `--diff-base` cannot judge, to say on standard error.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Unjudged {
@@ -137,6 +170,7 @@ pub fn retain_reported(
         return (kept, Vec::new());
     };
     let mut nested = BTreeMap::new();
+    let mut canon = Canon::default();
     let mut verdicts: Vec<Option<Verdict>> = vec![None; files.len()];
     let mut indexes: Vec<Option<LineIndex>> = vec![None; files.len()];
     let mut unjudged: BTreeMap<PathBuf, String> = BTreeMap::new();
@@ -144,7 +178,7 @@ pub fn retain_reported(
         if !reported.get(i).copied().unwrap_or(true) {
             continue;
         }
-        let v = lines.verdict(&f.abs_path, &mut nested);
+        let v = lines.verdict_of(canon.file(&f.abs_path), &mut nested);
         if let Verdict::Unjudged { root, why } = &v {
             unjudged.entry(root.clone()).or_insert_with(|| why.clone());
         }
@@ -155,7 +189,8 @@ pub fn retain_reported(
         let Some(file) = files.get(i) else {
             return true;
         };
-        let verdict = verdicts[i].get_or_insert_with(|| lines.verdict(&file.abs_path, &mut nested));
+        let verdict = verdicts[i]
+            .get_or_insert_with(|| lines.verdict_of(canon.file(&file.abs_path), &mut nested));
         match verdict {
             Verdict::Unjudged { .. } => true,
             Verdict::Lines(None) => false,

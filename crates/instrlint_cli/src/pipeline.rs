@@ -392,8 +392,9 @@ pub fn collect_with(
 #[derive(Clone, Copy)]
 struct DiffScope<'a> {
     lines: &'a ReportLines,
-    /// L208 runs: every deleting call of the tree counts.
-    deletions: bool,
+    /// When L208 runs, the label lists it reads: every deleting call of
+    /// the tree counts for a vector labelled by a short-lived entity.
+    deletions: Option<&'a instrlint_core::config::LabelSettings>,
 }
 
 /// [`collect_with`]; with `every_file` (`--fail-on-parse-errors`) every
@@ -729,9 +730,26 @@ fn plan_extraction(
         .map(|(p, w)| first[p].then(|| extract_one(p, w.clone())))
         .collect();
     let mut names = Names::default();
+    let imported = scope::imported(&view, &first);
     for (p, facts) in done.iter().enumerate() {
         let Some(facts) = facts else { continue };
-        names.vectors |= facts.metrics.iter().any(|m| m.vector);
+        // L208 judges a vector of a changed package, or of one a changed
+        // package imports (its series may be created there), against every
+        // deleting call of the tree.
+        if let Some(lists) = scope.deletions.filter(|_| changed[p] || imported[p]) {
+            let holds = facts.metrics.iter().any(|m| {
+                m.vector
+                    && instrlint_rules::util::labels::declared(m).is_some_and(|names| {
+                        names
+                            .iter()
+                            .any(|(n, _)| instrlint_rules::util::labels::is_short_lived(lists, n))
+                    })
+            });
+            names.vectors |= holds;
+            if holds && !changed[p] {
+                names.vector_holders.push(p);
+            }
+        }
         if !changed[p] {
             continue;
         }
@@ -758,7 +776,7 @@ fn plan_extraction(
     }
     names.defined.sort();
     names.defined.dedup();
-    let wanted = scope::second_wave(&view, &first, &names, scope.deletions);
+    let wanted = scope::second_wave(&view, &first, &names);
     (done, wanted)
 }
 
@@ -798,7 +816,10 @@ fn run(
             .filter(|_| !opts.keep_ungated)
             .map(|lines| DiffScope {
                 lines,
-                deletions: enabled.iter().any(|e| e.rule.meta.code == "L208"),
+                deletions: enabled
+                    .iter()
+                    .any(|e| e.rule.meta.code == "L208")
+                    .then_some(&config.settings.labels),
             }),
     );
     let mut stats = stats;

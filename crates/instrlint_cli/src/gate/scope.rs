@@ -42,6 +42,9 @@ pub struct Scan {
     pub unusual: bool,
     /// The text mentions `Delete` or `Reset` (the methods that delete series).
     pub deletes: bool,
+    /// The text mentions `NewDesc`: a `Desc` whose kind its importers'
+    /// const metrics decide.
+    pub descs: bool,
 }
 
 impl Scan {
@@ -50,6 +53,7 @@ impl Scan {
         let mut scan = Scan::default();
         for text in texts {
             scan.deletes |= text.contains("Delete") || text.contains("Reset");
+            scan.descs |= text.contains("NewDesc");
             if !lex(text, &mut scan.literals) {
                 scan.unusual = true;
             }
@@ -346,8 +350,23 @@ fn mark(taken: &mut [bool], ps: &[usize]) {
     }
 }
 
-/// The first packages to extract: the changed ones, those they import, and
-/// the importers of both.
+/// The packages a changed package may import (among `taken`).
+pub fn imported(p: &Packages<'_>, taken: &[bool]) -> Vec<bool> {
+    let changed: Vec<usize> = (0..taken.len())
+        .filter(|&i| p.active[i] && p.changed[i])
+        .collect();
+    let none = vec![false; taken.len()];
+    let mut out = vec![false; taken.len()];
+    for q in p.imported_by(&changed, &none) {
+        out[q] = taken[q];
+    }
+    out
+}
+
+/// The first packages to extract: the changed ones, those they import, the
+/// importers of the changed ones (their uses bind to the changed
+/// definitions), and the importers of an imported package that may hold a
+/// `Desc` (their const metrics decide its kind).
 pub fn first_wave(p: &Packages<'_>) -> Vec<bool> {
     let mut taken: Vec<bool> = (0..p.active.len())
         .map(|i| p.active[i] && p.changed[i])
@@ -355,7 +374,11 @@ pub fn first_wave(p: &Packages<'_>) -> Vec<bool> {
     let changed: Vec<usize> = (0..taken.len()).filter(|&i| taken[i]).collect();
     let imported = p.imported_by(&changed, &taken);
     mark(&mut taken, &imported);
-    let targets: Vec<usize> = changed.iter().chain(&imported).copied().collect();
+    let with_descs = imported
+        .iter()
+        .copied()
+        .filter(|&q| p.scan(q).is_none_or(|s| s.descs || s.unusual));
+    let targets: Vec<usize> = changed.iter().copied().chain(with_descs).collect();
     let importers = p.importers(&targets, &taken);
     mark(&mut taken, &importers);
     taken
@@ -369,16 +392,19 @@ pub struct Names {
     pub defined: Vec<Vec<u8>>,
     /// Names the changed packages define: a query elsewhere may select them.
     pub queried: Vec<Vec<u8>>,
-    /// The extracted packages define a vector (L208 then looks at every
-    /// deleting call of the tree).
+    /// A changed or imported package defines a vector labelled by a
+    /// short-lived entity (L208 then looks at every deleting call of the tree).
     pub vectors: bool,
+    /// The imported packages that do: their importers may create the
+    /// series (L208 names the first place that does).
+    pub vector_holders: Vec<usize>,
 }
 
 /// The packages to extract besides `taken`: those that may define a name of
 /// `names.defined` (with their importers, which type their `NewDesc`s),
-/// those that may query a name of `names.queried`, and with `deletions`
+/// those that may query a name of `names.queried`, and with `names.vectors`
 /// those that may delete series (with the packages they import).
-pub fn second_wave(p: &Packages<'_>, taken: &[bool], names: &Names, deletions: bool) -> Vec<bool> {
+pub fn second_wave(p: &Packages<'_>, taken: &[bool], names: &Names) -> Vec<bool> {
     let mut taken = taken.to_vec();
     let candidates: Vec<usize> = (0..p.active.len())
         .filter(|&q| p.active[q] && !taken[q])
@@ -429,7 +455,7 @@ pub fn second_wave(p: &Packages<'_>, taken: &[bool], names: &Names, deletions: b
         .copied()
         .filter(|&q| p.scan(q).is_none_or(queries))
         .collect();
-    let deleting: Vec<usize> = if deletions && names.vectors {
+    let deleting: Vec<usize> = if names.vectors {
         candidates
             .iter()
             .copied()
@@ -438,10 +464,20 @@ pub fn second_wave(p: &Packages<'_>, taken: &[bool], names: &Names, deletions: b
     } else {
         Vec::new()
     };
+    if std::env::var_os("INSTRLINT_DEBUG_SCOPE").is_some() {
+        let unusual = candidates.iter().filter(|&&q| p.scan(q).is_some_and(|s| s.unusual)).count();
+        eprintln!("scope: first {} candidates {} unusual {} by_name {} by_query {} deleting {} names {}", taken.iter().filter(|t| **t).count(), candidates.len(), unusual, by_name.len(), by_query.len(), deleting.len(), names.defined.len());
+    }
     mark(&mut taken, &by_name);
     mark(&mut taken, &by_query);
     mark(&mut taken, &deleting);
-    let importers = p.importers(&by_name, &taken);
+    let with_descs: Vec<usize> = by_name
+        .iter()
+        .copied()
+        .filter(|&q| p.scan(q).is_none_or(|s| s.descs || s.unusual))
+        .chain(names.vector_holders.iter().copied())
+        .collect();
+    let importers = p.importers(&with_descs, &taken);
     mark(&mut taken, &importers);
     let imported = p.imported_by(&deleting, &taken);
     mark(&mut taken, &imported);

@@ -690,15 +690,11 @@ fn plan_extraction(
     use crate::gate::scope::{self, Names, Scan};
     let mut nested = BTreeMap::new();
     let mut canon = crate::gate::Canon::default();
-    let mut touched = |f: &SourceFile| {
-        match scope
-            .lines
-            .verdict_of(canon.file(&f.abs_path), &mut nested)
-        {
+    let mut touched =
+        |f: &SourceFile| match scope.lines.verdict_of(canon.file(&f.abs_path), &mut nested) {
             crate::gate::Verdict::Lines(lines) => lines.is_some(),
             crate::gate::Verdict::Unjudged { .. } => true,
-        }
-    };
+        };
     let changed: Vec<bool> = packages
         .iter()
         .map(|(_, ids)| ids.iter().any(|id| touched(&files[id.0 as usize])))
@@ -755,7 +751,9 @@ fn plan_extraction(
         }
         for def in &facts.metrics {
             if let Some(name) = def.fq_name.resolved() {
-                names.defined.extend(scope::with_series_suffixes(&name.text));
+                names
+                    .defined
+                    .extend(scope::with_series_suffixes(&name.text));
                 if !name.text.is_empty() {
                     names.queried.push(name.text.as_bytes().to_vec());
                 }

@@ -464,10 +464,6 @@ pub fn second_wave(p: &Packages<'_>, taken: &[bool], names: &Names) -> Vec<bool>
     } else {
         Vec::new()
     };
-    if std::env::var_os("INSTRLINT_DEBUG_SCOPE").is_some() {
-        let unusual = candidates.iter().filter(|&&q| p.scan(q).is_some_and(|s| s.unusual)).count();
-        eprintln!("scope: first {} candidates {} unusual {} by_name {} by_query {} deleting {} names {}", taken.iter().filter(|t| **t).count(), candidates.len(), unusual, by_name.len(), by_query.len(), deleting.len(), names.defined.len());
-    }
     mark(&mut taken, &by_name);
     mark(&mut taken, &by_query);
     mark(&mut taken, &deleting);

@@ -357,6 +357,9 @@ pub struct Collected {
     pub warnings: Vec<IoProblem>,
     /// Indexed by `FileId`: false for a package sibling read only for resolution.
     pub reported: Vec<bool>,
+    /// Indexed by `FileId`: found by walking a directory (a regular file,
+    /// not a symbolic link); false for the others and rule files.
+    pub walked: Vec<bool>,
 }
 
 /// Discover, read, group into packages, extract and link facts.
@@ -458,7 +461,8 @@ fn collect_parsing(
     let mut files = Vec::new();
     let mut clauses = Vec::new();
     let mut triggers = Vec::new();
-    for (r, (_, report)) in read.into_iter().zip(&candidates) {
+    let mut walked = Vec::new();
+    for (r, (c, report)) in read.into_iter().zip(&candidates) {
         match r {
             // --force-exclude: a named generated file is skipped like a walked one.
             Ok(Some((f, _, _)))
@@ -475,6 +479,7 @@ fn collect_parsing(
                 clauses.push(clause);
                 triggers.push(trigger);
                 reported.push(*report);
+                walked.push(!c.explicit);
             }
             Ok(None) => {
                 *stats
@@ -568,7 +573,7 @@ fn collect_parsing(
             scope,
             &packages,
             &import_paths,
-            &files[..go_files],
+            (&files[..go_files], &walked),
             rule_facts,
             &walk,
             &extract_one,
@@ -641,6 +646,7 @@ fn collect_parsing(
         problems,
         warnings: found.warnings,
         reported,
+        walked,
     }
 }
 
@@ -682,27 +688,28 @@ fn plan_extraction(
     scope: DiffScope<'_>,
     packages: &[((String, String), Vec<FileId>)],
     import_paths: &[Option<String>],
-    files: &[SourceFile],
+    (files, walked): (&[SourceFile], &[bool]),
     (rule_files, rule_facts): (&[SourceFile], &[RuleFileFacts]),
     walk: &[Vec<bool>],
     extract_one: &(dyn Fn(usize, Vec<bool>) -> PackageFacts + Sync),
 ) -> (Vec<Option<PackageFacts>>, Vec<bool>) {
     use crate::gate::scope::{self, Names, Scan};
-    let mut nested = BTreeMap::new();
-    let mut canon = crate::gate::Canon::default();
-    let mut touched =
-        |f: &SourceFile| match scope.lines.verdict_of(canon.file(&f.abs_path), &mut nested) {
-            crate::gate::Verdict::Lines(lines) => lines.is_some(),
-            crate::gate::Verdict::Unjudged { .. } => true,
-        };
+    let mut judge = crate::gate::Judge::new(scope.lines);
+    let mut touched = |f: &SourceFile, regular: bool| match judge.verdict(&f.abs_path, regular) {
+        crate::gate::Verdict::Lines(lines) => lines.is_some(),
+        crate::gate::Verdict::Unjudged { .. } => true,
+    };
     let changed: Vec<bool> = packages
         .iter()
-        .map(|(_, ids)| ids.iter().any(|id| touched(&files[id.0 as usize])))
+        .map(|(_, ids)| {
+            ids.iter()
+                .any(|id| touched(&files[id.0 as usize], walked[id.0 as usize]))
+        })
         .collect();
     let changed_rules: Vec<&RuleFileFacts> = rule_facts
         .iter()
         .zip(rule_files)
-        .filter(|(_, f)| touched(f))
+        .filter(|(_, f)| touched(f, false))
         .map(|(facts, _)| facts)
         .collect();
     let active: Vec<bool> = walk.iter().map(|w| w.iter().any(|x| *x)).collect();
@@ -802,6 +809,7 @@ fn run(
         problems,
         mut warnings,
         reported,
+        walked,
     } = collect_parsing(
         paths,
         discover_opts,
@@ -878,7 +886,8 @@ fn run(
     let ungated = match &opts.report_lines {
         Some(_) if opts.keep_ungated => {
             let mut all =
-                crate::gate::retain_reported(diagnostics.clone(), &files, &reported, None).0;
+                crate::gate::retain_reported(diagnostics.clone(), &files, &reported, None, &walked)
+                    .0;
             sort_diagnostics(&mut all, &files);
             Some(match &opts.baseline {
                 Some(b) => b.apply(all, &files, &crate::output::repository_base()).0,
@@ -887,8 +896,13 @@ fn run(
         }
         _ => None,
     };
-    let (mut diagnostics, unjudged) =
-        crate::gate::retain_reported(diagnostics, &files, &reported, opts.report_lines.as_ref());
+    let (mut diagnostics, unjudged) = crate::gate::retain_reported(
+        diagnostics,
+        &files,
+        &reported,
+        opts.report_lines.as_ref(),
+        &walked,
+    );
     warnings.extend(unjudged.into_iter().map(|u| IoProblem {
         path: u.path,
         message: format!(

@@ -31,13 +31,14 @@
 //! or comment, an escape it does not know, a name that is not valid UTF-8)
 //! makes the package count as able to spell every name.
 
-use std::collections::{HashMap, HashSet};
+/// Decoded string literals.
+pub type Literals = foldhash::HashSet<Vec<u8>>;
 
 /// What the lexical scan of one package's Go files found.
 #[derive(Debug, Default)]
 pub struct Scan {
     /// Every string literal, decoded (escapes applied, `\r` dropped from raw strings).
-    pub literals: HashSet<Vec<u8>>,
+    pub literals: Literals,
     /// Something the scanner cannot vouch for: the package may spell anything.
     pub unusual: bool,
     /// The text mentions `Delete` or `Reset` (the methods that delete series).
@@ -88,7 +89,7 @@ fn lossy(name: &[u8]) -> bool {
 
 /// Adds the decoded string literals of `text` to `out`; false when the text
 /// holds something the lexer cannot vouch for.
-fn lex(text: &str, out: &mut HashSet<Vec<u8>>) -> bool {
+fn lex(text: &str, out: &mut Literals) -> bool {
     let b = text.as_bytes();
     let mut i = 0;
     while let Some(off) = memchr::memchr3(b'"', b'`', b'/', &b[i..]) {
@@ -237,7 +238,7 @@ fn hex_value(chars: &mut std::str::Chars<'_>, digits: usize) -> Option<u32> {
 
 /// Whether `name` is a sequence of whole literals and `_` separators (what
 /// `+` and `BuildFQName` can fold).
-fn may_join(literals: &HashSet<Vec<u8>>, name: &[u8]) -> bool {
+fn may_join(literals: &Literals, name: &[u8]) -> bool {
     let n = name.len();
     let mut reach = vec![false; n + 1];
     reach[0] = true;
@@ -259,7 +260,7 @@ fn may_join(literals: &HashSet<Vec<u8>>, name: &[u8]) -> bool {
 
 /// Whether `needle` occurs in some concatenation of literals: inside one,
 /// or as the end of one, whole ones, and the start of another.
-fn may_spell(literals: &HashSet<Vec<u8>>, needle: &[u8]) -> bool {
+fn may_spell(literals: &Literals, needle: &[u8]) -> bool {
     let n = needle.len();
     if n == 0 {
         return true;
@@ -409,38 +410,8 @@ pub fn second_wave(p: &Packages<'_>, taken: &[bool], names: &Names) -> Vec<bool>
     let candidates: Vec<usize> = (0..p.active.len())
         .filter(|&q| p.active[q] && !taken[q])
         .collect();
-    // Each prefix of a defined name → the names it starts: a package whose
-    // literals start no name cannot fold one (a name never starts with a
-    // separator unless a literal does).
-    let mut prefixes: HashMap<&[u8], Vec<usize>> = HashMap::new();
-    let mut from_separator: Vec<usize> = Vec::new();
-    for (i, name) in names.defined.iter().enumerate() {
-        if name.is_empty() || name[0] == b'_' || lossy(name) {
-            from_separator.push(i);
-            continue;
-        }
-        for k in 1..=name.len() {
-            prefixes.entry(&name[..k]).or_default().push(i);
-        }
-    }
-    let defines = |s: &Scan| -> bool {
-        if s.unusual {
-            return true;
-        }
-        let mut tried: HashSet<usize> = HashSet::new();
-        let starts = s
-            .literals
-            .iter()
-            .filter_map(|l| prefixes.get(l.as_slice()))
-            .flatten()
-            .chain(&from_separator);
-        for &i in starts {
-            if tried.insert(i) && s.may_define(&names.defined[i]) {
-                return true;
-            }
-        }
-        false
-    };
+    let index = NameIndex::new(&names.defined);
+    let defines = |s: &Scan| -> bool { s.unusual || index.may_define(&s.literals) };
     let queries = |s: &Scan| -> bool {
         QUERY_FUNCTIONS.iter().any(|f| s.may_spell(f))
             && names.queried.iter().any(|n| s.may_spell(n))
@@ -480,6 +451,100 @@ pub fn second_wave(p: &Packages<'_>, taken: &[bool], names: &Names) -> Vec<bool>
     taken
 }
 
+/// Every substring of the names a second-wave package must not be able to
+/// define, to find with one lookup per literal the pieces a package's
+/// literals cover.
+struct NameIndex<'n> {
+    names: &'n [Vec<u8>],
+    /// Substring → (name, start, end).
+    pieces: foldhash::HashMap<&'n [u8], Vec<(u32, u32, u32)>>,
+    /// Names too long to index: judged piece by piece.
+    long: Vec<usize>,
+    /// A name any package may fold (separators only, or not UTF-8).
+    always: bool,
+}
+
+/// Names longer than this are not indexed (their substrings are many).
+const INDEXED: usize = 256;
+
+impl<'n> NameIndex<'n> {
+    fn new(names: &'n [Vec<u8>]) -> Self {
+        let mut index = NameIndex {
+            names,
+            pieces: foldhash::HashMap::default(),
+            long: Vec::new(),
+            always: false,
+        };
+        for (k, name) in names.iter().enumerate() {
+            if name.iter().all(|b| *b == b'_') || lossy(name) {
+                index.always = true;
+            } else if name.len() > INDEXED {
+                index.long.push(k);
+            } else {
+                for i in 0..name.len() {
+                    for j in i + 1..=name.len() {
+                        index
+                            .pieces
+                            .entry(&name[i..j])
+                            .or_default()
+                            .push((k as u32, i as u32, j as u32));
+                    }
+                }
+            }
+        }
+        index
+    }
+
+    /// [`may_join`] for some name, from the literals of one package.
+    fn may_define(&self, literals: &Literals) -> bool {
+        if self.always {
+            return true;
+        }
+        let mut edges: foldhash::HashMap<u32, Vec<(u32, u32)>> = foldhash::HashMap::default();
+        for l in literals {
+            if let Some(found) = self.pieces.get(l.as_slice()) {
+                for &(k, i, j) in found {
+                    edges.entry(k).or_default().push((i, j));
+                }
+            }
+        }
+        edges
+            .into_iter()
+            .any(|(k, edges)| joins(&self.names[k as usize], edges))
+            || self
+                .long
+                .iter()
+                .any(|&k| may_join(literals, &self.names[k]))
+    }
+}
+
+/// Whether `name` is a path of `edges` (pieces a literal covers) and `_`
+/// separators from its start to its end.
+fn joins(name: &[u8], mut edges: Vec<(u32, u32)>) -> bool {
+    edges.sort_unstable();
+    let n = name.len();
+    let mut reach = vec![false; n + 1];
+    reach[0] = true;
+    let mut e = 0;
+    for i in 0..n {
+        while e < edges.len() && (edges[e].0 as usize) < i {
+            e += 1;
+        }
+        if !reach[i] {
+            continue;
+        }
+        if name[i] == b'_' {
+            reach[i + 1] = true;
+        }
+        let mut f = e;
+        while f < edges.len() && edges[f].0 as usize == i {
+            reach[edges[f].1 as usize] = true;
+            f += 1;
+        }
+    }
+    reach[n]
+}
+
 /// A name and the names a query may select it by (`_total`, `_bucket` …).
 pub fn with_series_suffixes(name: &str) -> impl Iterator<Item = Vec<u8>> + '_ {
     std::iter::once(name.as_bytes().to_vec()).chain(
@@ -507,7 +572,7 @@ mod tests {
         Scan::of([text])
     }
 
-    fn set(xs: &[&str]) -> HashSet<Vec<u8>> {
+    fn set(xs: &[&str]) -> Literals {
         xs.iter().map(|x| x.as_bytes().to_vec()).collect()
     }
 
@@ -545,6 +610,33 @@ mod tests {
         assert!(!may_join(&l, b"app_requests"));
         assert!(!may_join(&l, b"latencyMs"));
         assert!(may_join(&l, b""));
+    }
+
+    #[test]
+    fn the_index_agrees_with_the_plain_search() {
+        let names: Vec<Vec<u8>> = [
+            "app_http_requests_total",
+            "apphttp",
+            "app_requests",
+            "latencyMs",
+            "x__y",
+        ]
+        .iter()
+        .map(|n| n.as_bytes().to_vec())
+        .collect();
+        let index = NameIndex::new(&names);
+        for lits in [
+            set(&["app", "http", "requests_total"]),
+            set(&["app", "requests"]),
+            set(&["latency", "Ms"]),
+            set(&["latency"]),
+            set(&["x", "y"]),
+            set(&["x"]),
+        ] {
+            let plain = names.iter().any(|n| may_join(&lits, n));
+            assert_eq!(index.may_define(&lits), plain, "{lits:?}");
+        }
+        assert!(NameIndex::new(&[b"__".to_vec()]).may_define(&set(&[])));
     }
 
     #[test]

@@ -31,9 +31,7 @@ use super::budget;
 use super::kinds::{FIELDS, KINDS};
 use super::otel::Mx;
 use super::parse::parse_ranges_or_why;
-use super::pkg::{
-    expressions, read_unit, Api, Decl, DeclInfo, DeclKind, Decls, Imports, Pkg, Unit,
-};
+use super::pkg::{expressions, read_unit, Api, Decl, DeclInfo, DeclKind, Decls, Imports, Pkg, Unit};
 use super::promql::UnitQueries;
 use super::spans::{Lib, Tx};
 use super::toplevel;
@@ -167,12 +165,7 @@ impl<'t> LazyDecls<'t> {
         let e = *self.entries.get(name)?;
         let found = self.find(&e);
         if found.is_none() {
-            if std::env::var_os("WT16_DEBUG").is_some() {
-                eprintln!(
-                    "WT16 decl {name} not found: broken {} unit {} current {}",
-                    e.broken, e.info.unit, self.current
-                );
-            }
+            if std::env::var_os("WT16_DEBUG").is_some() { eprintln!("WT16 decl {name} not found: broken {} unit {} current {}", e.broken, e.info.unit, self.current); }
             self.failed.set(true);
         }
         let (spec, name_node) = found?;
@@ -212,19 +205,9 @@ impl<'t> LazyDecls<'t> {
                         .find('\n')
                         .map_or(source.text.len(), |i| e.top.1 + i + 1);
                     let root = parse_ranges_or_why(&source.text, vec![source.range(e.top.0, end)])
-                        .ok()
-                        .map(|tree| self.trees.alloc(tree).root_node());
-                    if std::env::var_os("WT16_DEBUG").is_some() {
-                        if let Some(r) = root {
-                            eprintln!(
-                                "WT16 top {:?} parsed: error {} range {:?} sexp {}",
-                                e.top,
-                                r.has_error(),
-                                r.byte_range(),
-                                r.to_sexp().chars().take(300).collect::<String>()
-                            );
-                        }
-                    }
+                    .ok()
+                    .map(|tree| self.trees.alloc(tree).root_node());
+                    if std::env::var_os("WT16_DEBUG").is_some() { if let Some(r) = root { eprintln!("WT16 top {:?} parsed: error {} range {:?} sexp {}", e.top, r.has_error(), r.byte_range(), r.to_sexp().chars().take(300).collect::<String>()); } }
                     let root = root.filter(|root| !root.has_error());
                     self.tops.borrow_mut().insert(key, root);
                     root?
@@ -313,9 +296,9 @@ impl Index {
     /// Whether unit `u`'s file imports `api` (as [`Pkg::imports_api`]).
     fn imports_api(&self, u: usize, api: Api) -> bool {
         let imports = &self.imports[self.units[u].file];
-        imports
-            .as_ref()
-            .is_some_and(|i| i.apis.values().any(|a| *a == api) || i.dots.iter().any(|a| a.is(api)))
+        imports.as_ref().is_some_and(|i| {
+            i.apis.values().any(|a| *a == api) || i.dots.iter().any(|a| a.is(api))
+        })
     }
 }
 
@@ -412,17 +395,7 @@ fn parse_unit(index: &Index, sources: &[Option<Source>], u: usize) -> Result<Tre
     };
     let tree = parse_ranges_or_why(&source.text, ranges).map_err(|_| Fallback)?;
     if unit.piece.is_some() && tree.root_node().has_error() {
-        if std::env::var_os("WT16_DEBUG").is_some() {
-            eprintln!(
-                "WT16 piece error {:?} {:?}",
-                unit.piece,
-                tree.root_node()
-                    .to_sexp()
-                    .chars()
-                    .take(0)
-                    .collect::<String>()
-            );
-        }
+        if std::env::var_os("WT16_DEBUG").is_some() { eprintln!("WT16 piece error {:?} {:?}", unit.piece, tree.root_node().to_sexp().chars().take(0).collect::<String>()); }
         return Err(Fallback);
     }
     Ok(tree)
@@ -475,9 +448,7 @@ fn read_units(
         }
         let tree = parse_unit(index, sources, u)?;
         let trees = Arena::new();
-        let pkg = view(
-            package, files, index, sources, u, &tree, &trees, &failed, opts,
-        );
+        let pkg = view(package, files, index, sources, u, &tree, &trees, &failed, opts);
         let tx = Tx::empty(&pkg);
         let mx = Mx::with_fields(&pkg, HashSet::new());
         let file = pkg.walk_unit(u, passes, &tx, &mx);
@@ -493,9 +464,7 @@ fn read_units(
     for u in units.filter(|u| index.units[*u].walk) {
         let tree = parse_unit(index, sources, u)?;
         let trees = Arena::new();
-        let pkg = view(
-            package, files, index, sources, u, &tree, &trees, &failed, opts,
-        );
+        let pkg = view(package, files, index, sources, u, &tree, &trees, &failed, opts);
         let passes = Passes {
             facts: true,
             contexts: pkg.imports_api(u, Api::Context),
@@ -510,10 +479,7 @@ fn read_units(
         };
         let tx = Tx {
             pkg: &pkg,
-            tracer_fields: tracer_fields
-                .iter()
-                .map(|(n, l)| (n.as_str(), *l))
-                .collect(),
+            tracer_fields: tracer_fields.iter().map(|(n, l)| (n.as_str(), *l)).collect(),
         };
         let mx = Mx::with_fields(&pkg, meter_fields.iter().map(String::as_str).collect());
         add_unit(facts, &pkg, u, file, &tx, &mx, &mut queries);
@@ -523,9 +489,7 @@ fn read_units(
             }
         }
         if failed.get() || !budget::take_given_up().is_empty() {
-            if std::env::var_os("WT16_DEBUG").is_some() {
-                eprintln!("WT16 failed {} unit {u}", failed.get());
-            }
+            if std::env::var_os("WT16_DEBUG").is_some() { eprintln!("WT16 failed {} unit {u}", failed.get()); }
             return Err(Fallback);
         }
     }
@@ -590,10 +554,7 @@ mod tests {
             .map(|e| e.expect("entry").path())
             .collect();
         entries.sort();
-        if entries
-            .iter()
-            .any(|p| p.extension().is_some_and(|e| e == "go"))
-        {
+        if entries.iter().any(|p| p.extension().is_some_and(|e| e == "go")) {
             out.push(dir.to_path_buf());
         }
         for p in entries.iter().filter(|p| p.is_dir()) {
@@ -657,9 +618,6 @@ mod tests {
         eprintln!("{compared} packages compared, {fell_back} fell back");
         // A package with a syntax error cut into pieces goes back to the
         // ordinary extraction: a few fixtures are about syntax errors.
-        assert!(
-            compared > 150 && fell_back * 10 < compared,
-            "{compared} packages, {fell_back} fell back"
-        );
+        assert!(compared > 150 && fell_back * 10 < compared, "{compared} packages, {fell_back} fell back");
     }
 }

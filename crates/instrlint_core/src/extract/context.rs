@@ -351,7 +351,9 @@ impl<'p, 't> Tx<'p, 't> {
                             type_name: name.to_string(),
                         };
                     }
-                    if p.decl(name).is_some_and(|d| d.spec.kind() == "type_spec") {
+                    if p.decl(name)
+                        .is_some_and(|d| d.spec.kind() == "type_spec")
+                    {
                         return KeyKind::Named;
                     }
                 }

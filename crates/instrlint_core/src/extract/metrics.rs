@@ -191,9 +191,7 @@ impl<'t> Pkg<'t> {
                 {
                     return None;
                 }
-                self.units[site.unit]
-                    .imports
-                    .dots
+                self.units[site.unit].imports.dots
                     .iter()
                     .filter_map(|a| metric_api(*a))
                     .find_map(|api| known(api, ctor))

@@ -118,11 +118,7 @@ pub fn extract_package_with(
         ..PackageFacts::default()
     };
     budget::begin_package();
-    let walked = files
-        .iter()
-        .zip(&walk)
-        .filter(|(_, w)| **w)
-        .map(|(f, _)| *f);
+    let walked = files.iter().zip(&walk).filter(|(_, w)| **w).map(|(f, _)| *f);
     if bounded::wanted(walked) {
         if bounded::extract(&mut facts, package, files, &walk, opts).is_ok() {
             return facts;

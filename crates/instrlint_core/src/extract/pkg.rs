@@ -301,30 +301,29 @@ pub(crate) fn read_unit<'t>(
     let t = |n: Node<'_>| text.get(n.byte_range()).unwrap_or("");
     let mut cursor = root.walk();
     let tops: Vec<Node<'t>> = root.named_children(&mut cursor).collect();
-    let spec_names =
-        |top: Node<'t>, spec: Node<'t>, kind: DeclKind, decls: &mut Vec<TopDecl<'t>>| {
-            let mut cursor = spec.walk();
-            let names: Vec<Node<'t>> = spec
-                .children_by_field_name("name", &mut cursor)
-                .filter(|n| n.kind() == "identifier")
-                .collect();
-            let values: Vec<Node<'t>> = spec
-                .child_by_field_id(FIELDS.value)
-                .map(expressions)
-                .unwrap_or_default();
-            for (i, name) in names.iter().enumerate() {
-                let value = (values.len() == names.len()).then(|| values[i]);
-                if t(*name) != "_" {
-                    decls.push(TopDecl {
-                        name: *name,
-                        kind,
-                        value,
-                        spec,
-                        top,
-                    });
-                }
+    let spec_names = |top: Node<'t>, spec: Node<'t>, kind: DeclKind, decls: &mut Vec<TopDecl<'t>>| {
+        let mut cursor = spec.walk();
+        let names: Vec<Node<'t>> = spec
+            .children_by_field_name("name", &mut cursor)
+            .filter(|n| n.kind() == "identifier")
+            .collect();
+        let values: Vec<Node<'t>> = spec
+            .child_by_field_id(FIELDS.value)
+            .map(expressions)
+            .unwrap_or_default();
+        for (i, name) in names.iter().enumerate() {
+            let value = (values.len() == names.len()).then(|| values[i]);
+            if t(*name) != "_" {
+                decls.push(TopDecl {
+                    name: *name,
+                    kind,
+                    value,
+                    spec,
+                    top,
+                });
             }
-        };
+        }
+    };
     for top in tops {
         match top.kind() {
             "import_declaration" => read_imports(top, text, opts, imports),

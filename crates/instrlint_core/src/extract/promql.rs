@@ -60,12 +60,7 @@ const API_METHODS: &[&str] = &["Query", "QueryRange", "QueryExemplars"];
 
 /// Whether unit `u` imports the Prometheus HTTP API client.
 pub(crate) fn uses_api(pkg: &Pkg<'_>, u: usize) -> bool {
-    pkg.units[u]
-        .imports
-        .apis
-        .values()
-        .any(|a| *a == Api::PromApiV1)
-        || pkg.has_dot(u, Api::PromApiV1)
+    pkg.units[u].imports.apis.values().any(|a| *a == Api::PromApiV1) || pkg.has_dot(u, Api::PromApiV1)
 }
 
 /// One walked unit's queries, read while its tree is there; which of them

@@ -235,8 +235,7 @@ impl<'t> Pkg<'t> {
                 if operand.kind() == "identifier" {
                     let name = self.text(site.unit, operand);
                     let is_pkg_var = !self.is_shadowed(site, name, operand.start_byte())
-                        && self
-                            .decl(name)
+                        && self.decl(name)
                             .is_some_and(|d| d.kind == DeclKind::Var && !d.ambiguous);
                     if is_pkg_var {
                         out.push(Store::PackageVarField {

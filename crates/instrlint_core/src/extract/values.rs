@@ -510,7 +510,8 @@ impl<'t> Pkg<'t> {
                 let t = self.follow(site, n)?;
                 let is_const = match self.lookup_local(site, text, n.start_byte()) {
                     Some(_) => true,
-                    None => self.decl(text).is_some_and(|d| d.kind == DeclKind::Const),
+                    None => self.decl(text)
+                        .is_some_and(|d| d.kind == DeclKind::Const),
                 };
                 if !is_const {
                     return None;

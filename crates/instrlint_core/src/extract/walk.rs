@@ -97,8 +97,7 @@ impl<'t> Pkg<'t> {
             a.is(Api::Prometheus) || matches!(a, Api::Promauto | Api::GoKitProm | Api::KsmGenerator)
         };
         let wants_metrics = passes.facts
-            && (unit.imports.apis.values().any(metric_api)
-                || unit.imports.dots.iter().any(metric_api));
+            && (unit.imports.apis.values().any(metric_api) || unit.imports.dots.iter().any(metric_api));
         let mut wants_error = passes.facts && root.has_error();
         let uses_api = promql::uses_api(self, u);
         let indexes_fields = passes.tracer_index || passes.meter_index;

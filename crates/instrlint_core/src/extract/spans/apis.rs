@@ -234,8 +234,7 @@ impl<'p, 't> Tx<'p, 't> {
             }
             "identifier" => {
                 let func = p.text(site.unit, f);
-                let declared = p
-                    .decl(func)
+                let declared = p.decl(func)
                     .is_some_and(|d| d.spec.kind() == "function_declaration");
                 declared
                     && !p.is_shadowed(site, func, f.start_byte())

@@ -4,12 +4,13 @@
 //! (`--full-report` needs every finding, so it turns the scope off; the
 //! gated report it writes beside is the old behaviour).
 
-mod common;
-
-use common::text;
 use serde_json::Value;
 use std::path::Path;
 use std::process::{Command, Output};
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
 
 fn instrlint(dir: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_instrlint"))

@@ -343,4 +343,53 @@ mod tests {
         assert!(!r.contains(4) && !r.contains(13) && !r.contains(2));
         assert!(LineSet::All.contains(1));
     }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_judge_gives_the_verdicts_of_report_lines() {
+        let root = tempfile::tempdir().expect("temp dir");
+        let top = canonical(root.path()).join("repo");
+        let outside = canonical(root.path()).join("outside");
+        for dir in ["a/b", "sub/.git", "sub/x", "gen", "c"] {
+            std::fs::create_dir_all(top.join(dir)).expect("mkdir");
+        }
+        std::fs::create_dir_all(&outside).expect("mkdir");
+        let files = [
+            top.join("a/b/changed.go"),
+            top.join("a/b/same.go"),
+            top.join("a/ignored.go"),
+            top.join("sub/x/n.go"),
+            top.join("gen/g.go"),
+            top.join("c/unreadable.go"),
+            outside.join("o.go"),
+        ];
+        for f in &files {
+            std::fs::write(f, "package p\n").expect("write");
+        }
+        // A link to a changed file is judged as its target.
+        std::os::unix::fs::symlink(top.join("a/b/changed.go"), top.join("c/link.go"))
+            .expect("symlink");
+        let lines = ReportLines {
+            files: [(top.join("a/b/changed.go"), LineSet::All)].into(),
+            top: Some(top.clone()),
+            ignored: vec![top.join("gen"), top.join("a/ignored.go")],
+            unreadable: vec![top.join("c/unreadable.go")],
+        };
+        let mut judge = Judge::new(&lines);
+        let mut nested = BTreeMap::new();
+        let mut unjudged = 0;
+        for (f, regular) in files.iter().map(|f| (f.clone(), true)).chain([
+            (top.join("c/link.go"), false),
+            (top.join("c/none.go"), false),
+        ]) {
+            let want = lines.verdict(&f, &mut nested);
+            unjudged += usize::from(matches!(want, Verdict::Unjudged { .. }));
+            assert_eq!(judge.verdict(&f, regular), want, "{}", f.display());
+        }
+        assert_eq!(unjudged, 5, "ignored twice, nested, unreadable, outside");
+        assert!(matches!(
+            judge.verdict(&top.join("c/link.go"), false),
+            Verdict::Lines(Some(_))
+        ));
+    }
 }

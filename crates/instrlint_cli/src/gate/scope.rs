@@ -451,44 +451,40 @@ pub fn second_wave(p: &Packages<'_>, taken: &[bool], names: &Names) -> Vec<bool>
     taken
 }
 
-/// Every substring of the names a second-wave package must not be able to
-/// define, to find with one lookup per literal the pieces a package's
-/// literals cover.
+/// The names a second-wave package must not be able to define, indexed by
+/// the first bytes (up to [`KEY`]) at every position, to find with one
+/// lookup per literal where a package's literals occur in them. Linear in
+/// the names' length (a changed package may define hundreds of names).
 struct NameIndex<'n> {
     names: &'n [Vec<u8>],
-    /// Substring → (name, start, end).
-    pieces: foldhash::HashMap<&'n [u8], Vec<(u32, u32, u32)>>,
-    /// Names too long to index: judged piece by piece.
-    long: Vec<usize>,
+    /// `name[i..i + m]` for every position `i` and `m` up to [`KEY`] → (name, i).
+    starts: foldhash::HashMap<&'n [u8], Vec<(u32, u32)>>,
     /// A name any package may fold (separators only, or not UTF-8).
     always: bool,
 }
 
-/// Names longer than this are not indexed (their substrings are many).
-const INDEXED: usize = 256;
+/// Bytes of a literal looked up in the index.
+const KEY: usize = 4;
 
 impl<'n> NameIndex<'n> {
     fn new(names: &'n [Vec<u8>]) -> Self {
         let mut index = NameIndex {
             names,
-            pieces: foldhash::HashMap::default(),
-            long: Vec::new(),
+            starts: foldhash::HashMap::default(),
             always: false,
         };
         for (k, name) in names.iter().enumerate() {
             if name.iter().all(|b| *b == b'_') || lossy(name) {
                 index.always = true;
-            } else if name.len() > INDEXED {
-                index.long.push(k);
-            } else {
-                for i in 0..name.len() {
-                    for j in i + 1..=name.len() {
-                        index
-                            .pieces
-                            .entry(&name[i..j])
-                            .or_default()
-                            .push((k as u32, i as u32, j as u32));
-                    }
+                continue;
+            }
+            for i in 0..name.len() {
+                for m in 1..=KEY.min(name.len() - i) {
+                    index
+                        .starts
+                        .entry(&name[i..i + m])
+                        .or_default()
+                        .push((k as u32, i as u32));
                 }
             }
         }
@@ -501,20 +497,20 @@ impl<'n> NameIndex<'n> {
             return true;
         }
         let mut edges: foldhash::HashMap<u32, Vec<(u32, u32)>> = foldhash::HashMap::default();
-        for l in literals {
-            if let Some(found) = self.pieces.get(l.as_slice()) {
-                for &(k, i, j) in found {
-                    edges.entry(k).or_default().push((i, j));
+        for l in literals.iter().filter(|l| !l.is_empty()) {
+            let Some(found) = self.starts.get(&l[..KEY.min(l.len())]) else {
+                continue;
+            };
+            for &(k, i) in found {
+                let name = &self.names[k as usize];
+                if l.len() <= KEY || name[i as usize..].starts_with(l) {
+                    edges.entry(k).or_default().push((i, i + l.len() as u32));
                 }
             }
         }
         edges
             .into_iter()
             .any(|(k, edges)| joins(&self.names[k as usize], edges))
-            || self
-                .long
-                .iter()
-                .any(|&k| may_join(literals, &self.names[k]))
     }
 }
 
@@ -632,6 +628,9 @@ mod tests {
             set(&["latency"]),
             set(&["x", "y"]),
             set(&["x"]),
+            set(&["app_", "http_x", "requests_totals"]),
+            set(&["app_http_requests_total"]),
+            set(&["app_http_", "requests_", "total", ""]),
         ] {
             let plain = names.iter().any(|n| may_join(&lits, n));
             assert_eq!(index.may_define(&lits), plain, "{lits:?}");

@@ -579,6 +579,7 @@ fn collect_parsing(
             &extract_one,
         )
     });
+    let mut unwanted: Vec<bool> = Vec::new();
     let extracted: Vec<PackageFacts> = match wanted {
         None => {
             stats.files_parsed = walk.iter().flatten().filter(|w| **w).count();
@@ -613,12 +614,20 @@ fn collect_parsing(
             for (p, facts) in rest {
                 done[p] = Some(facts);
             }
+            unwanted = wanted.iter().map(|w| !w).collect();
             done.into_iter()
                 .map(|f| f.expect("every package is extracted once"))
                 .collect()
         }
     };
     timings.extract = clock.elapsed();
+    // A package --diff-base did not extract holds no finding and no related
+    // location: its texts are not needed any more.
+    for ((_, ids), _) in packages.iter().zip(&unwanted).filter(|(_, u)| **u) {
+        for id in ids {
+            files[id.0 as usize].text = String::new();
+        }
+    }
     timings.extract_cpu = Duration::from_nanos(extract_nanos.into_inner());
     let parse_after = extract::parse_counters();
     timings.parse_cpu = Duration::from_nanos(parse_after.0.saturating_sub(parse_before.0));

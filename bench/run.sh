@@ -38,14 +38,12 @@ echo "== instrlint $($BIN --version | cut -d' ' -f2) at $(git rev-parse --short 
 
 # Findings digest: a change to the extractor must not change the findings.
 $BIN check "$CORPUS" --format json --fail-on never --stats > "$WORK/findings.json" 2> "$WORK/stats.txt" || true
+$BIN check "$CORPUS" --format json --fail-on never --include-tests --stats > "$WORK/findings-all.json" 2> "$WORK/stats-all.txt" || true
 python3 "$ROOT/bench/findings.py" digest "$WORK/findings.json" > "$WORK/findings.digest"
-echo "== findings digest: $(cat "$WORK/findings.digest")"
+python3 "$ROOT/bench/findings.py" digest "$WORK/findings-all.json" > "$WORK/findings-all.digest"
+echo "== findings digest: $(cat "$WORK/findings.digest"); with --include-tests: $(cat "$WORK/findings-all.digest")"
 sed 's/^/   /' "$WORK/stats.txt"
-
-# 1) instrlint -j 1, -j 2, the parse-only floor, all in the same hyperfine run.
-CMDS=(-n "check -j 1" "$BIN check $CORPUS --format json --fail-on never -j 1"
-      -n "check -j 2" "$BIN check $CORPUS --format json --fail-on never -j 2"
-      -n "parse -j 2" "$BIN debug parse $CORPUS -j 2")
+sed 's/^/   (--include-tests) /' "$WORK/stats-all.txt"
 
 # ast-grep with equivalent pattern rules (npm into a temp prefix).
 ASTGREP=""
@@ -60,19 +58,58 @@ if [ "${SKIP_ASTGREP:-0}" != 1 ]; then
     printf 'ruleDirs:\n  - rules\n' > "$WORK/sg/sgconfig.yml"
   fi
 fi
-hyperfine -N -i --warmup 1 --runs "$RUNS" --export-json "$WORK/corpus.json" "${CMDS[@]}" >"$WORK/hyperfine.txt" 2>&1 || cat "$WORK/hyperfine.txt"
+
+# 1) Every file (tests included, issue 16): parse everything, the prefilter
+#    floor (parse only the files the prefilter admits, no rules) and the
+#    whole catalog, at -j 2 and -j 1, in one hyperfine invocation.
+ALL=(--format json --fail-on never --include-tests)
+hyperfine -N -i --warmup 1 --runs "$RUNS" --export-json "$WORK/all.json" \
+  -n "parse all files -j 2" "$BIN debug parse $CORPUS --include-tests -j 2" \
+  -n "prefilter floor -j 2" "$BIN debug parse --prefilter $CORPUS --include-tests -j 2" \
+  -n "check all files -j 2" "$BIN check $CORPUS ${ALL[*]} -j 2" \
+  -n "parse all files -j 1" "$BIN debug parse $CORPUS --include-tests -j 1" \
+  -n "prefilter floor -j 1" "$BIN debug parse --prefilter $CORPUS --include-tests -j 1" \
+  -n "check all files -j 1" "$BIN check $CORPUS ${ALL[*]} -j 1" \
+  >"$WORK/hyperfine-all.txt" 2>&1 || cat "$WORK/hyperfine-all.txt"
+
+# 2) Default flags (tests skipped): the whole catalog at -j 1 and -j 2, and
+#    the parse-everything floor of the same files (issue 7's ratios).
+hyperfine -N -i --warmup 1 --runs "$RUNS" --export-json "$WORK/corpus.json" \
+  -n "check -j 1" "$BIN check $CORPUS --format json --fail-on never -j 1" \
+  -n "check -j 2" "$BIN check $CORPUS --format json --fail-on never -j 2" \
+  -n "parse -j 2" "$BIN debug parse $CORPUS -j 2" \
+  >"$WORK/hyperfine.txt" 2>&1 || cat "$WORK/hyperfine.txt"
+
 if [ -n "$ASTGREP" ]; then
   # ast-grep parses every file: fewer runs (RUNS_ASTGREP, default 3), no warm-up.
   hyperfine -N -i --runs "${RUNS_ASTGREP:-3}" --export-json "$WORK/astgrep.json" \
+    -n "ast-grep all files -j 2" "$ASTGREP scan -c $WORK/sg/sgconfig.yml --threads 2 $CORPUS" \
     -n "ast-grep -j 2" "$ASTGREP scan -c $WORK/sg/sgconfig.yml --threads 2 --globs !*_test.go $CORPUS" \
     >"$WORK/hyperfine-astgrep.txt" 2>&1 || cat "$WORK/hyperfine-astgrep.txt"
 fi
 
-# 2) Peak RSS (j 2).
-/usr/bin/time -v "$BIN" check "$CORPUS" --format json --fail-on never -j 2 >/dev/null 2>"$WORK/time-v.txt" || true
-RSS_KB=$(awk -F: '/Maximum resident set size/{gsub(/ /,"",$2); print $2}' "$WORK/time-v.txt")
+# 3) Peak RSS (kB as /usr/bin/time reports them are KiB).
+peak() { # NAME ARGS...: one line "NAME<TAB>KiB<TAB>wall s" into rss.tsv
+  local name=$1; shift
+  /usr/bin/time -v "$@" >/dev/null 2>"$WORK/time-v.txt" || true
+  printf '%s\t%s\t%s\n' "$name" \
+    "$(awk -F: '/Maximum resident set size/{gsub(/ /,"",$2); print $2}' "$WORK/time-v.txt")" \
+    "$(awk '/Elapsed \(wall clock\)/{print $NF}' "$WORK/time-v.txt")" >> "$WORK/rss.tsv"
+}
+: > "$WORK/rss.tsv"
+peak "check -j 2" "$BIN" check "$CORPUS" --format json --fail-on never -j 2
+peak "check all files -j 2" "$BIN" check "$CORPUS" "${ALL[@]}" -j 2
+peak "check all files -j 1" "$BIN" check "$CORPUS" "${ALL[@]}" -j 1
+# A 50 MB generated file named on the command line (bench/gen-big.py).
+BIG=$WORK/big/big50.go
+if [ ! -f "$BIG" ]; then
+  mkdir -p "$WORK/big"
+  python3 "$ROOT/bench/gen-big.py" "$BIG" 50
+fi
+peak "50 MB generated file" "$BIN" check "$BIG" --format json --fail-on never
+RSS_KB=$(awk -F'\t' '$1=="check -j 2"{print $2}' "$WORK/rss.tsv")
 
-# 3) Linearity: the corpus twice (hard links where possible).
+# 4) Linearity: the corpus twice (hard links where possible), every file.
 TWICE=$WORK/twice
 if [ ! -d "$TWICE/b" ]; then
   rm -rf "$TWICE"; mkdir -p "$TWICE"
@@ -82,10 +119,10 @@ if [ ! -d "$TWICE/b" ]; then
   done
 fi
 hyperfine -N -i --warmup 1 --runs "$RUNS" --export-json "$WORK/twice.json" \
-  -n "check -j 2 once" "$BIN check $CORPUS --format json --fail-on never -j 2" \
-  -n "check -j 2 twice" "$BIN check $TWICE --format json --fail-on never -j 2" >/dev/null 2>&1
+  -n "check -j 2 once" "$BIN check $CORPUS ${ALL[*]} -j 2" \
+  -n "check -j 2 twice" "$BIN check $TWICE ${ALL[*]} -j 2" >/dev/null 2>&1
 
-# 4) --diff-base: 10 files changed in a 10,000-file tree.
+# 5) --diff-base: 10 files changed in a 10,000-file tree.
 TREE=$WORK/tree10k
 if [ ! -d "$TREE/.git" ]; then
   rm -rf "$TREE"; mkdir -p "$TREE"

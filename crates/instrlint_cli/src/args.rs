@@ -233,6 +233,12 @@ pub struct ParseArgs {
     /// Number of worker threads (default: one per core; at most 256).
     #[arg(short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=MAX_JOBS))]
     pub jobs: Option<u32>,
+
+    /// Parse only the files `check` would consider: generated files skipped
+    /// and the prefilter applied (the prefilter floor: no rules, no gate,
+    /// no package siblings).
+    #[arg(long)]
+    pub prefilter: bool,
 }
 
 #[derive(Debug, Args)]

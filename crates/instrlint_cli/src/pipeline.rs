@@ -357,6 +357,9 @@ pub struct Collected {
     pub warnings: Vec<IoProblem>,
     /// Indexed by `FileId`: false for a package sibling read only for resolution.
     pub reported: Vec<bool>,
+    /// Indexed by `FileId`: found by walking a directory (a regular file,
+    /// not a symbolic link); false for the others and rule files.
+    pub walked: Vec<bool>,
 }
 
 /// Discover, read, group into packages, extract and link facts.
@@ -382,7 +385,19 @@ pub fn collect_with(
         cancel,
         start_functions,
         false,
+        None,
     )
+}
+
+/// `--diff-base` (without `--full-report`): only the findings that touch
+/// these lines are wanted, so only the packages that can hold or feed one
+/// are extracted ([`crate::gate::scope`]).
+#[derive(Clone, Copy)]
+struct DiffScope<'a> {
+    lines: &'a ReportLines,
+    /// When L208 runs, the label lists it reads: every deleting call of
+    /// the tree counts for a vector labelled by a short-lived entity.
+    deletions: Option<&'a instrlint_core::config::LabelSettings>,
 }
 
 /// [`collect_with`]; with `every_file` (`--fail-on-parse-errors`) every
@@ -395,6 +410,7 @@ fn collect_parsing(
     cancel: Option<&Arc<AtomicBool>>,
     start_functions: &[String],
     every_file: bool,
+    scope: Option<DiffScope<'_>>,
 ) -> Collected {
     let mut timings = Timings::default();
     let clock = Instant::now();
@@ -445,7 +461,8 @@ fn collect_parsing(
     let mut files = Vec::new();
     let mut clauses = Vec::new();
     let mut triggers = Vec::new();
-    for (r, (_, report)) in read.into_iter().zip(&candidates) {
+    let mut walked = Vec::new();
+    for (r, (c, report)) in read.into_iter().zip(&candidates) {
         match r {
             // --force-exclude: a named generated file is skipped like a walked one.
             Ok(Some((f, _, _)))
@@ -462,6 +479,7 @@ fn collect_parsing(
                 clauses.push(clause);
                 triggers.push(trigger);
                 reported.push(*report);
+                walked.push(!c.explicit);
             }
             Ok(None) => {
                 *stats
@@ -522,8 +540,12 @@ fn collect_parsing(
             }
         }
     }
-    stats.files_parsed = walk.iter().flatten().filter(|w| **w).count();
     timings.prefilter = clock.elapsed();
+    // Rule files are read before the Go packages are extracted: with
+    // --diff-base, the queries of those that changed name metrics whose
+    // definitions must be known. Their ids follow the Go files'.
+    let go_files = files.len();
+    let rule_files = collect_rule_files(&found.rule_files, &mut files, &mut problems);
     let clock = Instant::now();
     let extract_nanos = std::sync::atomic::AtomicU64::new(0);
 
@@ -531,24 +553,81 @@ fn collect_parsing(
         package_names: package_names(&packages, &import_paths),
         start_functions: start_functions.to_vec(),
     };
-    let extracted: Vec<PackageFacts> = packages
-        .par_iter()
-        .zip(walk)
-        .map(|(((dir, name), ids), walk)| {
-            if cancelled(cancel) {
-                return PackageFacts::default();
+    let extract_one = |p: usize, walk: Vec<bool>| -> PackageFacts {
+        let ((dir, name), ids) = &packages[p];
+        if cancelled(cancel) {
+            return PackageFacts::default();
+        }
+        let started = Instant::now();
+        let members: Vec<&SourceFile> = ids.iter().map(|id| &files[id.0 as usize]).collect();
+        let facts = extract::extract_package_with(dir, name, &members, walk, &extract_opts);
+        extract_nanos.fetch_add(
+            started.elapsed().as_nanos() as u64,
+            std::sync::atomic::Ordering::Relaxed,
+        );
+        facts
+    };
+    let wanted = scope.map(|scope| {
+        let rule_facts = (&files[go_files..], rule_files.as_slice());
+        plan_extraction(
+            scope,
+            &packages,
+            &import_paths,
+            (&files[..go_files], &walked),
+            rule_facts,
+            &walk,
+            &extract_one,
+        )
+    });
+    let mut unwanted: Vec<bool> = Vec::new();
+    let extracted: Vec<PackageFacts> = match wanted {
+        None => {
+            stats.files_parsed = walk.iter().flatten().filter(|w| **w).count();
+            walk.into_par_iter()
+                .enumerate()
+                .map(|(p, walk)| extract_one(p, walk))
+                .collect()
+        }
+        Some((mut done, wanted)) => {
+            stats.files_parsed = walk
+                .iter()
+                .zip(&wanted)
+                .filter(|(_, w)| **w)
+                .flat_map(|(walk, _)| walk)
+                .filter(|w| **w)
+                .count();
+            let rest: Vec<(usize, PackageFacts)> = walk
+                .into_par_iter()
+                .enumerate()
+                .filter(|(p, _)| done[*p].is_none())
+                .map(|(p, walk)| {
+                    // Not wanted: a package without facts, as one none of
+                    // whose files is walked.
+                    let walk = if wanted[p] {
+                        walk
+                    } else {
+                        vec![false; walk.len()]
+                    };
+                    (p, extract_one(p, walk))
+                })
+                .collect();
+            for (p, facts) in rest {
+                done[p] = Some(facts);
             }
-            let started = Instant::now();
-            let members: Vec<&SourceFile> = ids.iter().map(|id| &files[id.0 as usize]).collect();
-            let facts = extract::extract_package_with(dir, name, &members, walk, &extract_opts);
-            extract_nanos.fetch_add(
-                started.elapsed().as_nanos() as u64,
-                std::sync::atomic::Ordering::Relaxed,
-            );
-            facts
-        })
-        .collect();
+            unwanted = wanted.iter().map(|w| !w).collect();
+            done.into_iter()
+                .map(|f| f.expect("every package is extracted once"))
+                .collect()
+        }
+    };
     timings.extract = clock.elapsed();
+    // A package --diff-base did not extract holds no finding and no related
+    // location: its texts are not needed any more.
+    for ((_, ids), _) in packages.iter().zip(&unwanted).filter(|(_, u)| **u) {
+        for id in ids {
+            files[id.0 as usize].text = String::new();
+        }
+    }
     timings.extract_cpu = Duration::from_nanos(extract_nanos.into_inner());
     let parse_after = extract::parse_counters();
     timings.parse_cpu = Duration::from_nanos(parse_after.0.saturating_sub(parse_before.0));
@@ -564,7 +643,7 @@ fn collect_parsing(
         facts.import_path = path;
     }
     link::link(&mut tree);
-    tree.rule_files = collect_rule_files(&found.rule_files, &mut files, &mut problems);
+    tree.rule_files = rule_files;
     stats.files_checked += tree.rule_files.len();
     promql::link_definitions(&mut tree, &files);
     timings.link = clock.elapsed();
@@ -576,6 +655,7 @@ fn collect_parsing(
         problems,
         warnings: found.warnings,
         reported,
+        walked,
     }
 }
 
@@ -608,6 +688,112 @@ fn package_names(
         .collect()
 }
 
+/// With `--diff-base`: extract the packages a finding on a changed line can
+/// come from ([`crate::gate::scope`]), in two waves (the second needs the
+/// names the changed packages define and query). Returns the facts of the
+/// packages extracted so far, and which packages are wanted at all (those
+/// not yet extracted among them come next).
+fn plan_extraction(
+    scope: DiffScope<'_>,
+    packages: &[((String, String), Vec<FileId>)],
+    import_paths: &[Option<String>],
+    (files, walked): (&[SourceFile], &[bool]),
+    (rule_files, rule_facts): (&[SourceFile], &[RuleFileFacts]),
+    walk: &[Vec<bool>],
+    extract_one: &(dyn Fn(usize, Vec<bool>) -> PackageFacts + Sync),
+) -> (Vec<Option<PackageFacts>>, Vec<bool>) {
+    use crate::gate::scope::{self, Names, Scan};
+    let mut judge = crate::gate::Judge::new(scope.lines);
+    let mut touched = |f: &SourceFile, regular: bool| match judge.verdict(&f.abs_path, regular) {
+        crate::gate::Verdict::Lines(lines) => lines.is_some(),
+        crate::gate::Verdict::Unjudged { .. } => true,
+    };
+    let changed: Vec<bool> = packages
+        .iter()
+        .map(|(_, ids)| {
+            ids.iter()
+                .any(|id| touched(&files[id.0 as usize], walked[id.0 as usize]))
+        })
+        .collect();
+    let changed_rules: Vec<&RuleFileFacts> = rule_facts
+        .iter()
+        .zip(rule_files)
+        .filter(|(_, f)| touched(f, false))
+        .map(|(facts, _)| facts)
+        .collect();
+    let active: Vec<bool> = walk.iter().map(|w| w.iter().any(|x| *x)).collect();
+    let scans: Vec<Option<Scan>> = packages
+        .par_iter()
+        .zip(&active)
+        .map(|((_, ids), active)| {
+            active.then(|| Scan::of(ids.iter().map(|id| files[id.0 as usize].text.as_str())))
+        })
+        .collect();
+    let view = scope::Packages {
+        import_paths,
+        active: &active,
+        changed: &changed,
+        scans: &scans,
+    };
+    let first = scope::first_wave(&view);
+    let done: Vec<Option<PackageFacts>> = walk
+        .par_iter()
+        .enumerate()
+        .map(|(p, w)| first[p].then(|| extract_one(p, w.clone())))
+        .collect();
+    let mut names = Names::default();
+    let imported = scope::imported(&view, &first);
+    for (p, facts) in done.iter().enumerate() {
+        let Some(facts) = facts else { continue };
+        // L208 judges a vector of a changed package, or of one a changed
+        // package imports (its series may be created there), against every
+        // deleting call of the tree.
+        if let Some(lists) = scope.deletions.filter(|_| changed[p] || imported[p]) {
+            let holds = facts.metrics.iter().any(|m| {
+                m.vector
+                    && instrlint_rules::util::labels::declared(m).is_some_and(|names| {
+                        names
+                            .iter()
+                            .any(|(n, _)| instrlint_rules::util::labels::is_short_lived(lists, n))
+                    })
+            });
+            names.vectors |= holds;
+            if holds && !changed[p] {
+                names.vector_holders.push(p);
+            }
+        }
+        if !changed[p] {
+            continue;
+        }
+        for def in &facts.metrics {
+            if let Some(name) = def.fq_name.resolved() {
+                names
+                    .defined
+                    .extend(scope::with_series_suffixes(&name.text));
+                if !name.text.is_empty() {
+                    names.queried.push(name.text.as_bytes().to_vec());
+                }
+            }
+        }
+        for q in &facts.queries {
+            for s in &q.selectors {
+                names.defined.extend(scope::selector_names(&s.metric));
+            }
+        }
+    }
+    for f in changed_rules {
+        for q in &f.queries {
+            for s in &q.selectors {
+                names.defined.extend(scope::selector_names(&s.metric));
+            }
+        }
+    }
+    names.defined.sort();
+    names.defined.dedup();
+    let wanted = scope::second_wave(&view, &first, &names);
+    (done, wanted)
+}
+
 struct Run {
     files: Vec<SourceFile>,
     diagnostics: Vec<Diagnostic>,
@@ -632,6 +818,7 @@ fn run(
         problems,
         mut warnings,
         reported,
+        walked,
     } = collect_parsing(
         paths,
         discover_opts,
@@ -639,6 +826,16 @@ fn run(
         opts.cancel.as_ref(),
         &config.settings.spans.start_functions,
         opts.parse_every_file,
+        opts.report_lines
+            .as_ref()
+            .filter(|_| !opts.keep_ungated)
+            .map(|lines| DiffScope {
+                lines,
+                deletions: enabled
+                    .iter()
+                    .any(|e| e.rule.meta.code == "L208")
+                    .then_some(&config.settings.labels),
+            }),
     );
     let mut stats = stats;
     if cancelled(opts.cancel.as_ref()) {
@@ -698,7 +895,8 @@ fn run(
     let ungated = match &opts.report_lines {
         Some(_) if opts.keep_ungated => {
             let mut all =
-                crate::gate::retain_reported(diagnostics.clone(), &files, &reported, None).0;
+                crate::gate::retain_reported(diagnostics.clone(), &files, &reported, None, &walked)
+                    .0;
             sort_diagnostics(&mut all, &files);
             Some(match &opts.baseline {
                 Some(b) => b.apply(all, &files, &crate::output::repository_base()).0,
@@ -707,8 +905,13 @@ fn run(
         }
         _ => None,
     };
-    let (mut diagnostics, unjudged) =
-        crate::gate::retain_reported(diagnostics, &files, &reported, opts.report_lines.as_ref());
+    let (mut diagnostics, unjudged) = crate::gate::retain_reported(
+        diagnostics,
+        &files,
+        &reported,
+        opts.report_lines.as_ref(),
+        &walked,
+    );
     warnings.extend(unjudged.into_iter().map(|u| IoProblem {
         path: u.path,
         message: format!(

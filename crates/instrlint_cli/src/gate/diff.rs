@@ -46,60 +46,71 @@ pub fn changed_lines(rev: &str, cwd: &Path) -> Result<ReportLines, String> {
     let top = git_text(cwd, &["rev-parse", "--show-toplevel"])
         .map_err(|e| format!("--diff-base needs a git repository: {e}"))?;
     let top = super::canonical(Path::new(top.trim_end_matches('\n')));
-    git(
-        &top,
-        &[
-            "rev-parse",
-            "--verify",
-            "--quiet",
-            &format!("{rev}^{{commit}}"),
-        ],
-    )
-    .map_err(|_| format!("--diff-base: unknown revision `{rev}`"))?;
-    let base =
-        git_text(&top, &["merge-base", rev, "HEAD"]).map_err(|e| no_merge_base(rev, &top, &e))?;
+    // Whether `rev` names a commit is asked only when there is no merge
+    // base (a revision git does not know has none).
+    let base = git_text(&top, &["merge-base", rev, "HEAD"]).map_err(|e| {
+        let known = git(
+            &top,
+            &[
+                "rev-parse",
+                "--verify",
+                "--quiet",
+                &format!("{rev}^{{commit}}"),
+            ],
+        );
+        match known {
+            Ok(_) => no_merge_base(rev, &top, &e),
+            Err(_) => format!("--diff-base: unknown revision `{rev}`"),
+        }
+    })?;
     let base = base.trim();
-    let diff = git(
-        &top,
-        &[
-            "-c",
-            "core.quotePath=false",
-            "diff",
-            "--raw",
-            "-z",
-            "--patch",
-            "--unified=0",
-            "--no-color",
-            "--no-ext-diff",
-            "--no-textconv",
-            "--find-renames",
-            // Whatever diff.noprefix or diff.mnemonicPrefix say.
-            "--src-prefix=a/",
-            "--dst-prefix=b/",
-            base,
-            "--",
-        ],
-    )
-    .map_err(|e| format!("--diff-base: git diff failed: {e}"))?;
+    // The diff and the two listings each read the whole working tree: run
+    // side by side.
+    let diff_args = [
+        "-c",
+        "core.quotePath=false",
+        "diff",
+        "--raw",
+        "-z",
+        "--patch",
+        "--unified=0",
+        "--no-color",
+        "--no-ext-diff",
+        "--no-textconv",
+        "--find-renames",
+        // Whatever diff.noprefix or diff.mnemonicPrefix say.
+        "--src-prefix=a/",
+        "--dst-prefix=b/",
+        base,
+        "--",
+    ];
+    let untracked_args = ["ls-files", "--others", "--exclude-standard", "-z"];
+    // Ignored paths (directories end in `/`): git knows nothing of them.
+    let ignored_args = [
+        "ls-files",
+        "--others",
+        "--ignored",
+        "--exclude-standard",
+        "--directory",
+        "-z",
+    ];
+    let (diff, untracked, ignored) = std::thread::scope(|s| {
+        let untracked = s.spawn(|| git(&top, &untracked_args));
+        let ignored = s.spawn(|| git(&top, &ignored_args));
+        let diff = git(&top, &diff_args);
+        let joined = |h: std::thread::ScopedJoinHandle<'_, Result<Vec<u8>, String>>| {
+            h.join()
+                .unwrap_or_else(|_| Err("git could not be run".to_string()))
+        };
+        (diff, joined(untracked), joined(ignored))
+    });
+    let diff = diff.map_err(|e| format!("--diff-base: git diff failed: {e}"))?;
     let mut lines = parse_diff(&diff, &top)?;
-    let untracked = git(&top, &["ls-files", "--others", "--exclude-standard", "-z"])
-        .map_err(|e| format!("--diff-base: git ls-files failed: {e}"))?;
+    let untracked = untracked.map_err(|e| format!("--diff-base: git ls-files failed: {e}"))?;
     for path in untracked.split(|b| *b == 0).filter(|p| !p.is_empty()) {
         lines.files.insert(top.join(from_bytes(path)), LineSet::All);
     }
-    // Ignored paths (directories end in `/`): git knows nothing of them.
-    let ignored = git(
-        &top,
-        &[
-            "ls-files",
-            "--others",
-            "--ignored",
-            "--exclude-standard",
-            "--directory",
-            "-z",
-        ],
-    )
-    .map_err(|e| format!("--diff-base: git ls-files failed: {e}"))?;
+    let ignored = ignored.map_err(|e| format!("--diff-base: git ls-files failed: {e}"))?;
     lines.ignored = ignored
         .split(|b| *b == 0)
         .filter(|p| !p.is_empty())

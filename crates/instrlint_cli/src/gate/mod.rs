@@ -8,9 +8,10 @@
 pub mod baseline;
 pub mod context;
 pub mod diff;
+pub mod scope;
 
 use instrlint_core::{Diagnostic, LineIndex, SourceFile};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 /// Lines of one file that may be reported.
@@ -64,7 +65,11 @@ impl ReportLines {
     /// What is known of the file at `abs`. `nested` caches, per directory,
     /// whether it holds a repository of its own.
     pub fn verdict(&self, abs: &Path, nested: &mut BTreeMap<PathBuf, bool>) -> Verdict<'_> {
-        let abs = canonical(abs);
+        self.verdict_of(canonical(abs), nested)
+    }
+
+    /// [`ReportLines::verdict`] of a path already canonical.
+    pub fn verdict_of(&self, abs: PathBuf, nested: &mut BTreeMap<PathBuf, bool>) -> Verdict<'_> {
         if let Some(top) = &self.top {
             let Ok(rel) = abs.strip_prefix(top) else {
                 return Verdict::Unjudged {
@@ -110,6 +115,134 @@ pub fn canonical(path: &Path) -> PathBuf {
     std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
 }
 
+/// Verdicts of the files of a run, each directory resolved and judged once:
+/// resolving and judging every component of every file of a large tree
+/// costs more than linting the files a change touched. Gives the verdicts
+/// [`ReportLines::verdict`] gives.
+pub struct Judge<'a> {
+    lines: &'a ReportLines,
+    nested: BTreeMap<PathBuf, bool>,
+    /// Directory as given → its canonical path, and what it decides for
+    /// every file in it: unjudged (outside the repository, inside another)
+    /// or the ignored entries above it, by position in `lines.ignored`.
+    dirs: HashMap<PathBuf, Dir<'a>>,
+    /// Ignored entries by path, with their position in `lines.ignored`.
+    ignored: HashMap<&'a Path, usize>,
+}
+
+struct Dir<'a> {
+    canonical: PathBuf,
+    unjudged: Option<Verdict<'a>>,
+    /// The first ignored entry the directory lies in.
+    ignored: Option<usize>,
+}
+
+impl<'a> Judge<'a> {
+    pub fn new(lines: &'a ReportLines) -> Self {
+        let mut ignored = HashMap::new();
+        for (i, p) in lines.ignored.iter().enumerate() {
+            ignored.entry(p.as_path()).or_insert(i);
+        }
+        Judge {
+            lines,
+            nested: BTreeMap::new(),
+            dirs: HashMap::new(),
+            ignored,
+        }
+    }
+
+    /// The verdict of the file at `abs`; `regular`: it is known to be a
+    /// regular file, not a symbolic link (it was found by walking).
+    pub fn verdict(&mut self, abs: &Path, regular: bool) -> Verdict<'a> {
+        let lines = self.lines;
+        let (Some(dir), Some(name)) = (abs.parent(), abs.file_name()) else {
+            return lines.verdict_of(canonical(abs), &mut self.nested);
+        };
+        if !regular {
+            // A symbolic link, or a path that does not exist, as a whole.
+            match std::fs::symlink_metadata(abs) {
+                Ok(m) if !m.file_type().is_symlink() => {}
+                _ => return lines.verdict_of(canonical(abs), &mut self.nested),
+            }
+        }
+        if !self.dirs.contains_key(dir) {
+            let judged = self.judge_dir(canonical(dir));
+            self.dirs.insert(dir.to_path_buf(), judged);
+        }
+        let d = &self.dirs[dir];
+        if let Some(v) = &d.unjudged {
+            return v.clone();
+        }
+        let abs = d.canonical.join(name);
+        if lines.top.is_some() {
+            let own = self.ignored.get(abs.as_path()).copied();
+            let first = match (d.ignored, own) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            };
+            if let Some(i) = first {
+                return Verdict::Unjudged {
+                    root: lines.ignored[i].clone(),
+                    why: "ignored by git".to_string(),
+                };
+            }
+            if lines.unreadable.contains(&abs) {
+                return Verdict::Unjudged {
+                    root: abs.clone(),
+                    why: "its changes could not be read from git diff".to_string(),
+                };
+            }
+        }
+        Verdict::Lines(lines.files.get(&abs))
+    }
+
+    fn judge_dir(&mut self, dir: PathBuf) -> Dir<'a> {
+        let lines = self.lines;
+        let Some(top) = &lines.top else {
+            return Dir {
+                canonical: dir,
+                unjudged: None,
+                ignored: None,
+            };
+        };
+        let Ok(rel) = dir.strip_prefix(top) else {
+            let unjudged = Verdict::Unjudged {
+                root: dir.clone(),
+                why: format!("outside the git repository at {}", top.display()),
+            };
+            return Dir {
+                canonical: dir,
+                unjudged: Some(unjudged),
+                ignored: None,
+            };
+        };
+        let mut inner = top.clone();
+        for part in rel.components() {
+            inner.push(part);
+            let is_repo = *self
+                .nested
+                .entry(inner.clone())
+                .or_insert_with(|| inner.join(".git").exists());
+            if is_repo {
+                return Dir {
+                    canonical: dir,
+                    unjudged: Some(Verdict::Unjudged {
+                        root: inner,
+                        why: "inside another git repository".to_string(),
+                    }),
+                    ignored: None,
+                };
+            }
+        }
+        let ignored = lines.ignored.iter().position(|p| dir.starts_with(p));
+        Dir {
+            canonical: dir,
+            unjudged: None,
+            ignored,
+        }
+    }
+}
+
 /// A path `--diff-base` cannot judge, to say on standard error.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Unjudged {
@@ -121,13 +254,15 @@ pub struct Unjudged {
 /// Keep the findings whose primary location is in a reported file
 /// (`reported[file id]`) and, with `lines`, that touch a changed line: the
 /// primary location or any related one is on a line added or changed, or in
-/// a file git cannot judge. Also returns the paths that could not be judged
+/// a file git cannot judge (`walked[file id]`: found by walking, so a
+/// regular file, not a link). Also returns the paths that could not be judged
 /// (each reported file's outermost such path, once).
 pub fn retain_reported(
     diagnostics: Vec<Diagnostic>,
     files: &[SourceFile],
     reported: &[bool],
     lines: Option<&ReportLines>,
+    walked: &[bool],
 ) -> (Vec<Diagnostic>, Vec<Unjudged>) {
     let Some(lines) = lines else {
         let kept = diagnostics
@@ -136,7 +271,8 @@ pub fn retain_reported(
             .collect();
         return (kept, Vec::new());
     };
-    let mut nested = BTreeMap::new();
+    let mut judge = Judge::new(lines);
+    let regular = |i: usize| walked.get(i).copied().unwrap_or(false);
     let mut verdicts: Vec<Option<Verdict>> = vec![None; files.len()];
     let mut indexes: Vec<Option<LineIndex>> = vec![None; files.len()];
     let mut unjudged: BTreeMap<PathBuf, String> = BTreeMap::new();
@@ -144,7 +280,7 @@ pub fn retain_reported(
         if !reported.get(i).copied().unwrap_or(true) {
             continue;
         }
-        let v = lines.verdict(&f.abs_path, &mut nested);
+        let v = judge.verdict(&f.abs_path, regular(i));
         if let Verdict::Unjudged { root, why } = &v {
             unjudged.entry(root.clone()).or_insert_with(|| why.clone());
         }
@@ -155,7 +291,7 @@ pub fn retain_reported(
         let Some(file) = files.get(i) else {
             return true;
         };
-        let verdict = verdicts[i].get_or_insert_with(|| lines.verdict(&file.abs_path, &mut nested));
+        let verdict = verdicts[i].get_or_insert_with(|| judge.verdict(&file.abs_path, regular(i)));
         match verdict {
             Verdict::Unjudged { .. } => true,
             Verdict::Lines(None) => false,
@@ -206,5 +342,54 @@ mod tests {
         assert!(r.contains(3) && r.contains(11) && r.contains(12));
         assert!(!r.contains(4) && !r.contains(13) && !r.contains(2));
         assert!(LineSet::All.contains(1));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_judge_gives_the_verdicts_of_report_lines() {
+        let root = tempfile::tempdir().expect("temp dir");
+        let top = canonical(root.path()).join("repo");
+        let outside = canonical(root.path()).join("outside");
+        for dir in ["a/b", "sub/.git", "sub/x", "gen", "c"] {
+            std::fs::create_dir_all(top.join(dir)).expect("mkdir");
+        }
+        std::fs::create_dir_all(&outside).expect("mkdir");
+        let files = [
+            top.join("a/b/changed.go"),
+            top.join("a/b/same.go"),
+            top.join("a/ignored.go"),
+            top.join("sub/x/n.go"),
+            top.join("gen/g.go"),
+            top.join("c/unreadable.go"),
+            outside.join("o.go"),
+        ];
+        for f in &files {
+            std::fs::write(f, "package p\n").expect("write");
+        }
+        // A link to a changed file is judged as its target.
+        std::os::unix::fs::symlink(top.join("a/b/changed.go"), top.join("c/link.go"))
+            .expect("symlink");
+        let lines = ReportLines {
+            files: [(top.join("a/b/changed.go"), LineSet::All)].into(),
+            top: Some(top.clone()),
+            ignored: vec![top.join("gen"), top.join("a/ignored.go")],
+            unreadable: vec![top.join("c/unreadable.go")],
+        };
+        let mut judge = Judge::new(&lines);
+        let mut nested = BTreeMap::new();
+        let mut unjudged = 0;
+        for (f, regular) in files.iter().map(|f| (f.clone(), true)).chain([
+            (top.join("c/link.go"), false),
+            (top.join("c/none.go"), false),
+        ]) {
+            let want = lines.verdict(&f, &mut nested);
+            unjudged += usize::from(matches!(want, Verdict::Unjudged { .. }));
+            assert_eq!(judge.verdict(&f, regular), want, "{}", f.display());
+        }
+        assert_eq!(unjudged, 5, "ignored twice, nested, unreadable, outside");
+        assert!(matches!(
+            judge.verdict(&top.join("c/link.go"), false),
+            Verdict::Lines(Some(_))
+        ));
     }
 }

@@ -5,6 +5,7 @@ use super::funcs::Mark;
 use super::pkg::{call_args, named_children, unparen, Api, DeclKind};
 use super::spans::Tx;
 use super::values::{Local, Site};
+use crate::extract::kinds::FIELDS;
 use crate::facts::{
     BackgroundCall, CarriedValue, ContextUse, KeyKind, RequestScope, WithValueCall,
 };
@@ -52,7 +53,7 @@ impl<'p, 't> Tx<'p, 't> {
         Some(BackgroundCall {
             kind,
             call: p.span(cx.site.unit, call),
-            request_scope: self.request_scope(cx),
+            request_scope: self.request_scope(cx.site),
             starts_span: false,
             func: p.func_context(cx.site.unit, cx.marks.iter().map(|m| &m.1)),
             used_as: self.context_use(cx),
@@ -74,7 +75,9 @@ impl<'p, 't> Tx<'p, 't> {
             match parent.kind() {
                 "parenthesized_expression" => i -= 1,
                 "binary_expression" => {
-                    let op = parent.child_by_field_name("operator").map(|o| p.text(u, o));
+                    let op = parent
+                        .child_by_field_id(FIELDS.operator)
+                        .map(|o| p.text(u, o));
                     return match op {
                         Some("==" | "!=") => ContextUse::Compared,
                         _ => ContextUse::Other,
@@ -119,11 +122,11 @@ impl<'p, 't> Tx<'p, 't> {
             "var_spec" if cx.site.chain.is_empty() => ContextUse::Stored,
             "var_spec" => ContextUse::Passed,
             "short_var_declaration" | "assignment_statement"
-                if stmt.child_by_field_name("right").map(|r| r.id()) == Some(list.id()) =>
+                if stmt.child_by_field_id(FIELDS.right).map(|r| r.id()) == Some(list.id()) =>
             {
                 let rights = named_children(list);
                 let lefts = stmt
-                    .child_by_field_name("left")
+                    .child_by_field_id(FIELDS.left)
                     .map(super::pkg::expressions)
                     .unwrap_or_default();
                 let index = if rights.len() == 1 {
@@ -165,10 +168,10 @@ impl<'p, 't> Tx<'p, 't> {
             let (n, child) = (w[0], w[1]);
             match n.kind() {
                 "communication_case" => n
-                    .child_by_field_name("communication")
+                    .child_by_field_id(FIELDS.communication)
                     .is_some_and(|c| c.id() != child.id() && p.text(u, c).contains(".Done()")),
                 "if_statement" => {
-                    n.child_by_field_name("consequence").map(|c| c.id()) == Some(child.id())
+                    n.child_by_field_id(FIELDS.consequence).map(|c| c.id()) == Some(child.id())
                         && ["initializer", "condition"].iter().any(|f| {
                             n.child_by_field_name(f)
                                 .is_some_and(|c| p.text(u, c).contains(".Err()"))
@@ -184,22 +187,22 @@ impl<'p, 't> Tx<'p, 't> {
     /// site is a request handler. `main` and `init` have none. Test files
     /// (linted with `--include-tests`) are read like any other: a test
     /// function has no request context, an `httptest` handler has one.
-    pub fn request_scope(&self, cx: &ScopeCx<'_, 't>) -> Option<RequestScope> {
+    pub fn request_scope(&self, site: Site<'_, 't>) -> Option<RequestScope> {
         let p = self.pkg;
         let mut found: Option<RequestScope> = None;
         let mut handler = false;
-        for f in cx.site.chain.iter().rev() {
+        for f in site.chain.iter().rev() {
             if found.is_none() {
-                found = self.function_scope(cx.site.unit, *f);
+                found = self.function_scope(site.unit, *f);
             }
-            if p.shape(cx.site.unit, *f).is_request_handler() {
+            if p.shape(site.unit, *f).is_request_handler() {
                 handler = true;
                 break;
             }
             if f.kind() == "function_declaration" {
                 let name = f
-                    .child_by_field_name("name")
-                    .map(|n| p.text(cx.site.unit, n));
+                    .child_by_field_id(FIELDS.name)
+                    .map(|n| p.text(site.unit, n));
                 if matches!(name, Some("main" | "init")) {
                     return None;
                 }
@@ -212,12 +215,12 @@ impl<'p, 't> Tx<'p, 't> {
     fn function_scope(&self, unit: usize, f: Node<'t>) -> Option<RequestScope> {
         let p = self.pkg;
         let params: Vec<(Option<&'t str>, TypeRef<'t>, Node<'t>)> = f
-            .child_by_field_name("parameters")
+            .child_by_field_id(FIELDS.parameters)
             .map(named_children)
             .unwrap_or_default()
             .into_iter()
             .filter_map(|decl| {
-                let ty_node = decl.child_by_field_name("type")?;
+                let ty_node = decl.child_by_field_id(FIELDS.type_)?;
                 let ty = p.qualified_type(unit, ty_node);
                 let mut cursor = decl.walk();
                 let names: Vec<Option<&'t str>> = decl
@@ -285,29 +288,36 @@ impl<'p, 't> Tx<'p, 't> {
             .map(|(name, _, _)| scope(*name, "$.Context()", "gRPC stream"))
     }
 
-    pub fn with_value(&self, cx: &ScopeCx<'_, 't>, call: Node<'t>) -> Option<WithValueCall> {
+    /// A `context.WithValue` call at `site`, inside the marked nodes `marks`
+    /// (root first).
+    pub fn with_value(
+        &self,
+        site: Site<'_, 't>,
+        marks: &[Mark<'t>],
+        call: Node<'t>,
+    ) -> Option<WithValueCall> {
         let p = self.pkg;
-        if p.api_call(cx.site, call, Api::Context)? != "WithValue" {
+        if p.api_call(site, call, Api::Context)? != "WithValue" {
             return None;
         }
         let args = call_args(call);
         if args.len() != 3 {
             return None;
         }
-        let value = if self.span_expr(cx.site, args[2], 0) {
+        let value = if self.span_expr(site, args[2], 0) {
             CarriedValue::Span
-        } else if self.tracer_expr(cx.site, args[2], 0).is_some() {
+        } else if self.tracer_expr(site, args[2], 0).is_some() {
             CarriedValue::Tracer
         } else {
             CarriedValue::Other
         };
         Some(WithValueCall {
-            call: p.span(cx.site.unit, call),
-            key: self.key_kind(cx.site, args[1], 0),
-            key_span: p.span(cx.site.unit, args[1]),
+            call: p.span(site.unit, call),
+            key: self.key_kind(site, args[1], 0),
+            key_span: p.span(site.unit, args[1]),
             value,
-            value_span: p.span(cx.site.unit, args[2]),
-            func: p.func_context(cx.site.unit, cx.marks.iter().map(|m| &m.1)),
+            value_span: p.span(site.unit, args[2]),
+            func: p.func_context(site.unit, marks.iter()),
         })
     }
 
@@ -326,12 +336,12 @@ impl<'p, 't> Tx<'p, 't> {
             | "rune_literal"
             | "imaginary_literal" => KeyKind::BuiltinLiteral,
             "composite_literal" => KeyKind::Named,
-            "unary_expression" => match key.child_by_field_name("operand") {
+            "unary_expression" => match key.child_by_field_id(FIELDS.operand) {
                 Some(o) if unparen(o).kind() == "composite_literal" => KeyKind::Named,
                 _ => KeyKind::Unknown,
             },
             "call_expression" => {
-                let Some(f) = key.child_by_field_name("function") else {
+                let Some(f) = key.child_by_field_id(FIELDS.function) else {
                     return KeyKind::Unknown;
                 };
                 let name = p.text(site.unit, f);
@@ -341,10 +351,7 @@ impl<'p, 't> Tx<'p, 't> {
                             type_name: name.to_string(),
                         };
                     }
-                    if p.decls
-                        .get(name)
-                        .is_some_and(|d| d.spec.kind() == "type_spec")
-                    {
+                    if p.decl(name).is_some_and(|d| d.spec.kind() == "type_spec") {
                         return KeyKind::Named;
                     }
                 }
@@ -377,7 +384,7 @@ impl<'p, 't> Tx<'p, 't> {
                     (site.unit, b.decl, b.value, b.is_const, inner)
                 }
                 None => {
-                    let Some(d) = p.decls.get(name).filter(|d| !d.ambiguous) else {
+                    let Some(d) = p.decl(name).filter(|d| !d.ambiguous) else {
                         return KeyKind::Unknown;
                     };
                     if d.kind == DeclKind::Other {
@@ -393,16 +400,16 @@ impl<'p, 't> Tx<'p, 't> {
                 }
             };
         if matches!(spec.kind(), "var_spec" | "const_spec") {
-            if let Some(ty) = spec.child_by_field_name("type") {
+            if let Some(ty) = spec.child_by_field_id(FIELDS.type_) {
                 return type_kind(p.text(unit, ty));
             }
         }
-        if spec.kind() == "const_spec" && spec.child_by_field_name("value").is_none() {
+        if spec.kind() == "const_spec" && spec.child_by_field_id(FIELDS.value).is_none() {
             // `const ( a = iota; b )`: `b` repeats the last spec with a value.
             let mut prev = spec.prev_named_sibling();
             while let Some(s) = prev {
-                if s.kind() == "const_spec" && s.child_by_field_name("value").is_some() {
-                    return match s.child_by_field_name("type") {
+                if s.kind() == "const_spec" && s.child_by_field_id(FIELDS.value).is_some() {
+                    return match s.child_by_field_id(FIELDS.type_) {
                         Some(ty) => type_kind(p.text(unit, ty)),
                         None => KeyKind::BuiltinLiteral,
                     };

@@ -3,6 +3,7 @@
 
 use super::kinds::KINDS;
 use super::pkg::{named_children, Api, Pkg};
+use crate::extract::kinds::FIELDS;
 use crate::facts::{FuncContext, FuncKind};
 use tree_sitter::Node;
 
@@ -72,18 +73,18 @@ impl<'t> Mark<'t> {
                     && up[up.len() - 2].kind_id() == k.go_statement
                     && parent.is_some_and(|p| {
                         p.kind_id() == k.call_expression
-                            && p.child_by_field_name("function").map(|f| f.id()) == Some(n.id())
+                            && p.child_by_field_id(FIELDS.function).map(|f| f.id()) == Some(n.id())
                     });
                 Some(Mark::Closure { node: n, by_go })
             }
             id if id == k.block => parent
                 .filter(|p| p.kind_id() == k.for_statement)
-                .and_then(|p| p.child_by_field_name("body"))
+                .and_then(|p| p.child_by_field_id(FIELDS.body))
                 .filter(|b| b.id() == n.id())
                 .map(|_| Mark::LoopBody),
             id if id == k.return_statement => Some(Mark::Return),
             id if id == k.call_expression => n
-                .child_by_field_name("function")
+                .child_by_field_id(FIELDS.function)
                 .and_then(|f| text.get(f.byte_range()))
                 .filter(|t| t.ends_with("HandlerFunc"))
                 .map(|_| Mark::Wrap),
@@ -108,7 +109,7 @@ impl<'t> Pkg<'t> {
         for mark in marks {
             match *mark {
                 Mark::Func(n) => {
-                    let name = n.child_by_field_name("name").map(|x| self.text(unit, x));
+                    let name = n.child_by_field_id(FIELDS.name).map(|x| self.text(unit, x));
                     let shape = self.shape(unit, n);
                     ctx.kind = self.classify(n.kind(), name.unwrap_or(""), shape);
                     ctx.name = name.map(str::to_string);
@@ -167,13 +168,13 @@ impl<'t> Pkg<'t> {
     }
 
     pub(crate) fn receiver_type(&self, unit: usize, method: Node<'t>) -> Option<String> {
-        let list = method.child_by_field_name("receiver")?;
+        let list = method.child_by_field_id(FIELDS.receiver)?;
         let param = *named_children(list).first()?;
-        let mut ty = param.child_by_field_name("type")?;
+        let mut ty = param.child_by_field_id(FIELDS.type_)?;
         loop {
             match ty.kind() {
                 "pointer_type" | "parenthesized_type" => ty = *named_children(ty).first()?,
-                "generic_type" => ty = ty.child_by_field_name("type")?,
+                "generic_type" => ty = ty.child_by_field_id(FIELDS.type_)?,
                 _ => break,
             }
         }
@@ -183,7 +184,7 @@ impl<'t> Pkg<'t> {
     /// The shape of a function declaration, method or literal.
     pub(crate) fn shape(&self, unit: usize, f: Node<'t>) -> Shape {
         let params = f
-            .child_by_field_name("parameters")
+            .child_by_field_id(FIELDS.parameters)
             .map(|p| self.param_types(p))
             .unwrap_or_default();
         let types: Vec<(Option<Api>, &str, bool)> =
@@ -192,7 +193,7 @@ impl<'t> Pkg<'t> {
             t.0 == Some(api) && t.1 == name && t.2 == ptr
         };
         let name = f
-            .child_by_field_name("name")
+            .child_by_field_id(FIELDS.name)
             .map(|n| self.text(unit, n))
             .unwrap_or("");
         let is_method = f.kind() == "method_declaration";
@@ -231,7 +232,7 @@ impl<'t> Pkg<'t> {
             return Shape::GrpcMethod;
         }
         if types.len() == 1 && is(&types[0], Api::NetHttp, "Handler", false) {
-            let result = f.child_by_field_name("result");
+            let result = f.child_by_field_id(FIELDS.result);
             let result_types = match result {
                 Some(r) if r.kind() == "parameter_list" => self.param_types(r),
                 Some(r) => vec![r],
@@ -296,7 +297,7 @@ impl<'t> Pkg<'t> {
         }
         let Some(st) = decl
             .spec
-            .child_by_field_name("type")
+            .child_by_field_id(FIELDS.type_)
             .filter(|t| t.kind() == "struct_type")
         else {
             return false;
@@ -306,10 +307,11 @@ impl<'t> Pkg<'t> {
             .filter(|n| n.kind() == "field_declaration_list")
             .flat_map(named_children);
         for field in fields {
-            if field.kind() != "field_declaration" || field.child_by_field_name("name").is_some() {
+            if field.kind() != "field_declaration" || field.child_by_field_id(FIELDS.name).is_some()
+            {
                 continue;
             }
-            let Some(mut ty) = field.child_by_field_name("type") else {
+            let Some(mut ty) = field.child_by_field_id(FIELDS.type_) else {
                 continue;
             };
             if ty.kind() == "pointer_type" {
@@ -320,7 +322,7 @@ impl<'t> Pkg<'t> {
             }
             let embedded = match ty.kind() {
                 "qualified_type" => ty
-                    .child_by_field_name("name")
+                    .child_by_field_id(FIELDS.name)
                     .map(|n| self.text(decl.unit, n)),
                 "type_identifier" => Some(self.text(decl.unit, ty)),
                 _ => None,
@@ -340,7 +342,7 @@ impl<'t> Pkg<'t> {
     fn param_types(&self, list: Node<'t>) -> Vec<Node<'t>> {
         let mut out = Vec::new();
         for p in named_children(list) {
-            let Some(ty) = p.child_by_field_name("type") else {
+            let Some(ty) = p.child_by_field_id(FIELDS.type_) else {
                 continue;
             };
             let mut cursor = p.walk();
@@ -368,11 +370,11 @@ impl<'t> Pkg<'t> {
             return (None, "", ptr);
         }
         let pkg = ty
-            .child_by_field_name("package")
+            .child_by_field_id(FIELDS.package)
             .map(|p| self.text(unit, p))
             .unwrap_or("");
         let name = ty
-            .child_by_field_name("name")
+            .child_by_field_id(FIELDS.name)
             .map(|p| self.text(unit, p))
             .unwrap_or("");
         (self.import_api(unit, pkg), name, ptr)

@@ -2,6 +2,7 @@
 
 use super::pkg::{call_args, named_children, unparen, Api, Pkg};
 use super::values::Site;
+use crate::extract::kinds::FIELDS;
 use crate::facts::{Buckets, LabelList, LabelName};
 use crate::source::Span;
 use tree_sitter::Node;
@@ -46,14 +47,14 @@ impl<'t> Pkg<'t> {
     }
 
     fn slice_elems(&self, site: Site<'_, 't>, lit: Node<'t>) -> Option<Vec<LabelName>> {
-        let ty = lit.child_by_field_name("type")?;
+        let ty = lit.child_by_field_id(FIELDS.type_)?;
         if !matches!(
             ty.kind(),
             "slice_type" | "array_type" | "implicit_length_array_type"
         ) {
             return None;
         }
-        let body = lit.child_by_field_name("body")?;
+        let body = lit.child_by_field_id(FIELDS.body)?;
         let mut out = Vec::new();
         for el in named_children(body) {
             if el.kind() != "literal_element" {
@@ -88,18 +89,18 @@ impl<'t> Pkg<'t> {
     }
 
     fn map_keys(&self, site: Site<'_, 't>, lit: Node<'t>) -> Option<Vec<LabelName>> {
-        let ty = lit.child_by_field_name("type")?;
+        let ty = lit.child_by_field_id(FIELDS.type_)?;
         let is_map = ty.kind() == "map_type" || self.qualified_prom(site, ty) == Some("Labels");
         if !is_map {
             return None;
         }
-        let body = lit.child_by_field_name("body")?;
+        let body = lit.child_by_field_id(FIELDS.body)?;
         let mut out = Vec::new();
         for el in named_children(body) {
             if el.kind() != "keyed_element" {
                 return None;
             }
-            let key = elem_expr(el.child_by_field_name("key")?);
+            let key = elem_expr(el.child_by_field_id(FIELDS.key)?);
             let mut decl = None;
             out.push(LabelName {
                 value: self.fold_str(site, key, 0, &mut decl).into_value(),
@@ -113,12 +114,12 @@ impl<'t> Pkg<'t> {
     pub fn qualified_prom(&self, site: Site<'_, 't>, ty: Node<'t>) -> Option<&'t str> {
         match ty.kind() {
             "qualified_type" => {
-                let pkg = self.text(site.unit, ty.child_by_field_name("package")?);
+                let pkg = self.text(site.unit, ty.child_by_field_id(FIELDS.package)?);
                 (self
                     .import_api(site.unit, pkg)
                     .is_some_and(|a| a.is(Api::Prometheus)))
                 .then(|| {
-                    ty.child_by_field_name("name")
+                    ty.child_by_field_id(FIELDS.name)
                         .map(|n| self.text(site.unit, n))
                 })
                 .flatten()
@@ -140,8 +141,8 @@ impl<'t> Pkg<'t> {
                 Buckets::Default { span }
             }
             "composite_literal" => {
-                let body = inner.child_by_field_name("body");
-                let is_slice = inner.child_by_field_name("type").is_some_and(|t| {
+                let body = inner.child_by_field_id(FIELDS.body);
+                let is_slice = inner.child_by_field_id(FIELDS.type_).is_some_and(|t| {
                     matches!(
                         t.kind(),
                         "slice_type" | "array_type" | "implicit_length_array_type"
@@ -164,7 +165,7 @@ impl<'t> Pkg<'t> {
             }
             "call_expression" => {
                 let member = inner
-                    .child_by_field_name("function")
+                    .child_by_field_id(FIELDS.function)
                     .and_then(|f| self.prom_member(site, f, Api::Prometheus));
                 let args = call_args(inner);
                 let arg = |i: usize| {

@@ -1,7 +1,9 @@
 //! Names bound inside one function or function literal: parameters and local
 //! declarations, with how often each name is (re)assigned anywhere in the body.
 
+use super::kinds::KINDS;
 use super::pkg::{expressions, named_children};
+use crate::extract::kinds::FIELDS;
 use std::collections::HashMap;
 use tree_sitter::Node;
 
@@ -45,44 +47,40 @@ impl<'t> Writes<'t> {
                 writes.at.entry(t(name)).or_default().push(n.start_byte());
             }
         };
+        let k = &*KINDS;
         let mut cursor = root.walk();
         loop {
             if super::budget::over() {
                 break;
             }
             let n = cursor.node();
-            match n.kind() {
-                "range_clause" => {
-                    let is_decl = range_declares(n);
-                    if let (false, Some(left)) = (is_decl, n.child_by_field_name("left")) {
-                        for e in expressions(left) {
-                            add(n, root_ident(e));
-                        }
+            let kind = n.kind_id();
+            if kind == k.range_clause {
+                let is_decl = range_declares(n);
+                if let (false, Some(left)) = (is_decl, n.child_by_field_id(FIELDS.left)) {
+                    for e in expressions(left) {
+                        add(n, root_ident(e));
                     }
                 }
-                "assignment_statement" => {
-                    if let Some(left) = n.child_by_field_name("left") {
-                        for e in expressions(left) {
-                            add(n, root_ident(e));
-                        }
+            } else if kind == k.assignment_statement {
+                if let Some(left) = n.child_by_field_id(FIELDS.left) {
+                    for e in expressions(left) {
+                        add(n, root_ident(e));
                     }
                 }
-                "inc_dec_statement" | "inc_statement" | "dec_statement" => {
-                    if let Some(e) = named_children(n).first() {
-                        add(n, root_ident(*e));
+            } else if kind == k.inc_statement || kind == k.dec_statement {
+                if let Some(e) = named_children(n).first() {
+                    add(n, root_ident(*e));
+                }
+            } else if kind == k.unary_expression {
+                let is_addr = n
+                    .child_by_field_id(FIELDS.operator)
+                    .is_some_and(|o| t(o) == "&");
+                if is_addr {
+                    if let Some(e) = n.child_by_field_id(FIELDS.operand) {
+                        add(n, root_ident(e));
                     }
                 }
-                "unary_expression" => {
-                    let is_addr = n
-                        .child_by_field_name("operator")
-                        .is_some_and(|o| t(o) == "&");
-                    if is_addr {
-                        if let Some(e) = n.child_by_field_name("operand") {
-                            add(n, root_ident(e));
-                        }
-                    }
-                }
-                _ => {}
             }
             if cursor.goto_first_child() {
                 continue;
@@ -135,51 +133,58 @@ impl<'t> FuncScope<'t> {
                 }
             }
         }
-        let Some(body) = func_node.child_by_field_name("body") else {
+        let Some(body) = func_node.child_by_field_id(FIELDS.body) else {
             return scope;
         };
-        let mut stack: Vec<Node<'t>> = vec![body];
-        while let Some(n) = stack.pop() {
+        // The body's own statements in source order: a function literal's
+        // declarations belong to its own scope, so the walk steps over it.
+        let k = &*KINDS;
+        let mut cursor = body.walk();
+        loop {
             if super::budget::over() {
                 break;
             }
-            match n.kind() {
-                "short_var_declaration" => {
-                    scope.declare(
-                        n,
-                        n.child_by_field_name("left"),
-                        n.child_by_field_name("right"),
-                        false,
-                        t,
-                    );
-                }
-                "var_spec" | "const_spec" => {
-                    let mut cursor = n.walk();
-                    let names: Vec<Node<'t>> = n
-                        .children_by_field_name("name", &mut cursor)
-                        .filter(|x| x.kind() == "identifier")
-                        .collect();
-                    let values = n
-                        .child_by_field_name("value")
-                        .map(expressions)
-                        .unwrap_or_default();
-                    scope.declare_names(n, &names, &values, n.kind() == "const_spec", t);
-                }
-                "range_clause" => {
-                    let is_decl = range_declares(n);
-                    if let (true, Some(left)) = (is_decl, n.child_by_field_name("left")) {
-                        for e in expressions(left) {
-                            scope.declare_names(n, &[e], &[], false, t);
-                        }
+            let n = cursor.node();
+            let kind = n.kind_id();
+            let mut enter = n.is_named();
+            if kind == k.short_var_declaration {
+                scope.declare(
+                    n,
+                    n.child_by_field_id(FIELDS.left),
+                    n.child_by_field_id(FIELDS.right),
+                    false,
+                    t,
+                );
+            } else if kind == k.var_spec || kind == k.const_spec {
+                let mut c = n.walk();
+                let names: Vec<Node<'t>> = n
+                    .children_by_field_name("name", &mut c)
+                    .filter(|x| x.kind_id() == k.identifier)
+                    .collect();
+                let values = n
+                    .child_by_field_id(FIELDS.value)
+                    .map(expressions)
+                    .unwrap_or_default();
+                scope.declare_names(n, &names, &values, kind == k.const_spec, t);
+            } else if kind == k.range_clause {
+                if let (true, Some(left)) = (range_declares(n), n.child_by_field_id(FIELDS.left)) {
+                    for e in expressions(left) {
+                        scope.declare_names(n, &[e], &[], false, t);
                     }
                 }
-                // Its declarations are its own scope's.
-                "func_literal" => continue,
-                _ => {}
+            } else if kind == k.func_literal {
+                enter = false;
             }
-            let mut cursor = n.walk();
-            for c in n.named_children(&mut cursor) {
-                stack.push(c);
+            if enter && cursor.goto_first_child() {
+                continue;
+            }
+            while !cursor.goto_next_sibling() {
+                if !cursor.goto_parent() {
+                    break;
+                }
+            }
+            if cursor.node() == body {
+                break;
             }
         }
         for (name, b) in scope.locals.iter_mut() {
@@ -219,17 +224,27 @@ impl<'t> FuncScope<'t> {
             }
             let value = (values.len() == names.len()).then(|| values[i]);
             let multi = (values.len() == 1 && names.len() > 1).then(|| values[0]);
+            // The walk goes in source order; the binding kept is the last
+            // declaration (as the scope has always been read: a name
+            // declared more than once is never followed to its value, but
+            // `binds` asks whether the last declaration precedes a use).
+            let binding = Binding {
+                decls: 1,
+                assigns: 0,
+                value,
+                multi,
+                decl,
+                is_const,
+            };
             self.locals
                 .entry(text)
-                .and_modify(|b| b.decls += 1)
-                .or_insert(Binding {
-                    decls: 1,
-                    assigns: 0,
-                    value,
-                    multi,
-                    decl,
-                    is_const,
-                });
+                .and_modify(|b| {
+                    *b = Binding {
+                        decls: b.decls + 1,
+                        ..binding
+                    }
+                })
+                .or_insert(binding);
         }
     }
 
@@ -248,9 +263,11 @@ pub(crate) fn root_ident(mut n: Node<'_>) -> Option<Node<'_>> {
     loop {
         match n.kind() {
             "identifier" => return Some(n),
-            "selector_expression" | "index_expression" => n = n.child_by_field_name("operand")?,
+            "selector_expression" | "index_expression" => {
+                n = n.child_by_field_id(FIELDS.operand)?
+            }
             "parenthesized_expression" => n = *named_children(n).first()?,
-            "unary_expression" => n = n.child_by_field_name("operand")?,
+            "unary_expression" => n = n.child_by_field_id(FIELDS.operand)?,
             _ => return None,
         }
     }
@@ -259,7 +276,7 @@ pub(crate) fn root_ident(mut n: Node<'_>) -> Option<Node<'_>> {
 /// Whether a `range_clause` declares its variables (`for k, v := range x`)
 /// rather than assigning existing ones (`for k, v = range x`).
 fn range_declares(n: Node) -> bool {
-    n.child_by_field_name("right")
+    n.child_by_field_id(FIELDS.right)
         .and_then(|r| r.prev_sibling())
         .and_then(|k| k.prev_sibling())
         .is_some_and(|op| op.kind() == ":=")

@@ -3,6 +3,7 @@
 use super::lists::elem_expr;
 use super::pkg::{call_args, named_children, unparen, Api, Pkg};
 use super::values::{build_fq, SVal, Site};
+use crate::extract::kinds::FIELDS;
 use crate::facts::{
     ConstMetric, FuncContext, MetricApi, MetricDef, MetricKind, NamePart, NameRole,
 };
@@ -142,8 +143,8 @@ struct OptsSrc<'a, 't> {
 impl<'t> Pkg<'t> {
     /// Cheap test on the callee's last name, before any lookup.
     pub fn may_be_constructor(&self, unit: usize, call: Node<'t>) -> bool {
-        let name = match call.child_by_field_name("function") {
-            Some(f) if f.kind() == "selector_expression" => f.child_by_field_name("field"),
+        let name = match call.child_by_field_id(FIELDS.function) {
+            Some(f) if f.kind() == "selector_expression" => f.child_by_field_id(FIELDS.field),
             Some(f) if f.kind() == "identifier" => Some(f),
             _ => None,
         };
@@ -152,16 +153,16 @@ impl<'t> Pkg<'t> {
 
     /// The API and constructor name when `call` defines a metric.
     pub fn constructor(&self, site: Site<'_, 't>, call: Node<'t>) -> Option<(MetricApi, &'t str)> {
-        let func = call.child_by_field_name("function")?;
+        let func = call.child_by_field_id(FIELDS.function)?;
         let known =
             |api: MetricApi, ctor: &'t str| constructor_info(api, ctor).map(|_| (api, ctor));
         match func.kind() {
             "selector_expression" => {
-                let ctor = self.text(site.unit, func.child_by_field_name("field")?);
+                let ctor = self.text(site.unit, func.child_by_field_id(FIELDS.field)?);
                 if !any_constructor(ctor) {
                     return None;
                 }
-                let operand = unparen(func.child_by_field_name("operand")?);
+                let operand = unparen(func.child_by_field_id(FIELDS.operand)?);
                 match operand.kind() {
                     "identifier" => {
                         let name = self.text(site.unit, operand);
@@ -185,12 +186,13 @@ impl<'t> Pkg<'t> {
             "identifier" => {
                 let ctor = self.text(site.unit, func);
                 if !any_constructor(ctor)
-                    || self.decls.contains_key(ctor)
+                    || self.declares(ctor)
                     || self.is_shadowed(site, ctor, func.start_byte())
                 {
                     return None;
                 }
                 self.units[site.unit]
+                    .imports
                     .dots
                     .iter()
                     .filter_map(|a| metric_api(*a))
@@ -204,9 +206,9 @@ impl<'t> Pkg<'t> {
     /// the kind the call gives it. The value type must be written as
     /// `prometheus.CounterValue` (or through a constant or a local set once).
     pub fn const_metric(&self, site: Site<'_, 't>, call: Node<'t>) -> Option<ConstMetric> {
-        let f = call.child_by_field_name("function")?;
+        let f = call.child_by_field_id(FIELDS.function)?;
         let name = match f.kind() {
-            "selector_expression" => self.text(site.unit, f.child_by_field_name("field")?),
+            "selector_expression" => self.text(site.unit, f.child_by_field_id(FIELDS.field)?),
             "identifier" => self.text(site.unit, f),
             _ => return None,
         };
@@ -243,7 +245,7 @@ impl<'t> Pkg<'t> {
 
     fn is_promauto_with(&self, site: Site<'_, 't>, n: Node<'t>) -> bool {
         n.kind() == "call_expression"
-            && n.child_by_field_name("function")
+            && n.child_by_field_id(FIELDS.function)
                 .is_some_and(|f| self.prom_member(site, f, Api::Promauto) == Some("With"))
     }
 
@@ -339,7 +341,7 @@ impl<'t> Pkg<'t> {
         let inner = unparen(n);
         let is_build = inner.kind() == "call_expression"
             && inner
-                .child_by_field_name("function")
+                .child_by_field_id(FIELDS.function)
                 .is_some_and(|f| self.prom_member(site, f, Api::Prometheus) == Some("BuildFQName"));
         let args = if is_build {
             call_args(inner)
@@ -397,10 +399,10 @@ impl<'t> Pkg<'t> {
         };
         value.kind() == "composite_literal"
             && value
-                .child_by_field_name("type")
+                .child_by_field_id(FIELDS.type_)
                 .is_some_and(|t| t.kind() == "map_type")
             && value
-                .child_by_field_name("body")
+                .child_by_field_id(FIELDS.body)
                 .is_some_and(|b| named_children(b).is_empty())
     }
 
@@ -418,7 +420,7 @@ impl<'t> Pkg<'t> {
         def.name_span = lit_span;
         def.help_span = lit_span;
         def.help = None;
-        let Some(body) = src.lit.child_by_field_name("body") else {
+        let Some(body) = src.lit.child_by_field_id(FIELDS.body) else {
             return;
         };
         let (mut ns, mut sub, mut name) = (None, None, None);
@@ -429,8 +431,8 @@ impl<'t> Pkg<'t> {
                 continue;
             }
             let (Some(key), Some(value)) = (
-                el.child_by_field_name("key"),
-                el.child_by_field_name("value"),
+                el.child_by_field_id(FIELDS.key),
+                el.child_by_field_id(FIELDS.value),
             ) else {
                 continue;
             };
@@ -493,21 +495,21 @@ impl<'t> Pkg<'t> {
         let n = unparen(n);
         match n.kind() {
             "composite_literal" => {
-                let ty = n.child_by_field_name("type")?;
+                let ty = n.child_by_field_id(FIELDS.type_)?;
                 let t = self.qualified_prom(site, ty)?;
                 OPTS_TYPES
                     .contains(&t)
                     .then_some(OptsSrc { site, lit: n, decl })
             }
             "unary_expression" => {
-                let op = self.text(site.unit, n.child_by_field_name("operator")?);
+                let op = self.text(site.unit, n.child_by_field_id(FIELDS.operator)?);
                 if op != "&" && op != "*" {
                     return None;
                 }
-                self.opts_source(site, n.child_by_field_name("operand")?, depth + 1, decl)
+                self.opts_source(site, n.child_by_field_id(FIELDS.operand)?, depth + 1, decl)
             }
             "call_expression" => {
-                let f = n.child_by_field_name("function")?;
+                let f = n.child_by_field_id(FIELDS.function)?;
                 let member = self.prom_member(site, f, Api::Prometheus)?;
                 let args = call_args(n);
                 if !OPTS_TYPES.contains(&member) || args.len() != 1 {

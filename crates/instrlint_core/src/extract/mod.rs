@@ -10,6 +10,7 @@
 //!   name needs their constants. No syntax tree outlives it.
 //!   [`extract_package`] walks every file the prefilter admits.
 
+mod bounded;
 mod budget;
 mod context;
 mod funcs;
@@ -30,6 +31,7 @@ mod propagate;
 mod receivers;
 mod sources;
 mod spans;
+mod toplevel;
 mod types;
 mod uses;
 mod values;
@@ -53,9 +55,12 @@ mod values_proptest;
 
 use crate::facts::PackageFacts;
 use crate::source::{SourceFile, Span};
-use pkg::Pkg;
-use std::collections::HashMap;
+use otel::Mx;
+use pkg::{Api, Pkg};
+use spans::Tx;
+use std::collections::{HashMap, HashSet};
 use tree_sitter::Tree;
+use walk::Passes;
 
 pub use gate::{walk_flags, PackageScan};
 pub use modpath::{import_path_for, ModuleIndex};
@@ -112,6 +117,20 @@ pub fn extract_package_with(
         paths: files.iter().map(|f| f.path.clone()).collect(),
         ..PackageFacts::default()
     };
+    budget::begin_package();
+    let walked = files
+        .iter()
+        .zip(&walk)
+        .filter(|(_, w)| **w)
+        .map(|(f, _)| *f);
+    if bounded::wanted(walked) {
+        if bounded::extract(&mut facts, package, files, &walk, opts).is_ok() {
+            return facts;
+        }
+        // Read the ordinary way instead, from scratch.
+        clear_facts(&mut facts);
+        budget::begin_package();
+    }
     let mut parsed: Vec<(usize, bool, Tree)> = (0..files.len())
         .filter(|&i| walk[i])
         .filter_map(|i| Some((i, true, parse_or_record(files[i], &mut facts)?)))
@@ -123,7 +142,6 @@ pub fn extract_package_with(
     // whose text mentions a missing name (a file that does not contain the
     // name cannot declare it); repeated until no new sibling qualifies.
     let mut taken = walk;
-    budget::begin_package();
     let mut missing = extract_within_time(&mut facts, package, &mut parsed, files, opts);
     while !missing.is_empty() {
         let wanted: Vec<usize> = (0..files.len())
@@ -203,6 +221,56 @@ fn extract_into(
     files: &[&SourceFile],
     opts: &ExtractOptions,
 ) -> Vec<String> {
+    clear_facts(facts);
+    let pkg = Pkg::new(package, parsed, files, opts);
+    // One walk per parsed file. The tracer and meter field indexes are
+    // package-wide, so the calls whose facts read them are put off until
+    // every file has been walked.
+    let traced = Tx::traced(&pkg);
+    let tx = Tx::empty(&pkg);
+    let mx = Mx::with_fields(&pkg, HashSet::new());
+    let metered = (0..pkg.units.len()).any(|u| mx.wants(u));
+    let mut walked = Vec::new();
+    let mut tracer_fields = Vec::new();
+    let mut meter_fields = HashSet::new();
+    for u in 0..pkg.units.len() {
+        let walk = pkg.units[u].walk;
+        let spans_here = tx.wants(u);
+        let passes = Passes {
+            facts: walk,
+            tracer_index: traced && spans_here,
+            meter_index: mx.wants(u),
+            contexts: walk && pkg.imports_api(u, Api::Context),
+            spans: walk && (spans_here || traced),
+            otel: walk && metered,
+        };
+        if !passes.any() {
+            continue;
+        }
+        let mut file = pkg.walk_unit(u, passes, &tx, &mx);
+        tracer_fields.append(&mut file.tracer_fields);
+        meter_fields.extend(file.meter_fields.drain(..));
+        if walk {
+            walked.push((u, file));
+        }
+    }
+    let tx = Tx {
+        pkg: &pkg,
+        tracer_fields: tracer_fields.into_iter().collect(),
+    };
+    let mx = Mx::with_fields(&pkg, meter_fields);
+    let mut queries = Vec::new();
+    for (u, file) in walked {
+        add_unit(facts, &pkg, u, file, &tx, &mx, &mut queries);
+    }
+    for name in finish_facts(facts, queries) {
+        pkg.note_missing(name);
+    }
+    pkg.missing_names.take()
+}
+
+/// Empties the facts a round of extraction fills.
+fn clear_facts(facts: &mut PackageFacts) {
     facts.metrics.clear();
     facts.const_metrics.clear();
     facts.label_uses.clear();
@@ -210,25 +278,55 @@ fn extract_into(
     facts.registrations.clear();
     facts.suppression_scopes.clear();
     facts.syntax_errors.clear();
-    let pkg = Pkg::new(package, parsed, files, opts);
-    let mut query_sites = Vec::new();
-    for u in 0..pkg.units.len() {
-        if !pkg.units[u].walk {
-            continue;
-        }
-        let file = pkg.walk_unit(u);
-        query_sites.push((u, file.query_sites));
-        facts.metrics.extend(file.metrics);
-        facts.const_metrics.extend(file.const_metrics);
-        facts.label_uses.extend(file.uses.label_uses);
-        facts.metric_ops.extend(file.uses.metric_ops);
-        facts.registrations.extend(file.uses.registrations);
-        facts.suppression_scopes.extend(file.suppression_scopes);
-        facts.syntax_errors.extend(file.syntax_error);
+    facts.span_starts.clear();
+    facts.background_calls.clear();
+    facts.with_values.clear();
+    facts.detached_spans.clear();
+    facts.otel_instruments.clear();
+    facts.otel_measurements.clear();
+    facts.queries.clear();
+}
+
+/// Adds walked unit `u`'s facts: those of its walk (`file`), then those of
+/// the calls it put off, read with the complete field indexes of `tx` and
+/// `mx`, and its queries (into `queries`, merged by [`finish_facts`]).
+fn add_unit<'t>(
+    facts: &mut PackageFacts,
+    pkg: &Pkg<'t>,
+    u: usize,
+    file: walk::FileFacts<'t>,
+    tx: &Tx<'_, 't>,
+    mx: &Mx<'_, 't>,
+    queries: &mut Vec<promql::UnitQueries>,
+) {
+    facts.metrics.extend(file.metrics);
+    facts.const_metrics.extend(file.const_metrics);
+    facts.label_uses.extend(file.uses.label_uses);
+    facts.metric_ops.extend(file.uses.metric_ops);
+    facts.registrations.extend(file.uses.registrations);
+    facts.suppression_scopes.extend(file.suppression_scopes);
+    facts.syntax_errors.extend(file.syntax_error);
+    // The calls put off count against the file's extraction time too.
+    let Some(_entered) = budget::enter(budget::key(&pkg.units[u].src.text)) else {
+        return;
+    };
+    queries.push(promql::unit_queries(pkg, u, file.query_sites));
+    if tx.wants(u) {
+        let spans = tx.unit_spans(u, file.background_calls, &file.span_calls, &file.log);
+        spans::add_spans(facts, spans);
     }
-    spans::extract_spans(&pkg, facts);
-    otel::extract_otel(&pkg, facts);
-    facts.queries = promql::extract_queries(&pkg, query_sites);
+    if mx.wants(u) {
+        mx.unit_otel(u, &file.otel_calls, &file.log, facts);
+    }
+}
+
+/// Binds measurements, chooses the queries and sorts the facts once every
+/// walked unit's are in; returns the names the reported strings looked up
+/// without finding.
+fn finish_facts(facts: &mut PackageFacts, queries: Vec<promql::UnitQueries>) -> Vec<String> {
+    otel::bind(facts);
+    let (queries, missing) = promql::merge_queries(queries);
+    facts.queries = queries;
     facts
         .metrics
         .sort_by_key(|m| (m.call.file, m.call.start, m.call.end));
@@ -239,9 +337,9 @@ fn extract_into(
     facts.suppression_scopes.sort();
     facts.suppression_scopes.dedup();
     facts.syntax_errors.sort();
-    pkg.missing_names.take()
+    missing
 }
 
-fn declares_something(text: &str) -> bool {
+pub(crate) fn declares_something(text: &str) -> bool {
     text.contains("const") || text.contains("var")
 }

@@ -5,6 +5,7 @@
 
 use super::pkg::{call_args, unparen, Api, Pkg};
 use super::values::{Local, SVal, Site, MAX_DEPTH};
+use crate::extract::kinds::FIELDS;
 use crate::facts::{NameOrigin, OriginKind};
 use tree_sitter::Node;
 
@@ -72,14 +73,14 @@ impl<'t> Pkg<'t> {
             return None;
         }
         let is_plus = n.kind() == "binary_expression"
-            && n.child_by_field_name("operator")
+            && n.child_by_field_id(FIELDS.operator)
                 .is_some_and(|o| self.text(site.unit, o) == "+");
         if !is_plus {
             out.push(n);
             return Some(());
         }
-        self.plus_operands(site, n.child_by_field_name("left")?, out, depth + 1)?;
-        self.plus_operands(site, n.child_by_field_name("right")?, out, depth + 1)
+        self.plus_operands(site, n.child_by_field_id(FIELDS.left)?, out, depth + 1)?;
+        self.plus_operands(site, n.child_by_field_id(FIELDS.right)?, out, depth + 1)
     }
 
     fn piece(&self, site: Site<'_, 't>, n: Node<'t>) -> Piece {
@@ -94,7 +95,7 @@ impl<'t> Pkg<'t> {
     /// `fmt.Sprintf(format, args…)` with a constant format in which a verb
     /// whose argument is built at run time has name text on both sides.
     fn spliced_sprintf(&self, site: Site<'_, 't>, call: Node<'t>) -> Option<NameOrigin> {
-        let f = call.child_by_field_name("function")?;
+        let f = call.child_by_field_id(FIELDS.function)?;
         if self.prom_member(site, f, Api::Fmt) != Some("Sprintf") {
             return None;
         }
@@ -154,8 +155,8 @@ impl<'t> Pkg<'t> {
                 }
             }
             "selector_expression" | "index_expression" => {
-                let operand = n.child_by_field_name("operand")?;
-                let index = n.child_by_field_name("index");
+                let operand = n.child_by_field_id(FIELDS.operand)?;
+                let index = n.child_by_field_id(FIELDS.index);
                 self.source_origin(site, operand, depth + 1)
                     .map(|o| self.widen(site, n, o))
                     .or_else(|| {
@@ -166,9 +167,9 @@ impl<'t> Pkg<'t> {
                     })
             }
             "call_expression" => {
-                let f = n.child_by_field_name("function")?;
+                let f = n.child_by_field_id(FIELDS.function)?;
                 let callee = match f.kind() {
-                    "selector_expression" => f.child_by_field_name("operand"),
+                    "selector_expression" => f.child_by_field_id(FIELDS.operand),
                     _ => None,
                 };
                 // `c.Param("x")` is request data as a whole; in

@@ -26,7 +26,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender, SyncSender};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-use tree_sitter::{Parser, Tree};
+use tree_sitter::{Parser, Range, Tree};
 
 /// Default of [`parse_time_limit`]: far above what any real file takes (the
 /// 10 MB robustness input parses in a few seconds in a debug build).
@@ -90,7 +90,7 @@ pub fn parse_counters() -> (u64, u64) {
 }
 
 /// Parses given up at the time limit since the process started (a text
-/// given up before counts again each time it is met).
+/// given up before is refused at once and not counted again).
 pub fn parses_given_up() -> u64 {
     PARSE_GIVEN_UP.load(Ordering::Relaxed)
 }
@@ -116,8 +116,15 @@ pub fn abandoned_parses_running() -> usize {
     ABANDONED_RUNNING.load(Ordering::SeqCst)
 }
 
+/// One parse: a text, and the byte ranges of it to read (all of it when
+/// empty), each with its row and column.
+struct Job {
+    text: Arc<str>,
+    ranges: Vec<Range>,
+}
+
 struct ParseThread {
-    texts: Sender<String>,
+    texts: Sender<Job>,
     trees: Receiver<Option<Tree>>,
     /// Set (before the caller lets go of the channels) when the caller stops
     /// waiting; the thread then gives its slot back when it ends.
@@ -126,7 +133,7 @@ struct ParseThread {
 
 impl ParseThread {
     fn spawn() -> Option<ParseThread> {
-        let (texts, inbox) = mpsc::channel::<String>();
+        let (texts, inbox) = mpsc::channel::<Job>();
         let (outbox, trees) = mpsc::sync_channel::<Option<Tree>>(1);
         let abandoned = Arc::new(AtomicBool::new(false));
         let flag = Arc::clone(&abandoned);
@@ -164,14 +171,25 @@ impl Drop for Slot {
     }
 }
 
-fn serve(inbox: Receiver<String>, outbox: SyncSender<Option<Tree>>) {
+fn serve(inbox: Receiver<Job>, outbox: SyncSender<Option<Tree>>) {
     let mut parser = new_parser();
-    for text in inbox {
-        let tree = parser.as_mut().and_then(|p| p.parse(&text, None));
+    for job in inbox {
+        let tree = parser.as_mut().and_then(|p| run_job(p, &job));
         if outbox.send(tree).is_err() {
             return;
         }
     }
+}
+
+/// Parses `job` with `parser`, leaving it set to read whole texts.
+fn run_job(parser: &mut Parser, job: &Job) -> Option<Tree> {
+    if job.ranges.is_empty() {
+        return parser.parse(job.text.as_bytes(), None);
+    }
+    parser.set_included_ranges(&job.ranges).ok()?;
+    let tree = parser.parse(job.text.as_bytes(), None);
+    let _ = parser.set_included_ranges(&[]);
+    tree
 }
 
 fn new_parser() -> Option<Parser> {
@@ -193,20 +211,41 @@ pub(crate) fn parse_go(text: &str) -> Option<Tree> {
 /// finish within [`parse_time_limit`] (now or before, for the same text), or
 /// the parse was refused because too many abandoned parses are running.
 pub(crate) fn parse_go_or_why(text: &str) -> Result<Tree, Unparsed> {
+    parse_job(Job {
+        text: Arc::from(text),
+        ranges: Vec::new(),
+    })
+}
+
+/// Parses only `ranges` of `text` (ordered, not overlapping; positions in the
+/// tree are those of the whole text), or says why there is no tree, as
+/// [`parse_go_or_why`] does.
+pub(crate) fn parse_ranges_or_why(text: &Arc<str>, ranges: Vec<Range>) -> Result<Tree, Unparsed> {
+    parse_job(Job {
+        text: Arc::clone(text),
+        ranges,
+    })
+}
+
+fn parse_job(job: Job) -> Result<Tree, Unparsed> {
     let started = Instant::now();
     let limit = parse_time_limit();
-    let key = text_hash(text);
-    let tree = if given_up_before(key, limit) {
+    let key = job_hash(&job);
+    // A text given up before is not counted again: the bounded extraction
+    // hands a package back to the ordinary one, which asks for it once more.
+    let known = given_up_before(key, limit);
+    let tree = if known {
         Err(Unparsed::TimedOut)
     } else if abandoned_parses_running() >= max_abandoned_parses() {
         Err(Unparsed::Busy)
     } else {
-        PARSE_THREAD.with(|cell| parse_on_thread(&mut cell.borrow_mut(), text, limit))
+        PARSE_THREAD.with(|cell| parse_on_thread(&mut cell.borrow_mut(), job, limit))
     };
     match &tree {
         Ok(_) => {
             PARSE_COUNT.fetch_add(1, Ordering::Relaxed);
         }
+        Err(Unparsed::TimedOut) if known => {}
         Err(Unparsed::TimedOut) => {
             PARSE_GIVEN_UP.fetch_add(1, Ordering::Relaxed);
             remember_given_up(key, limit);
@@ -223,23 +262,24 @@ pub(crate) fn parse_go_or_why(text: &str) -> Result<Tree, Unparsed> {
 /// most `limit`.
 fn parse_on_thread(
     slot: &mut Option<ParseThread>,
-    text: &str,
+    job: Job,
     limit: Duration,
 ) -> Result<Tree, Unparsed> {
     if slot.is_none() {
         *slot = ParseThread::spawn();
     }
+    let here = |job: &Job| {
+        new_parser()
+            .and_then(|mut p| run_job(&mut p, job))
+            .ok_or(Unparsed::TimedOut)
+    };
     let Some(worker) = slot.as_ref() else {
         // No thread to be had: parse here, without a limit.
-        return new_parser()
-            .and_then(|mut p| p.parse(text, None))
-            .ok_or(Unparsed::TimedOut);
+        return here(&job);
     };
-    if worker.texts.send(text.to_owned()).is_err() {
+    if let Err(mpsc::SendError(job)) = worker.texts.send(job) {
         *slot = None;
-        return new_parser()
-            .and_then(|mut p| p.parse(text, None))
-            .ok_or(Unparsed::TimedOut);
+        return here(&job);
     }
     match worker.trees.recv_timeout(limit) {
         Ok(Some(tree)) => Ok(tree),
@@ -258,9 +298,21 @@ fn parse_on_thread(
     }
 }
 
-fn text_hash(text: &str) -> u64 {
+/// The key under which a parse given up is remembered: the text read (the
+/// ranges' bytes and where they start, not the whole text).
+fn job_hash(job: &Job) -> u64 {
     let mut h = std::collections::hash_map::DefaultHasher::new();
-    text.hash(&mut h);
+    if job.ranges.is_empty() {
+        job.text.hash(&mut h);
+    } else {
+        for r in &job.ranges {
+            r.start_byte.hash(&mut h);
+            job.text
+                .as_bytes()
+                .get(r.start_byte..r.end_byte)
+                .hash(&mut h);
+        }
+    }
     h.finish()
 }
 

@@ -4,6 +4,7 @@
 use super::literals::decode_string;
 use super::locals::{FuncScope, Writes};
 use super::ExtractOptions;
+use crate::extract::kinds::FIELDS;
 use crate::source::{SourceFile, Span};
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -225,15 +226,25 @@ pub(crate) fn package_name<'a>(path: &'a str, in_tree: &'a HashMap<String, Strin
     }
 }
 
-pub(crate) struct Unit<'t> {
-    pub src: &'t SourceFile,
-    pub root: Node<'t>,
+/// A file's imports.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub(crate) struct Imports {
     /// Local import name → API (dot and blank imports excluded).
-    pub imports: HashMap<&'t str, Api>,
+    pub apis: HashMap<String, Api>,
+    /// Local import name → import path (dot and blank imports excluded).
+    pub paths: HashMap<String, String>,
     /// APIs imported with `.`.
     pub dots: Vec<Api>,
-    /// Local import name → import path (dot and blank imports excluded).
-    pub paths: HashMap<&'t str, String>,
+}
+
+pub(crate) struct Unit<'t> {
+    pub src: &'t SourceFile,
+    /// The unit's tree, when it is parsed (with bounded memory, only the
+    /// unit being walked has one; the others lend their declarations
+    /// through the index).
+    pub root: Option<Node<'t>>,
+    /// Its file's imports.
+    pub imports: Rc<Imports>,
     /// Facts are extracted from this file (it passed the prefilter); other
     /// units only lend their declarations.
     pub walk: bool,
@@ -257,12 +268,166 @@ pub(crate) struct Decl<'t> {
     pub ambiguous: bool,
 }
 
+/// What is known of a declaration without its tree.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct DeclInfo {
+    pub unit: usize,
+    pub kind: DeclKind,
+    /// The kind id of its spec (`const_spec`, `function_declaration`, …).
+    pub spec_kind: u16,
+    pub ambiguous: bool,
+}
+
+/// One top-level declaration of a name, read from a unit's tree.
+pub(crate) struct TopDecl<'t> {
+    pub name: Node<'t>,
+    pub kind: DeclKind,
+    pub value: Option<Node<'t>>,
+    pub spec: Node<'t>,
+    /// The top-level declaration holding it (a `const (…)` group, a
+    /// function).
+    pub top: Node<'t>,
+}
+
+/// Reads a unit's imports (into `imports`, later ones winning) and its
+/// top-level declarations (appended to `decls`, in source order).
+pub(crate) fn read_unit<'t>(
+    root: Node<'t>,
+    text: &'t str,
+    opts: &ExtractOptions,
+    imports: &mut Imports,
+    decls: &mut Vec<TopDecl<'t>>,
+) {
+    let t = |n: Node<'_>| text.get(n.byte_range()).unwrap_or("");
+    let mut cursor = root.walk();
+    let tops: Vec<Node<'t>> = root.named_children(&mut cursor).collect();
+    let spec_names =
+        |top: Node<'t>, spec: Node<'t>, kind: DeclKind, decls: &mut Vec<TopDecl<'t>>| {
+            let mut cursor = spec.walk();
+            let names: Vec<Node<'t>> = spec
+                .children_by_field_name("name", &mut cursor)
+                .filter(|n| n.kind() == "identifier")
+                .collect();
+            let values: Vec<Node<'t>> = spec
+                .child_by_field_id(FIELDS.value)
+                .map(expressions)
+                .unwrap_or_default();
+            for (i, name) in names.iter().enumerate() {
+                let value = (values.len() == names.len()).then(|| values[i]);
+                if t(*name) != "_" {
+                    decls.push(TopDecl {
+                        name: *name,
+                        kind,
+                        value,
+                        spec,
+                        top,
+                    });
+                }
+            }
+        };
+    for top in tops {
+        match top.kind() {
+            "import_declaration" => read_imports(top, text, opts, imports),
+            "const_declaration" => {
+                for spec in named_of_kind(top, "const_spec") {
+                    spec_names(top, spec, DeclKind::Const, decls);
+                }
+            }
+            "var_declaration" => {
+                for child in named_children(top) {
+                    match child.kind() {
+                        "var_spec" => spec_names(top, child, DeclKind::Var, decls),
+                        "var_spec_list" => {
+                            for spec in named_of_kind(child, "var_spec") {
+                                spec_names(top, spec, DeclKind::Var, decls);
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            "function_declaration" => {
+                if let Some(name) = top.child_by_field_id(FIELDS.name) {
+                    decls.push(TopDecl {
+                        name,
+                        kind: DeclKind::Other,
+                        value: None,
+                        spec: top,
+                        top,
+                    });
+                }
+            }
+            "type_declaration" => {
+                for spec in named_children(top) {
+                    if let Some(name) = spec.child_by_field_id(FIELDS.name) {
+                        decls.push(TopDecl {
+                            name,
+                            kind: DeclKind::Other,
+                            value: None,
+                            spec,
+                            top,
+                        });
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+fn read_imports(decl: Node<'_>, text: &str, opts: &ExtractOptions, imports: &mut Imports) {
+    let t = |n: Node<'_>| text.get(n.byte_range()).unwrap_or("");
+    let mut specs = named_of_kind(decl, "import_spec");
+    for list in named_of_kind(decl, "import_spec_list") {
+        specs.extend(named_of_kind(list, "import_spec"));
+    }
+    for spec in specs {
+        let Some(path_node) = spec.child_by_field_id(FIELDS.path) else {
+            continue;
+        };
+        let Some(path) = decode_string(t(path_node)) else {
+            continue;
+        };
+        let Ok(path) = std::str::from_utf8(&path) else {
+            continue;
+        };
+        let api = Api::from_path(path);
+        match spec.child_by_field_id(FIELDS.name) {
+            Some(n) if n.kind() == "dot" => imports.dots.push(api),
+            Some(n) if n.kind() == "blank_identifier" => {}
+            Some(n) => {
+                let local = t(n);
+                imports.apis.insert(local.to_string(), api);
+                imports.paths.insert(local.to_string(), path.to_string());
+            }
+            None => {
+                let raw = t(path_node);
+                let raw = raw.trim_matches(|c| c == '"' || c == '`');
+                let local = package_name(raw, &opts.package_names);
+                imports.apis.insert(local.to_string(), api);
+                imports.paths.insert(local.to_string(), path.to_string());
+            }
+        }
+    }
+}
+
+/// The package's declarations.
+pub(crate) enum Decls<'t> {
+    /// Every parsed file's tree is there: the declarations are its nodes.
+    Trees(HashMap<&'t str, Decl<'t>>),
+    /// Bounded memory: a declaration's tree is parsed when it is asked for.
+    Lazy(super::bounded::LazyDecls<'t>),
+}
+
 pub(crate) struct Pkg<'t> {
     pub name: &'t str,
     pub opts: &'t ExtractOptions,
     pub units: Vec<Unit<'t>>,
-    pub decls: HashMap<&'t str, Decl<'t>>,
+    pub decls: Decls<'t>,
     pub scopes: RefCell<HashMap<(usize, usize), Rc<FuncScope<'t>>>>,
+    /// (unit, function id, name) → whether the function's text may declare
+    /// the name ([`Pkg::may_bind`]).
+    pub may_bind: RefCell<HashMap<(usize, usize, String), bool>>,
     /// Per unit, where names are written (built on first use).
     pub writes: RefCell<HashMap<usize, Rc<Writes<'t>>>>,
     /// Names looked up that no parsed file declares, so that only the
@@ -271,36 +436,89 @@ pub(crate) struct Pkg<'t> {
 }
 
 impl<'t> Pkg<'t> {
+    /// Every parsed file's tree at hand.
     pub fn new(
         name: &'t str,
         parsed: &'t [(usize, bool, Tree)],
         files: &[&'t SourceFile],
         opts: &'t ExtractOptions,
     ) -> Self {
-        let mut pkg = Pkg {
-            name,
-            opts,
-            units: Vec::with_capacity(parsed.len()),
-            decls: HashMap::new(),
-            scopes: RefCell::new(HashMap::new()),
-            writes: RefCell::new(HashMap::new()),
-            missing_names: RefCell::new(Vec::new()),
-        };
+        let mut units = Vec::with_capacity(parsed.len());
+        let mut decls: HashMap<&'t str, Decl<'t>> = HashMap::new();
         for (idx, walk, tree) in parsed {
             let src = files[*idx];
             let root = tree.root_node();
-            let u = pkg.units.len();
-            pkg.units.push(Unit {
+            let u = units.len();
+            let mut imports = Imports::default();
+            let mut tops = Vec::new();
+            read_unit(root, &src.text, opts, &mut imports, &mut tops);
+            units.push(Unit {
                 src,
-                root,
-                imports: HashMap::new(),
-                dots: Vec::new(),
-                paths: HashMap::new(),
+                root: Some(root),
+                imports: Rc::new(imports),
                 walk: *walk,
             });
-            pkg.index_unit(u);
+            for top in tops {
+                let name = src.text.get(top.name.byte_range()).unwrap_or("");
+                decls
+                    .entry(name)
+                    .and_modify(|d| d.ambiguous = true)
+                    .or_insert(Decl {
+                        unit: u,
+                        kind: top.kind,
+                        value: top.value,
+                        spec: top.spec,
+                        ambiguous: false,
+                    });
+            }
         }
-        pkg
+        Pkg::with_decls(name, opts, units, Decls::Trees(decls))
+    }
+
+    /// The package over `units`, its declarations from `decls`.
+    pub fn with_decls(
+        name: &'t str,
+        opts: &'t ExtractOptions,
+        units: Vec<Unit<'t>>,
+        decls: Decls<'t>,
+    ) -> Self {
+        Pkg {
+            name,
+            opts,
+            units,
+            decls,
+            scopes: RefCell::new(HashMap::new()),
+            may_bind: RefCell::new(HashMap::new()),
+            writes: RefCell::new(HashMap::new()),
+            missing_names: RefCell::new(Vec::new()),
+        }
+    }
+
+    /// The package-level declaration of `name` (the first one when it is
+    /// declared more than once).
+    pub fn decl(&self, name: &str) -> Option<Decl<'t>> {
+        match &self.decls {
+            Decls::Trees(map) => map.get(name).copied(),
+            Decls::Lazy(lazy) => lazy.decl(name),
+        }
+    }
+
+    /// What is known of the declaration of `name` without reading its tree.
+    pub fn decl_info(&self, name: &str) -> Option<DeclInfo> {
+        match &self.decls {
+            Decls::Trees(map) => map.get(name).map(|d| DeclInfo {
+                unit: d.unit,
+                kind: d.kind,
+                spec_kind: d.spec.kind_id(),
+                ambiguous: d.ambiguous,
+            }),
+            Decls::Lazy(lazy) => lazy.info(name),
+        }
+    }
+
+    /// Whether some parsed file declares `name` at package level.
+    pub fn declares(&self, name: &str) -> bool {
+        self.decl_info(name).is_some()
     }
 
     pub fn text(&self, unit: usize, n: Node<'_>) -> &'t str {
@@ -317,132 +535,12 @@ impl<'t> Pkg<'t> {
 
     /// The API an identifier names as an import in `unit`.
     pub fn import_api(&self, unit: usize, name: &str) -> Option<Api> {
-        self.units[unit].imports.get(name).copied()
+        self.units[unit].imports.apis.get(name).copied()
     }
 
     /// A dot import of `api` (or of a package that answers for it, [`Api::is`]).
     pub fn has_dot(&self, unit: usize, api: Api) -> bool {
-        self.units[unit].dots.iter().any(|a| a.is(api))
-    }
-
-    fn index_unit(&mut self, u: usize) {
-        let root = self.units[u].root;
-        let mut cursor = root.walk();
-        let tops: Vec<Node<'t>> = root.named_children(&mut cursor).collect();
-        for top in tops {
-            match top.kind() {
-                "import_declaration" => self.index_imports(u, top),
-                "const_declaration" => {
-                    for spec in named_of_kind(top, "const_spec") {
-                        self.index_spec(u, spec, DeclKind::Const);
-                    }
-                }
-                "var_declaration" => {
-                    for child in named_children(top) {
-                        match child.kind() {
-                            "var_spec" => self.index_spec(u, child, DeclKind::Var),
-                            "var_spec_list" => {
-                                for spec in named_of_kind(child, "var_spec") {
-                                    self.index_spec(u, spec, DeclKind::Var);
-                                }
-                            }
-                            _ => {}
-                        }
-                    }
-                }
-                "function_declaration" => {
-                    if let Some(name) = top.child_by_field_name("name") {
-                        self.add_decl(self.text(u, name), u, DeclKind::Other, None, top);
-                    }
-                }
-                "type_declaration" => {
-                    for spec in named_children(top) {
-                        if let Some(name) = spec.child_by_field_name("name") {
-                            self.add_decl(self.text(u, name), u, DeclKind::Other, None, spec);
-                        }
-                    }
-                }
-                _ => {}
-            }
-        }
-    }
-
-    fn index_imports(&mut self, u: usize, decl: Node<'t>) {
-        let mut specs = named_of_kind(decl, "import_spec");
-        for list in named_of_kind(decl, "import_spec_list") {
-            specs.extend(named_of_kind(list, "import_spec"));
-        }
-        for spec in specs {
-            let Some(path_node) = spec.child_by_field_name("path") else {
-                continue;
-            };
-            let Some(path) = decode_string(self.text(u, path_node)) else {
-                continue;
-            };
-            let Ok(path) = std::str::from_utf8(&path) else {
-                continue;
-            };
-            let api = Api::from_path(path);
-            match spec.child_by_field_name("name") {
-                Some(n) if n.kind() == "dot" => self.units[u].dots.push(api),
-                Some(n) if n.kind() == "blank_identifier" => {}
-                Some(n) => {
-                    let local = self.text(u, n);
-                    self.units[u].imports.insert(local, api);
-                    self.units[u].paths.insert(local, path.to_string());
-                }
-                None => {
-                    let raw = self.text(u, path_node);
-                    let raw = raw.trim_matches(|c| c == '"' || c == '`');
-                    let local = package_name(raw, &self.opts.package_names);
-                    self.units[u].imports.insert(local, api);
-                    self.units[u].paths.insert(local, path.to_string());
-                }
-            }
-        }
-    }
-
-    fn index_spec(&mut self, u: usize, spec: Node<'t>, kind: DeclKind) {
-        let mut cursor = spec.walk();
-        let names: Vec<Node<'t>> = spec
-            .children_by_field_name("name", &mut cursor)
-            .filter(|n| n.kind() == "identifier")
-            .collect();
-        let values: Vec<Node<'t>> = spec
-            .child_by_field_name("value")
-            .map(expressions)
-            .unwrap_or_default();
-        for (i, name) in names.iter().enumerate() {
-            let value = if values.len() == names.len() {
-                Some(values[i])
-            } else {
-                None
-            };
-            let text = self.text(u, *name);
-            if text != "_" {
-                self.add_decl(text, u, kind, value, spec);
-            }
-        }
-    }
-
-    fn add_decl(
-        &mut self,
-        name: &'t str,
-        unit: usize,
-        kind: DeclKind,
-        value: Option<Node<'t>>,
-        spec: Node<'t>,
-    ) {
-        self.decls
-            .entry(name)
-            .and_modify(|d| d.ambiguous = true)
-            .or_insert(Decl {
-                unit,
-                kind,
-                value,
-                spec,
-                ambiguous: false,
-            });
+        self.units[unit].imports.dots.iter().any(|a| a.is(api))
     }
 }
 
@@ -472,7 +570,7 @@ pub(crate) fn expressions(n: Node<'_>) -> Vec<Node<'_>> {
 
 /// Arguments of a call, comments excluded.
 pub(crate) fn call_args(call: Node<'_>) -> Vec<Node<'_>> {
-    call.child_by_field_name("arguments")
+    call.child_by_field_id(FIELDS.arguments)
         .map(named_children)
         .unwrap_or_default()
 }

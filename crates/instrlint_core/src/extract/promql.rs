@@ -19,6 +19,7 @@
 use super::kinds::KINDS;
 use super::pkg::{call_args, unparen, Api, Pkg};
 use super::values::{SVal, Site};
+use crate::extract::kinds::FIELDS;
 use crate::facts::{Query, QuerySource};
 use crate::promql_selectors::{analyze, may_be_query};
 use crate::promql_template::{analyze_template, format_pieces, Piece};
@@ -59,48 +60,94 @@ const API_METHODS: &[&str] = &["Query", "QueryRange", "QueryExemplars"];
 
 /// Whether unit `u` imports the Prometheus HTTP API client.
 pub(crate) fn uses_api(pkg: &Pkg<'_>, u: usize) -> bool {
-    pkg.units[u].imports.values().any(|a| *a == Api::PromApiV1) || pkg.has_dot(u, Api::PromApiV1)
+    pkg.units[u]
+        .imports
+        .apis
+        .values()
+        .any(|a| *a == Api::PromApiV1)
+        || pkg.has_dot(u, Api::PromApiV1)
 }
 
-/// The queries of the walked files of the package, from their sites (one
-/// entry per walked unit, in unit order), in source order.
-pub(crate) fn extract_queries<'t>(pkg: &Pkg<'t>, sites: Vec<(usize, Sites<'t>)>) -> Vec<Query> {
+/// One walked unit's queries, read while its tree is there; which of them
+/// the package reports is decided by [`merge_queries`] once every unit's
+/// are known (a constant named by an API call of another file covers its
+/// declaration there).
+#[derive(Default)]
+pub(crate) struct UnitQueries {
+    /// Per API call, in order: the spans it covers and its query.
+    api: Vec<(Vec<Span>, Option<Query>)>,
+    /// `fmt.Sprintf` formats that read as queries, in order: the format's
+    /// span, what it covers once reported, the query.
+    formats: Vec<(Span, Vec<Span>, Query)>,
+    /// Outermost string expressions in source order: span, the query it
+    /// reads as (if any), and the names its reading looked up without
+    /// finding (they count as missing only when the string is reported on).
+    strings: Vec<(Span, Option<Query>, Vec<String>)>,
+}
+
+/// Reads the queries of walked unit `u` from its sites.
+pub(crate) fn unit_queries<'t>(pkg: &Pkg<'t>, u: usize, mut sites: Sites<'t>) -> UnitQueries {
+    let mut out = UnitQueries::default();
+    for (call, method) in &sites.calls {
+        out.api.push(api_query(pkg, u, call, method));
+    }
+    for call in &sites.formats {
+        out.formats.extend(format_query(pkg, u, call));
+    }
+    sites.strings.sort_by_key(|s| s.node.start_byte());
+    for site in &sites.strings {
+        let mark = pkg.missing_mark();
+        let query = literal_query(pkg, u, site);
+        let missing = pkg.missing_since(mark);
+        out.strings.push((pkg.span(u, site.node), query, missing));
+    }
+    out
+}
+
+/// The package's queries, in source order, from its walked units' (in
+/// unit order): every API call's; a format unless an earlier API call or
+/// format covers it; a string unless any covers it. Returns them with the
+/// names the reported strings looked up without finding.
+pub(crate) fn merge_queries(units: Vec<UnitQueries>) -> (Vec<Query>, Vec<String>) {
     let mut out = Vec::new();
     // Spans already covered by an API call: its arguments and the
     // declarations of the constants they name, in any file of the package.
     let mut covered: Vec<Span> = Vec::new();
     let mut strings = Vec::new();
-    for (u, mut unit) in sites {
-        for (call, method) in &unit.calls {
-            api_query(pkg, u, call, method, &mut covered, &mut out);
+    for unit in units {
+        for (spans, query) in unit.api {
+            covered.extend(spans);
+            out.extend(query);
         }
-        for call in &unit.formats {
-            format_query(pkg, u, call, &mut covered, &mut out);
+        for (span, spans, query) in unit.formats {
+            if covered.iter().any(|c| contains(*c, span)) {
+                continue;
+            }
+            covered.extend(spans);
+            out.push(query);
         }
-        unit.strings.sort_by_key(|s| s.node.start_byte());
-        strings.extend(unit.strings.into_iter().map(|n| (u, n)));
+        strings.extend(unit.strings);
     }
-    for (u, site) in &strings {
-        let span = pkg.span(*u, site.node);
+    let mut missing = Vec::new();
+    for (span, query, names) in strings {
         if !covered.iter().any(|c| contains(*c, span)) {
-            literal_query(pkg, *u, site, &mut out);
+            out.extend(query);
+            missing.extend(names);
         }
     }
     out.sort_by_key(|q| (q.span.file, q.span.start, q.span.end));
-    out
+    (out, missing)
 }
 
-/// The query argument of an API call.
+/// The query argument of an API call: the spans it covers, and its query.
 fn api_query<'t>(
     pkg: &Pkg<'t>,
     u: usize,
     call: &SiteNode<'t>,
     method: &str,
-    covered: &mut Vec<Span>,
-    out: &mut Vec<Query>,
-) {
+) -> (Vec<Span>, Option<Query>) {
     let Some(arg) = call_args(call.node).get(1).copied() else {
-        return;
+        return (Vec::new(), None);
     };
     let site = Site {
         unit: u,
@@ -112,62 +159,53 @@ fn api_query<'t>(
         Value::Resolved(text) => analyze(&text.text).map(|a| (text.text, a)),
         _ => match template(pkg, site, arg, &mut decl) {
             Some(pieces) => analyze_template(&pieces),
-            None => return,
+            None => return (Vec::new(), None),
         },
     };
-    covered.push(span);
-    covered.extend(decl);
-    if let Ok((text, analysis)) = parsed {
-        out.push(Query {
-            text,
-            span,
-            decl: decl.filter(|d| !contains(*d, span)),
-            source: QuerySource::ApiCall {
-                method: method.to_string(),
-            },
-            selectors: analysis.selectors,
-        });
-    }
+    let covered = std::iter::once(span).chain(decl).collect();
+    let query = parsed.ok().map(|(text, analysis)| Query {
+        text,
+        span,
+        decl: decl.filter(|d| !contains(*d, span)),
+        source: QuerySource::ApiCall {
+            method: method.to_string(),
+        },
+        selectors: analysis.selectors,
+    });
+    (covered, query)
 }
 
-/// The format of a `fmt.Sprintf` call that reads as a query template.
+/// The format of a `fmt.Sprintf` call that reads as a query template: its
+/// span, what it covers once reported, and the query.
 fn format_query<'t>(
     pkg: &Pkg<'t>,
     u: usize,
     call: &SiteNode<'t>,
-    covered: &mut Vec<Span>,
-    out: &mut Vec<Query>,
-) {
+) -> Option<(Span, Vec<Span>, Query)> {
     let site = Site {
         unit: u,
         chain: &call.chain,
     };
-    let Some(format) = call_args(call.node).first().copied() else {
-        return;
-    };
+    let format = call_args(call.node).first().copied()?;
     let mut decl = None;
-    let Some(pieces) = sprintf_pieces(pkg, site, call.node, &mut decl) else {
-        return;
-    };
+    let pieces = sprintf_pieces(pkg, site, call.node, &mut decl)?;
     let span = pkg.span(u, format);
-    if !written_query(&pieces) || covered.iter().any(|c| contains(*c, span)) {
-        return;
+    if !written_query(&pieces) {
+        return None;
     }
-    let Ok((text, analysis)) = analyze_template(&pieces) else {
-        return;
-    };
+    let (text, analysis) = analyze_template(&pieces).ok()?;
     if !analysis.looks_like_query() {
-        return;
+        return None;
     }
-    covered.push(span);
-    covered.extend(decl);
-    out.push(Query {
+    let covered = std::iter::once(span).chain(decl).collect();
+    let query = Query {
         text,
         span,
         decl: decl.filter(|d| !contains(*d, span)),
         source: QuerySource::GoLiteral,
         selectors: analysis.selectors,
-    });
+    };
+    Some((span, covered, query))
 }
 
 /// A `(` or `[` written in the template: it may hold a call or a range.
@@ -184,7 +222,7 @@ fn sprintf_pieces<'t>(
     call: Node<'t>,
     decl: &mut Option<Span>,
 ) -> Option<Vec<Piece>> {
-    let f = call.child_by_field_name("function")?;
+    let f = call.child_by_field_id(FIELDS.function)?;
     if pkg.prom_member(site, f, Api::Fmt) != Some("Sprintf") {
         return None;
     }
@@ -209,7 +247,7 @@ fn known_name<'t>(pkg: &Pkg<'t>, site: Site<'_, 't>, n: Node<'t>) -> bool {
         return true;
     }
     let name = pkg.text(site.unit, n);
-    pkg.lookup_local(site, name, n.start_byte()).is_some() || pkg.decls.contains_key(name)
+    pkg.lookup_local(site, name, n.start_byte()).is_some() || pkg.declares(name)
 }
 
 /// A query built at run time, as a template: a `fmt.Sprintf` call with a
@@ -239,11 +277,11 @@ fn template<'t>(
         }
         let x = unparen(x);
         let is_plus = x.kind() == "binary_expression"
-            && x.child_by_field_name("operator")
+            && x.child_by_field_id(FIELDS.operator)
                 .is_some_and(|o| o.kind() == "+");
         if is_plus {
-            stack.push(x.child_by_field_name("right")?);
-            stack.push(x.child_by_field_name("left")?);
+            stack.push(x.child_by_field_id(FIELDS.right)?);
+            stack.push(x.child_by_field_id(FIELDS.left)?);
             continue;
         }
         let mut scratch = None;
@@ -269,7 +307,7 @@ fn template<'t>(
 }
 
 /// A string literal or concatenation that reads as a query.
-fn literal_query<'t>(pkg: &Pkg<'t>, u: usize, found: &SiteNode<'t>, out: &mut Vec<Query>) {
+fn literal_query<'t>(pkg: &Pkg<'t>, u: usize, found: &SiteNode<'t>) -> Option<Query> {
     let node = found.node;
     let site = Site {
         unit: u,
@@ -278,40 +316,29 @@ fn literal_query<'t>(pkg: &Pkg<'t>, u: usize, found: &SiteNode<'t>, out: &mut Ve
     let mut decl = None;
     let (text, analysis) = match pkg.fold_str(site, node, 0, &mut decl) {
         SVal::Str(bytes, _) => {
-            let Ok(text) = String::from_utf8(bytes) else {
-                return;
-            };
+            let text = String::from_utf8(bytes).ok()?;
             if !may_be_query(&text) {
-                return;
+                return None;
             }
-            let Ok(analysis) = analyze(&text) else {
-                return;
-            };
+            let analysis = analyze(&text).ok()?;
             (text, analysis)
         }
         // A concatenation with values known only at run time.
         _ => {
-            let Some(pieces) = template(pkg, site, node, &mut decl) else {
-                return;
-            };
+            let pieces = template(pkg, site, node, &mut decl)?;
             if !written_query(&pieces) {
-                return;
+                return None;
             }
-            let Ok(parsed) = analyze_template(&pieces) else {
-                return;
-            };
-            parsed
+            analyze_template(&pieces).ok()?
         }
     };
-    if analysis.looks_like_query() {
-        out.push(Query {
-            text,
-            span: pkg.span(u, node),
-            decl: None,
-            source: QuerySource::GoLiteral,
-            selectors: analysis.selectors,
-        });
-    }
+    analysis.looks_like_query().then(|| Query {
+        text,
+        span: pkg.span(u, node),
+        decl: None,
+        source: QuerySource::GoLiteral,
+        selectors: analysis.selectors,
+    })
 }
 
 /// Records the last node of `path` (root first) when it is a call that may be
@@ -388,9 +415,9 @@ pub(crate) fn collect_site<'t>(
 /// `x.Sprintf(…)` (the caller checks that `x` is `fmt`); `text` is the
 /// call's file.
 fn is_sprintf(text: &str, call: Node<'_>) -> bool {
-    call.child_by_field_name("function")
+    call.child_by_field_id(FIELDS.function)
         .filter(|f| f.kind() == "selector_expression")
-        .and_then(|f| f.child_by_field_name("field"))
+        .and_then(|f| f.child_by_field_id(FIELDS.field))
         .and_then(|f| text.get(f.byte_range()))
         == Some("Sprintf")
 }
@@ -433,18 +460,18 @@ fn in_concat(up: &[Node<'_>]) -> bool {
 /// `recv.Query(…)` and friends (the caller checks that the file imports the
 /// v1 API package); `text` is the call's file.
 fn api_method(text: &str, call: Node<'_>) -> Option<&'static str> {
-    let f = call.child_by_field_name("function")?;
+    let f = call.child_by_field_id(FIELDS.function)?;
     if f.kind() != "selector_expression" {
         return None;
     }
     let name = text
-        .get(f.child_by_field_name("field")?.byte_range())
+        .get(f.child_by_field_id(FIELDS.field)?.byte_range())
         .unwrap_or("");
     API_METHODS.iter().find(|m| **m == name).copied()
 }
 
 fn is_plus(n: Node<'_>) -> bool {
-    n.child_by_field_name("operator")
+    n.child_by_field_id(FIELDS.operator)
         .is_some_and(|o| o.kind() == "+")
 }
 

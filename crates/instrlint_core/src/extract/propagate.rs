@@ -4,6 +4,7 @@
 
 use super::pkg::Pkg;
 use super::values::{Local, Site};
+use crate::extract::kinds::FIELDS;
 use crate::facts::Store;
 use tree_sitter::Node;
 
@@ -23,7 +24,7 @@ impl<'t> Pkg<'t> {
         if b.decls != 1 || b.assigns != 0 || i + 1 != site.chain.len() {
             return Vec::new();
         }
-        let Some(body) = site.chain[i].child_by_field_name("body") else {
+        let Some(body) = site.chain[i].child_by_field_id(FIELDS.body) else {
             return Vec::new();
         };
         let after = b.decl.end_byte();

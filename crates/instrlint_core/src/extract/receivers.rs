@@ -3,6 +3,7 @@
 
 use super::pkg::{expressions, named_children, unparen, Api, DeclKind, Pkg};
 use super::values::{Local, Site};
+use crate::extract::kinds::FIELDS;
 use crate::facts::{Receiver, Store};
 use tree_sitter::Node;
 
@@ -68,8 +69,8 @@ impl<'t> Pkg<'t> {
 
     fn selector_receiver(&self, site: Site<'_, 't>, sel: Node<'t>) -> Receiver {
         let (Some(operand), Some(field)) = (
-            sel.child_by_field_name("operand").map(unparen),
-            sel.child_by_field_name("field"),
+            sel.child_by_field_id(FIELDS.operand).map(unparen),
+            sel.child_by_field_id(FIELDS.field),
         ) else {
             return Receiver::Unknown;
         };
@@ -82,7 +83,7 @@ impl<'t> Pkg<'t> {
                         return Receiver::Unknown;
                     }
                     return Receiver::PackageVar {
-                        import_path: self.units[site.unit].paths.get(name).cloned(),
+                        import_path: self.units[site.unit].imports.paths.get(name).cloned(),
                         name: field,
                     };
                 }
@@ -109,7 +110,7 @@ impl<'t> Pkg<'t> {
     /// A package-level variable (not shadowed at this point: callers check)
     /// initialised with a struct literal (or its address).
     fn is_literal_package_var(&self, name: &str) -> bool {
-        let Some(d) = self.decls.get(name) else {
+        let Some(d) = self.decl(name) else {
             return false;
         };
         if d.ambiguous || d.kind != DeclKind::Var {
@@ -166,8 +167,8 @@ impl<'t> Pkg<'t> {
             return Vec::new();
         };
         let is_right = stmt
-            .child_by_field_name("right")
-            .or_else(|| stmt.child_by_field_name("value"))
+            .child_by_field_id(FIELDS.right)
+            .or_else(|| stmt.child_by_field_id(FIELDS.value))
             .is_some_and(|r| r.id() == list.id());
         if !is_right {
             return Vec::new();
@@ -180,7 +181,7 @@ impl<'t> Pkg<'t> {
                     .collect()
             }
             "short_var_declaration" | "assignment_statement" => stmt
-                .child_by_field_name("left")
+                .child_by_field_id(FIELDS.left)
                 .map(expressions)
                 .unwrap_or_default(),
             _ => return Vec::new(),
@@ -199,7 +200,7 @@ impl<'t> Pkg<'t> {
             }],
             _ => {
                 let is_plain = stmt
-                    .child_by_field_name("operator")
+                    .child_by_field_id(FIELDS.operator)
                     .is_none_or(|o| self.text(site.unit, o) == "=");
                 if is_plain {
                     self.target_stores(site, target)
@@ -224,8 +225,8 @@ impl<'t> Pkg<'t> {
             }
             "selector_expression" => {
                 let (Some(operand), Some(field)) = (
-                    target.child_by_field_name("operand").map(unparen),
-                    target.child_by_field_name("field"),
+                    target.child_by_field_id(FIELDS.operand).map(unparen),
+                    target.child_by_field_id(FIELDS.field),
                 ) else {
                     return Vec::new();
                 };
@@ -235,8 +236,7 @@ impl<'t> Pkg<'t> {
                     let name = self.text(site.unit, operand);
                     let is_pkg_var = !self.is_shadowed(site, name, operand.start_byte())
                         && self
-                            .decls
-                            .get(name)
+                            .decl(name)
                             .is_some_and(|d| d.kind == DeclKind::Var && !d.ambiguous);
                     if is_pkg_var {
                         out.push(Store::PackageVarField {
@@ -273,9 +273,9 @@ impl<'t> Pkg<'t> {
             return Vec::new();
         }
         let is_value = keyed
-            .child_by_field_name("value")
+            .child_by_field_id(FIELDS.value)
             .is_some_and(|v| v.id() == value_elem.id());
-        let Some(key) = keyed.child_by_field_name("key").filter(|_| is_value) else {
+        let Some(key) = keyed.child_by_field_id(FIELDS.key).filter(|_| is_value) else {
             return Vec::new();
         };
         let key = named_children(key).first().copied().unwrap_or(key);
@@ -283,7 +283,7 @@ impl<'t> Pkg<'t> {
             return Vec::new();
         }
         let field = self.text(site.unit, key).to_string();
-        let Some(ty) = lit.child_by_field_name("type") else {
+        let Some(ty) = lit.child_by_field_id(FIELDS.type_) else {
             return Vec::new();
         };
         let type_name = match ty.kind() {
@@ -326,7 +326,7 @@ impl<'t> Pkg<'t> {
             let p = up[k - 1];
             p.kind() == "parenthesized_expression"
                 || (p.kind() == "unary_expression"
-                    && p.child_by_field_name("operator")
+                    && p.child_by_field_id(FIELDS.operator)
                         .is_some_and(|o| self.text(site.unit, o) == "&"))
         } {
             n = up[k - 1];
@@ -356,14 +356,14 @@ fn struct_literal(mut v: Node<'_>) -> Option<Node<'_>> {
         v = unparen(v);
         match v.kind() {
             "composite_literal" => {
-                let ty = v.child_by_field_name("type")?;
+                let ty = v.child_by_field_id(FIELDS.type_)?;
                 return matches!(
                     ty.kind(),
                     "type_identifier" | "struct_type" | "generic_type"
                 )
                 .then_some(v);
             }
-            "unary_expression" => v = v.child_by_field_name("operand")?,
+            "unary_expression" => v = v.child_by_field_id(FIELDS.operand)?,
             _ => return None,
         }
     }

@@ -4,6 +4,7 @@
 use super::lists::elem_expr;
 use super::pkg::{call_args, named_children, package_name, unparen, Api, Pkg};
 use super::values::{Local, SVal, Site};
+use crate::extract::kinds::FIELDS;
 use crate::facts::{LabelArg, LabelKey, ValueSource};
 use tree_sitter::Node;
 
@@ -43,7 +44,7 @@ impl<'t> Pkg<'t> {
         let spelling = match inner.kind() {
             "identifier" => Some(self.text(site.unit, inner).to_string()),
             "selector_expression" => inner
-                .child_by_field_name("field")
+                .child_by_field_id(FIELDS.field)
                 .map(|f| self.text(site.unit, f).to_string()),
             _ => None,
         };
@@ -110,11 +111,11 @@ impl<'t> Pkg<'t> {
 
     /// `pkg.Member(…)` where `pkg` imports the standard package of that name.
     fn std_call(&self, site: Site<'_, 't>, call: Node<'t>) -> Option<(&'t str, &'t str)> {
-        let f = call.child_by_field_name("function")?;
+        let f = call.child_by_field_id(FIELDS.function)?;
         if f.kind() != "selector_expression" {
             return None;
         }
-        let operand = f.child_by_field_name("operand")?;
+        let operand = f.child_by_field_id(FIELDS.operand)?;
         if operand.kind() != "identifier" {
             return None;
         }
@@ -122,8 +123,8 @@ impl<'t> Pkg<'t> {
         if self.is_shadowed(site, name, operand.start_byte()) {
             return None;
         }
-        let path = self.units[site.unit].paths.get(name)?;
-        let member = self.text(site.unit, f.child_by_field_name("field")?);
+        let path = self.units[site.unit].imports.paths.get(name)?;
+        let member = self.text(site.unit, f.child_by_field_id(FIELDS.field)?);
         let pkg: &'static str = match path.as_str() {
             "strconv" => "strconv",
             "fmt" => "fmt",
@@ -145,8 +146,8 @@ impl<'t> Pkg<'t> {
         let text = || Some(self.text(site.unit, e).to_string());
         match e.kind() {
             "selector_expression" => {
-                let operand = e.child_by_field_name("operand")?;
-                let field = self.text(site.unit, e.child_by_field_name("field")?);
+                let operand = e.child_by_field_id(FIELDS.operand)?;
+                let field = self.text(site.unit, e.child_by_field_id(FIELDS.field)?);
                 if REQUEST_FIELDS.contains(&field) && self.is_http_request(site, operand) {
                     return text();
                 }
@@ -184,15 +185,15 @@ impl<'t> Pkg<'t> {
                 _ => None,
             };
         }
-        let f = call.child_by_field_name("function")?;
+        let f = call.child_by_field_id(FIELDS.function)?;
         if f.kind() == "identifier" && self.text(site.unit, f) == "string" && args.len() == 1 {
             return self.unbounded(site, args[0], depth + 1);
         }
         if f.kind() != "selector_expression" {
             return None;
         }
-        let operand = unparen(f.child_by_field_name("operand")?);
-        let method = self.text(site.unit, f.child_by_field_name("field")?);
+        let operand = unparen(f.child_by_field_id(FIELDS.operand)?);
+        let method = self.text(site.unit, f.child_by_field_id(FIELDS.field)?);
         // A method on an unbounded value (`time.Now().Format(…)`, `uuid.New().String()`).
         if operand.kind() == "call_expression" && self.is_source_call(site, operand) {
             return text();
@@ -204,9 +205,9 @@ impl<'t> Pkg<'t> {
                 let o = unparen(operand);
                 if o.kind() == "selector_expression" {
                     let field = o
-                        .child_by_field_name("field")
+                        .child_by_field_id(FIELDS.field)
                         .map(|x| self.text(site.unit, x));
-                    let owner = o.child_by_field_name("operand");
+                    let owner = o.child_by_field_id(FIELDS.operand);
                     if field == Some("Header")
                         && owner.is_some_and(|x| self.is_http_request(site, x))
                     {
@@ -235,11 +236,11 @@ impl<'t> Pkg<'t> {
         let sel = match e.kind() {
             "selector_expression" => Some(e),
             "call_expression" => e
-                .child_by_field_name("function")
+                .child_by_field_id(FIELDS.function)
                 .filter(|f| f.kind() == "selector_expression"),
             _ => None,
         };
-        sel.and_then(|s| s.child_by_field_name("operand"))
+        sel.and_then(|s| s.child_by_field_id(FIELDS.operand))
             .is_some_and(|o| self.web_context(site, o).is_some())
     }
 
@@ -247,11 +248,11 @@ impl<'t> Pkg<'t> {
     /// parameter: a request there was received, not sent.
     fn in_http_handler(&self, site: Site<'_, 't>) -> bool {
         site.chain.iter().any(|f| {
-            f.child_by_field_name("parameters")
+            f.child_by_field_id(FIELDS.parameters)
                 .map(named_children)
                 .unwrap_or_default()
                 .iter()
-                .filter_map(|p| p.child_by_field_name("type"))
+                .filter_map(|p| p.child_by_field_id(FIELDS.type_))
                 .any(|t| {
                     self.type_ref(site.unit, t) == (Some(Api::NetHttp), "ResponseWriter", false)
                 })
@@ -267,9 +268,9 @@ impl<'t> Pkg<'t> {
                         && (member.starts_with("New") || member.starts_with("Must")));
             }
             let Some(operand) = call
-                .child_by_field_name("function")
+                .child_by_field_id(FIELDS.function)
                 .filter(|f| f.kind() == "selector_expression")
-                .and_then(|f| f.child_by_field_name("operand"))
+                .and_then(|f| f.child_by_field_id(FIELDS.operand))
                 .map(unparen)
             else {
                 return false;
@@ -286,20 +287,20 @@ impl<'t> Pkg<'t> {
     fn is_request_url(&self, site: Site<'_, 't>, e: Node<'t>) -> bool {
         let e = unparen(e);
         e.kind() == "selector_expression"
-            && e.child_by_field_name("field")
+            && e.child_by_field_id(FIELDS.field)
                 .is_some_and(|f| self.text(site.unit, f) == "URL")
-            && e.child_by_field_name("operand")
+            && e.child_by_field_id(FIELDS.operand)
                 .is_some_and(|o| self.is_http_request(site, o))
     }
 
     /// `r.URL.Query()`.
     fn is_url_query(&self, site: Site<'_, 't>, call: Node<'t>) -> bool {
-        call.child_by_field_name("function")
+        call.child_by_field_id(FIELDS.function)
             .filter(|f| f.kind() == "selector_expression")
             .is_some_and(|f| {
-                f.child_by_field_name("field")
+                f.child_by_field_id(FIELDS.field)
                     .is_some_and(|x| self.text(site.unit, x) == "Query")
-                    && f.child_by_field_name("operand")
+                    && f.child_by_field_id(FIELDS.operand)
                         .is_some_and(|o| self.is_request_url(site, o))
             })
     }
@@ -319,19 +320,19 @@ impl<'t> Pkg<'t> {
         if lit.kind() != "composite_literal" {
             return None;
         }
-        let ty = lit.child_by_field_name("type")?;
+        let ty = lit.child_by_field_id(FIELDS.type_)?;
         let is_map = ty.kind() == "map_type" || self.qualified_prom(site, ty) == Some("Labels");
         if !is_map {
             return None;
         }
-        let body = lit.child_by_field_name("body")?;
+        let body = lit.child_by_field_id(FIELDS.body)?;
         let mut out = Vec::new();
         for el in named_children(body) {
             if el.kind() != "keyed_element" {
                 return None;
             }
-            let key = elem_expr(el.child_by_field_name("key")?);
-            let value = elem_expr(el.child_by_field_name("value")?);
+            let key = elem_expr(el.child_by_field_id(FIELDS.key)?);
+            let value = elem_expr(el.child_by_field_id(FIELDS.value)?);
             let mut decl = None;
             out.push(LabelKey {
                 key: self.fold_str(site, key, 0, &mut decl).into_value(),

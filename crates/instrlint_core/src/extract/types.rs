@@ -4,6 +4,7 @@
 
 use super::pkg::{named_children, unparen, Api, DeclKind, Pkg};
 use super::values::{Local, Site};
+use crate::extract::kinds::FIELDS;
 use tree_sitter::Node;
 
 /// Following expressions to their types gives up beyond this.
@@ -35,21 +36,22 @@ impl<'t> Pkg<'t> {
         };
         match e.kind() {
             "identifier" => self.ident_type(site, e, depth),
-            "composite_literal" => here(e.child_by_field_name("type")?),
+            "composite_literal" => here(e.child_by_field_id(FIELDS.type_)?),
             "unary_expression" => {
-                let op = self.text(site.unit, e.child_by_field_name("operator")?);
+                let op = self.text(site.unit, e.child_by_field_id(FIELDS.operator)?);
                 if op != "&" && op != "*" {
                     return None;
                 }
-                self.type_of_at(site, e.child_by_field_name("operand")?, depth + 1)
+                self.type_of_at(site, e.child_by_field_id(FIELDS.operand)?, depth + 1)
             }
             "selector_expression" => {
-                let owner = self.type_of_at(site, e.child_by_field_name("operand")?, depth + 1)?;
-                let field = self.text(site.unit, e.child_by_field_name("field")?);
+                let owner =
+                    self.type_of_at(site, e.child_by_field_id(FIELDS.operand)?, depth + 1)?;
+                let field = self.text(site.unit, e.child_by_field_id(FIELDS.field)?);
                 self.field_type(owner, field)
             }
             "call_expression" => {
-                let f = e.child_by_field_name("function")?;
+                let f = e.child_by_field_id(FIELDS.function)?;
                 if f.kind() != "identifier" {
                     return None;
                 }
@@ -57,17 +59,17 @@ impl<'t> Pkg<'t> {
                 if self.is_shadowed(site, name, f.start_byte()) {
                     return None;
                 }
-                let d = self.decls.get(name).filter(|d| !d.ambiguous)?;
+                let d = self.decl(name).filter(|d| !d.ambiguous)?;
                 if d.spec.kind() != "function_declaration" {
                     return None;
                 }
-                let result = d.spec.child_by_field_name("result")?;
+                let result = d.spec.child_by_field_id(FIELDS.result)?;
                 let ty = if result.kind() == "parameter_list" {
                     let params = named_children(result);
                     if params.len() != 1 {
                         return None;
                     }
-                    params[0].child_by_field_name("type")?
+                    params[0].child_by_field_id(FIELDS.type_)?
                 } else {
                     result
                 };
@@ -100,7 +102,7 @@ impl<'t> Pkg<'t> {
                 if b.decls != 1 {
                     return None;
                 }
-                if let Some(ty) = b.decl.child_by_field_name("type") {
+                if let Some(ty) = b.decl.child_by_field_id(FIELDS.type_) {
                     if b.decl.kind() == "var_spec" {
                         return Some(TypeAt {
                             unit: site.unit,
@@ -115,11 +117,11 @@ impl<'t> Pkg<'t> {
                 self.type_of_at(inner, b.value?, depth + 1)
             }
             None => {
-                let d = self.decls.get(name).filter(|d| !d.ambiguous)?;
+                let d = self.decl(name).filter(|d| !d.ambiguous)?;
                 if d.kind != DeclKind::Var {
                     return None;
                 }
-                if let Some(ty) = d.spec.child_by_field_name("type") {
+                if let Some(ty) = d.spec.child_by_field_id(FIELDS.type_) {
                     return Some(TypeAt {
                         unit: d.unit,
                         node: ty,
@@ -133,11 +135,11 @@ impl<'t> Pkg<'t> {
     /// The type of field `field` of a struct type of this package.
     fn field_type(&self, owner: TypeAt<'t>, field: &str) -> Option<TypeAt<'t>> {
         let name = self.local_type_name(owner)?;
-        let d = self.decls.get(name).filter(|d| !d.ambiguous)?;
+        let d = self.decl(name).filter(|d| !d.ambiguous)?;
         if d.spec.kind() != "type_spec" {
             return None;
         }
-        let st = d.spec.child_by_field_name("type")?;
+        let st = d.spec.child_by_field_id(FIELDS.type_)?;
         if st.kind() != "struct_type" {
             return None;
         }
@@ -152,7 +154,7 @@ impl<'t> Pkg<'t> {
             if hit {
                 return Some(TypeAt {
                     unit: d.unit,
-                    node: fd.child_by_field_name("type")?,
+                    node: fd.child_by_field_id(FIELDS.type_)?,
                 });
             }
         }
@@ -165,7 +167,7 @@ impl<'t> Pkg<'t> {
         for _ in 0..MAX_TYPE_DEPTH {
             match ty.kind() {
                 "pointer_type" | "parenthesized_type" => ty = *named_children(ty).first()?,
-                "generic_type" => ty = ty.child_by_field_name("type")?,
+                "generic_type" => ty = ty.child_by_field_id(FIELDS.type_)?,
                 "type_identifier" => return Some(self.text(t.unit, ty)),
                 _ => return None,
             }
@@ -189,7 +191,7 @@ impl<'t> Pkg<'t> {
         let (owner, is_call) = match e.kind() {
             "selector_expression" => (Some(e), false),
             "call_expression" => (
-                e.child_by_field_name("function")
+                e.child_by_field_id(FIELDS.function)
                     .filter(|f| f.kind() == "selector_expression"),
                 true,
             ),
@@ -199,9 +201,9 @@ impl<'t> Pkg<'t> {
             return false;
         };
         let field = sel
-            .child_by_field_name("field")
+            .child_by_field_id(FIELDS.field)
             .map(|f| self.text(site.unit, f));
-        let Some(operand) = sel.child_by_field_name("operand") else {
+        let Some(operand) = sel.child_by_field_id(FIELDS.operand) else {
             return false;
         };
         field == Some("Request")
@@ -237,7 +239,7 @@ impl<'t> Pkg<'t> {
 }
 
 fn call_args_empty(call: Node<'_>) -> bool {
-    call.child_by_field_name("arguments")
+    call.child_by_field_id(FIELDS.arguments)
         .is_some_and(|a| named_children(a).is_empty())
 }
 
@@ -256,7 +258,7 @@ fn param_type<'t>(pkg: &Pkg<'t>, unit: usize, f: Node<'t>, name: &str) -> Option
                 .children_by_field_name("name", &mut cursor)
                 .any(|n| pkg.text(unit, n) == name);
             if hit {
-                return p.child_by_field_name("type");
+                return p.child_by_field_id(FIELDS.type_);
             }
         }
     }

@@ -3,6 +3,7 @@
 
 use super::pkg::{call_args, named_children, unparen, Api, Pkg};
 use super::values::Site;
+use crate::extract::kinds::FIELDS;
 use crate::facts::{
     ErrorUse, FuncContext, LabelArgs, LabelMethod, LabelUse, MetricOp, Receiver, RegisterCall,
     RegistryKind,
@@ -47,9 +48,9 @@ pub(crate) struct UseFacts {
 impl<'t> Pkg<'t> {
     /// Cheap test on the callee's shape and method name.
     pub fn use_kind(&self, unit: usize, call: Node<'t>) -> Option<(UseKind, &'t str)> {
-        let f = call.child_by_field_name("function")?;
+        let f = call.child_by_field_id(FIELDS.function)?;
         let name = match f.kind() {
-            "selector_expression" => self.text(unit, f.child_by_field_name("field")?),
+            "selector_expression" => self.text(unit, f.child_by_field_id(FIELDS.field)?),
             // `MustRegister(…)` under a dot import of prometheus.
             "identifier" if self.has_dot(unit, Api::Prometheus) => self.text(unit, f),
             _ => return None,
@@ -105,8 +106,8 @@ impl<'t> Pkg<'t> {
         method: LabelMethod,
         func: impl FnOnce() -> FuncContext,
     ) -> Option<LabelUse> {
-        let f = call.child_by_field_name("function")?;
-        let operand = f.child_by_field_name("operand")?;
+        let f = call.child_by_field_id(FIELDS.function)?;
+        let operand = f.child_by_field_id(FIELDS.operand)?;
         let receiver = self.receiver_of(site, operand);
         if !plausible(&receiver) {
             return None;
@@ -144,7 +145,7 @@ impl<'t> Pkg<'t> {
         Some(LabelUse {
             method,
             call: self.span(site.unit, call),
-            method_span: self.span(site.unit, f.child_by_field_name("field")?),
+            method_span: self.span(site.unit, f.child_by_field_id(FIELDS.field)?),
             receiver,
             def: None,
             args,
@@ -159,8 +160,8 @@ impl<'t> Pkg<'t> {
         method: &str,
         func: impl FnOnce() -> FuncContext,
     ) -> Option<MetricOp> {
-        let f = call.child_by_field_name("function")?;
-        let operand = unparen(f.child_by_field_name("operand")?);
+        let f = call.child_by_field_id(FIELDS.function)?;
+        let operand = unparen(f.child_by_field_id(FIELDS.operand)?);
         let args = call_args(call);
         let wants_arg = !matches!(method, "Inc" | "Dec");
         if args.len() != usize::from(wants_arg) {
@@ -199,14 +200,14 @@ impl<'t> Pkg<'t> {
             return None;
         }
         let f = e
-            .child_by_field_name("function")
+            .child_by_field_id(FIELDS.function)
             .filter(|f| f.kind() == "selector_expression")?;
-        let name = self.text(site.unit, f.child_by_field_name("field")?);
+        let name = self.text(site.unit, f.child_by_field_id(FIELDS.field)?);
         matches!(
             name,
             "WithLabelValues" | "With" | "GetMetricWith" | "GetMetricWithLabelValues"
         )
-        .then(|| f.child_by_field_name("operand"))
+        .then(|| f.child_by_field_id(FIELDS.operand))
         .flatten()
     }
 
@@ -218,11 +219,11 @@ impl<'t> Pkg<'t> {
         method: &str,
         func: impl FnOnce() -> FuncContext,
     ) -> Option<RegisterCall> {
-        let f = call.child_by_field_name("function")?;
+        let f = call.child_by_field_id(FIELDS.function)?;
         let registry = if self.prom_member(site, f, Api::Prometheus).is_some() {
             RegistryKind::Default
         } else {
-            let operand = unparen(f.child_by_field_name("operand")?);
+            let operand = unparen(f.child_by_field_id(FIELDS.operand)?);
             if operand.kind() == "identifier" {
                 let name = self.text(site.unit, operand);
                 if !self.is_shadowed(site, name, operand.start_byte())
@@ -291,7 +292,7 @@ impl<'t> Pkg<'t> {
             "selector_expression" | "identifier" => {
                 self.prom_member(site, v, Api::Prometheus) == Some("DefaultRegisterer")
             }
-            "call_expression" => v.child_by_field_name("function").is_some_and(|f| {
+            "call_expression" => v.child_by_field_id(FIELDS.function).is_some_and(|f| {
                 matches!(
                     self.prom_member(site, f, Api::Prometheus),
                     Some(
@@ -334,9 +335,9 @@ fn error_use(pkg: &Pkg<'_>, unit: usize, up: &[Node<'_>]) -> ErrorUse {
             let stmt = (k >= 2).then(|| up[k - 2]);
             let targets: Option<Vec<Node<'_>>> = stmt.and_then(|s| match s.kind() {
                 "assignment_statement" | "short_var_declaration" => s
-                    .child_by_field_name("right")
+                    .child_by_field_id(FIELDS.right)
                     .filter(|r| r.id() == parent.id())
-                    .and(s.child_by_field_name("left"))
+                    .and(s.child_by_field_id(FIELDS.left))
                     .map(named_children),
                 "var_spec" => {
                     let mut cursor = s.walk();

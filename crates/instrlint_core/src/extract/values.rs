@@ -4,6 +4,7 @@
 use super::literals::{decode_string, parse_float, parse_int};
 use super::locals::{Binding, FuncScope, Writes};
 use super::pkg::{call_args, named_children, Api, DeclKind, Pkg};
+use crate::extract::kinds::FIELDS;
 use crate::source::Span;
 use crate::value::{Dynamic, StrConst, Value};
 use std::rc::Rc;
@@ -106,10 +107,10 @@ impl<'t> Pkg<'t> {
         }
         let writes = self.writes.borrow().get(&unit).cloned();
         let writes = writes.unwrap_or_else(|| {
-            let w = Rc::new(Writes::build(
-                self.units[unit].root,
-                &self.units[unit].src.text,
-            ));
+            let w = Rc::new(match self.units[unit].root {
+                Some(root) => Writes::build(root, &self.units[unit].src.text),
+                None => Writes::default(),
+            });
             self.writes.borrow_mut().insert(unit, w.clone());
             w
         });
@@ -120,6 +121,9 @@ impl<'t> Pkg<'t> {
 
     /// The innermost function-level binding of `name` visible at `pos`.
     pub fn lookup_local(&self, site: Site<'_, 't>, name: &str, pos: usize) -> Option<Local<'t>> {
+        if !self.may_bind(site.unit, *site.chain.first()?, name) {
+            return None;
+        }
         for i in (0..site.chain.len()).rev() {
             let scope = self.scope(site.unit, site.chain[i]);
             let is_param = scope.params.contains(&name);
@@ -139,9 +143,30 @@ impl<'t> Pkg<'t> {
     }
 
     pub fn is_shadowed(&self, site: Site<'_, 't>, name: &str, pos: usize) -> bool {
-        site.chain
-            .iter()
-            .any(|f| self.scope(site.unit, *f).binds(name, pos))
+        let Some(outer) = site.chain.first() else {
+            return false;
+        };
+        self.may_bind(site.unit, *outer, name)
+            && site
+                .chain
+                .iter()
+                .any(|f| self.scope(site.unit, *f).binds(name, pos))
+    }
+
+    /// Whether `name` may be declared inside `func` (its parameters
+    /// included): not when every occurrence of the name in the function's
+    /// text is the operand of a selector (`context.Background()`), since a
+    /// declared name is never followed by `.`. Saves building the scopes of
+    /// the functions around every `pkg.Member` reference.
+    fn may_bind(&self, unit: usize, func: Node<'t>, name: &str) -> bool {
+        let key = (unit, func.id(), name.to_string());
+        if let Some(known) = self.may_bind.borrow().get(&key) {
+            return *known;
+        }
+        let text = self.text(unit, func);
+        let found = !only_operand_uses(text, name);
+        self.may_bind.borrow_mut().insert(key, found);
+        found
     }
 
     /// Follows an identifier to the single value it was declared with: a
@@ -181,16 +206,36 @@ impl<'t> Pkg<'t> {
     /// A package-level declaration; flags a miss when neither the package nor
     /// the file's imports know the name.
     pub fn package_decl(&self, unit: usize, name: &str) -> Option<super::pkg::Decl<'t>> {
-        if let Some(d) = self.decls.get(name) {
-            return Some(*d);
+        if let Some(d) = self.decl(name) {
+            return Some(d);
         }
         if self.import_api(unit, name).is_none() && !is_predeclared(name) {
-            let mut names = self.missing_names.borrow_mut();
-            if !names.iter().any(|n| n == name) {
-                names.push(name.to_string());
-            }
+            self.note_missing(name.to_string());
         }
         None
+    }
+
+    /// Records a name no parsed file declares (once).
+    pub fn note_missing(&self, name: String) {
+        let mut names = self.missing_names.borrow_mut();
+        if !names.contains(&name) {
+            names.push(name);
+        }
+    }
+
+    /// How many names are recorded missing so far ([`Pkg::missing_since`]).
+    pub fn missing_mark(&self) -> usize {
+        self.missing_names.borrow().len()
+    }
+
+    /// Takes back the names recorded missing since `mark`: the caller
+    /// decides later whether the lookup that missed them counts.
+    pub fn missing_since(&self, mark: usize) -> Vec<String> {
+        let mut names = self.missing_names.borrow_mut();
+        if names.len() <= mark {
+            return Vec::new();
+        }
+        names.split_off(mark)
     }
 
     /// The member a node names in the prometheus package: `prometheus.X`
@@ -198,7 +243,7 @@ impl<'t> Pkg<'t> {
     pub fn prom_member(&self, site: Site<'_, 't>, n: Node<'t>, api: Api) -> Option<&'t str> {
         match n.kind() {
             "selector_expression" => {
-                let operand = n.child_by_field_name("operand")?;
+                let operand = n.child_by_field_id(FIELDS.operand)?;
                 if operand.kind() != "identifier" {
                     return None;
                 }
@@ -208,11 +253,11 @@ impl<'t> Pkg<'t> {
                 {
                     return None;
                 }
-                Some(self.text(site.unit, n.child_by_field_name("field")?))
+                Some(self.text(site.unit, n.child_by_field_id(FIELDS.field)?))
             }
             "identifier" | "type_identifier" if self.has_dot(site.unit, api) => {
                 let name = self.text(site.unit, n);
-                if self.decls.contains_key(name) {
+                if self.declares(name) {
                     return None;
                 }
                 Some(name)
@@ -248,11 +293,11 @@ impl<'t> Pkg<'t> {
             },
             "binary_expression" => {
                 let is_plus = n
-                    .child_by_field_name("operator")
+                    .child_by_field_id(FIELDS.operator)
                     .is_some_and(|o| self.text(site.unit, o) == "+");
                 let (Some(l), Some(r)) = (
-                    n.child_by_field_name("left"),
-                    n.child_by_field_name("right"),
+                    n.child_by_field_id(FIELDS.left),
+                    n.child_by_field_id(FIELDS.right),
                 ) else {
                     return SVal::Unknown;
                 };
@@ -351,7 +396,7 @@ impl<'t> Pkg<'t> {
         depth: u32,
         decl: &mut Option<Span>,
     ) -> SVal {
-        let Some(func) = n.child_by_field_name("function") else {
+        let Some(func) = n.child_by_field_id(FIELDS.function) else {
             return SVal::Unknown;
         };
         let args = call_args(n);
@@ -394,12 +439,12 @@ impl<'t> Pkg<'t> {
         for _ in 0..MAX_DEPTH {
             match n.kind() {
                 "selector_expression" | "index_expression" => {
-                    match n.child_by_field_name("operand") {
+                    match n.child_by_field_id(FIELDS.operand) {
                         Some(o) => n = o,
                         None => return false,
                     }
                 }
-                "call_expression" => match n.child_by_field_name("function") {
+                "call_expression" => match n.child_by_field_id(FIELDS.function) {
                     Some(f) => n = f,
                     None => return false,
                 },
@@ -434,8 +479,8 @@ impl<'t> Pkg<'t> {
                 self.fold_num(site, *named_children(n).first()?, depth + 1)
             }
             "unary_expression" => {
-                let op = self.text(site.unit, n.child_by_field_name("operator")?);
-                let x = self.fold_num(site, n.child_by_field_name("operand")?, depth + 1)?;
+                let op = self.text(site.unit, n.child_by_field_id(FIELDS.operator)?);
+                let x = self.fold_num(site, n.child_by_field_id(FIELDS.operand)?, depth + 1)?;
                 match op {
                     "-" => Some(Num {
                         v: -x.v,
@@ -446,9 +491,9 @@ impl<'t> Pkg<'t> {
                 }
             }
             "binary_expression" => {
-                let op = self.text(site.unit, n.child_by_field_name("operator")?);
-                let a = self.fold_num(site, n.child_by_field_name("left")?, depth + 1)?;
-                let b = self.fold_num(site, n.child_by_field_name("right")?, depth + 1)?;
+                let op = self.text(site.unit, n.child_by_field_id(FIELDS.operator)?);
+                let a = self.fold_num(site, n.child_by_field_id(FIELDS.left)?, depth + 1)?;
+                let b = self.fold_num(site, n.child_by_field_id(FIELDS.right)?, depth + 1)?;
                 let int = a.int && b.int;
                 let v = match op {
                     "+" => a.v + b.v,
@@ -465,10 +510,7 @@ impl<'t> Pkg<'t> {
                 let t = self.follow(site, n)?;
                 let is_const = match self.lookup_local(site, text, n.start_byte()) {
                     Some(_) => true,
-                    None => self
-                        .decls
-                        .get(text)
-                        .is_some_and(|d| d.kind == DeclKind::Const),
+                    None => self.decl(text).is_some_and(|d| d.kind == DeclKind::Const),
                 };
                 if !is_const {
                     return None;
@@ -476,7 +518,7 @@ impl<'t> Pkg<'t> {
                 self.fold_num(t.site, t.value, depth + 1)
             }
             "call_expression" => {
-                let func = n.child_by_field_name("function")?;
+                let func = n.child_by_field_id(FIELDS.function)?;
                 let args = call_args(n);
                 let conv = self.text(site.unit, func);
                 if func.kind() != "identifier" || args.len() != 1 {
@@ -535,9 +577,62 @@ pub(crate) fn build_fq(parts: Vec<SVal>) -> SVal {
     SVal::Str(out, lossy)
 }
 
+/// Whether every occurrence of the identifier `name` in `text` is followed
+/// by `.` (occurrences inside longer identifiers do not count; any other,
+/// in a comment or a string too, answers no).
+fn only_operand_uses(text: &str, name: &str) -> bool {
+    if name.is_empty() {
+        return false;
+    }
+    let ident = |b: u8| b == b'_' || b.is_ascii_alphanumeric() || b >= 0x80;
+    let bytes = text.as_bytes();
+    let mut from = 0;
+    while let Some(i) = text[from..].find(name) {
+        let start = from + i;
+        let end = start + name.len();
+        let whole =
+            (start == 0 || !ident(bytes[start - 1])) && bytes.get(end).is_none_or(|b| !ident(*b));
+        if whole && bytes.get(end) != Some(&b'.') {
+            return false;
+        }
+        from = end;
+    }
+    true
+}
+
 fn is_predeclared(name: &str) -> bool {
     matches!(
         name,
         "true" | "false" | "nil" | "iota" | "_" | "string" | "len" | "append" | "make" | "new"
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::only_operand_uses;
+
+    #[test]
+    fn operand_uses_only() {
+        let f =
+            "func h(w http.ResponseWriter) {\n\trun(context.Background())\n\t_ = context.TODO()\n}";
+        assert!(only_operand_uses(f, "context"));
+        // A parameter, a local, a field, a comment: maybe declared (the
+        // answer errs on that side).
+        assert!(!only_operand_uses(
+            "func h(context context.Context) {}",
+            "context"
+        ));
+        assert!(!only_operand_uses(
+            "func h() { context := 1; _ = context }",
+            "context"
+        ));
+        assert!(!only_operand_uses("func h() { x.context = 1 }", "context"));
+        assert!(!only_operand_uses("func h() { // context\n}", "context"));
+        // Inside longer identifiers: not an occurrence.
+        assert!(only_operand_uses(
+            "func h(mycontext, contexts int) {}",
+            "context"
+        ));
+        assert!(!only_operand_uses("func h() {}", ""));
+    }
 }

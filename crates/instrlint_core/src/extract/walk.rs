@@ -1,14 +1,21 @@
-//! The walk over one parsed file for metric definitions, metric uses,
-//! suppression scopes and the first syntax error.
+//! The one walk over a parsed file: every pass takes the nodes it wants from
+//! it (metric definitions and uses, PromQL sites, suppression scopes, the
+//! first syntax error, the tracer and meter field indexes, context calls),
+//! and the calls whose facts need the package's field indexes are put off
+//! until every file has been walked (`spans::Tx::unit_spans`,
+//! `otel::Mx::unit_otel`).
 
+use super::context::ScopeCx;
 use super::funcs::Mark;
 use super::kinds::KINDS;
+use super::otel::{otel_candidate, Mx};
 use super::pkg::{Api, Pkg};
 use super::promql::{self, Sites};
+use super::spans::{indexes, span_candidate, Lib, Tx};
 use super::uses::UseFacts;
 use super::values::Site;
-use super::walker::visit;
-use crate::facts::{ConstMetric, MetricDef};
+use super::walker::{visit, MarkLog};
+use crate::facts::{BackgroundCall, ConstMetric, MetricDef};
 use crate::source::Span;
 use aho_corasick::AhoCorasick;
 use std::sync::LazyLock;
@@ -18,6 +25,36 @@ static SUPPRESS_SCAN: LazyLock<AhoCorasick> = LazyLock::new(|| {
     AhoCorasick::new(["nolint", "instrlint:ignore"]).expect("static suppression patterns are valid")
 });
 
+/// What the one walk of a unit does, decided before it starts.
+#[derive(Clone, Copy, Default)]
+pub(crate) struct Passes {
+    /// Metric definitions and uses, PromQL sites, suppression scopes and the
+    /// first syntax error: the unit is walked for facts.
+    pub facts: bool,
+    /// Struct fields that hold tracers ([`Tx::index_fields`]) or meters
+    /// ([`Mx::index_fields`]), for the package-wide indexes.
+    pub tracer_index: bool,
+    pub meter_index: bool,
+    /// `context.Background()`/`TODO()` calls, read where they are (their
+    /// facts look at the ancestors).
+    pub contexts: bool,
+    /// Calls named like span starts and `WithValue`, and like OTel
+    /// instrument constructors and measurement options: put off.
+    pub spans: bool,
+    pub otel: bool,
+}
+
+impl Passes {
+    pub fn any(&self) -> bool {
+        self.facts
+            || self.tracer_index
+            || self.meter_index
+            || self.contexts
+            || self.spans
+            || self.otel
+    }
+}
+
 #[derive(Default)]
 pub(crate) struct FileFacts<'t> {
     pub metrics: Vec<MetricDef>,
@@ -26,52 +63,117 @@ pub(crate) struct FileFacts<'t> {
     pub suppression_scopes: Vec<Span>,
     pub syntax_error: Option<Span>,
     pub query_sites: Sites<'t>,
+    pub background_calls: Vec<BackgroundCall>,
+    /// Calls put off, with the marks around each in `log`.
+    pub span_calls: Vec<(Node<'t>, u32)>,
+    pub otel_calls: Vec<(Node<'t>, u32)>,
+    pub log: MarkLog<'t>,
+    /// Index entries, in walk order.
+    pub tracer_fields: Vec<(&'t str, Lib)>,
+    pub meter_fields: Vec<&'t str>,
 }
 
 impl<'t> Pkg<'t> {
-    pub fn walk_unit(&self, u: usize) -> FileFacts<'t> {
+    /// The one walk of unit `u`. `tx` and `mx` are the package without
+    /// tracer and meter fields, as the indexes see it while they are built.
+    pub fn walk_unit(
+        &self,
+        u: usize,
+        passes: Passes,
+        tx: &Tx<'_, 't>,
+        mx: &Mx<'_, 't>,
+    ) -> FileFacts<'t> {
         let unit = &self.units[u];
-        let root = unit.root;
         let mut out = FileFacts::default();
-        let rows = suppression_rows(&unit.src.text);
+        let Some(root) = unit.root else {
+            return out;
+        };
+        let rows = if passes.facts {
+            suppression_rows(&unit.src.text)
+        } else {
+            Vec::new()
+        };
         let metric_api = |a: &Api| {
             a.is(Api::Prometheus) || matches!(a, Api::Promauto | Api::GoKitProm | Api::KsmGenerator)
         };
-        let wants_metrics =
-            unit.imports.values().any(metric_api) || unit.dots.iter().any(metric_api);
-        let mut wants_error = root.has_error();
+        let wants_metrics = passes.facts
+            && (unit.imports.apis.values().any(metric_api)
+                || unit.imports.dots.iter().any(metric_api));
+        let mut wants_error = passes.facts && root.has_error();
         let uses_api = promql::uses_api(self, u);
+        let indexes_fields = passes.tracer_index || passes.meter_index;
+        let put_off = passes.spans || passes.otel;
 
         let text = unit.src.text.as_str();
-        visit(root, text, |path, marks, chain| {
-            let node = path[path.len() - 1];
-            promql::collect_site(path, chain, uses_api, text, &mut out.query_sites);
-            if wants_error && (node.is_error() || node.is_missing()) {
-                out.syntax_error = Some(self.span(u, node));
-                wants_error = false;
-            }
-            if !rows.is_empty() && is_scope_kind(node.kind()) {
-                let start = node.start_position().row;
-                let covered = rows.binary_search(&start).is_ok()
-                    || (start > 0 && rows.binary_search(&(start - 1)).is_ok());
-                if covered && node.end_position().row > start {
-                    out.suppression_scopes.push(self.span(u, node));
+        let mut log = MarkLog::default();
+        let mut tracer_fields = Vec::new();
+        let mut meter_fields = Vec::new();
+        visit(
+            root,
+            text,
+            put_off.then_some(&mut log),
+            |path, marks, chain, top| {
+                let node = path[path.len() - 1];
+                if passes.facts {
+                    promql::collect_site(path, chain, uses_api, text, &mut out.query_sites);
+                    if wants_error && (node.is_error() || node.is_missing()) {
+                        out.syntax_error = Some(self.span(u, node));
+                        wants_error = false;
+                    }
+                    if !rows.is_empty() && is_scope_kind(node.kind()) {
+                        let start = node.start_position().row;
+                        let covered = rows.binary_search(&start).is_ok()
+                            || (start > 0 && rows.binary_search(&(start - 1)).is_ok());
+                        if covered && node.end_position().row > start {
+                            out.suppression_scopes.push(self.span(u, node));
+                        }
+                    }
                 }
-            }
-            if node.kind_id() == KINDS.call_expression {
+                if indexes_fields && indexes(node) {
+                    let site = Site { unit: u, chain };
+                    if passes.tracer_index {
+                        tx.index_fields(site, node, &mut tracer_fields);
+                    }
+                    if passes.meter_index {
+                        mx.index_fields(site, node, &mut meter_fields);
+                    }
+                }
+                if node.kind_id() != KINDS.call_expression {
+                    return;
+                }
                 if wants_metrics {
                     self.visit_call(u, node, path, marks, chain, &mut out.metrics);
                     let site = Site { unit: u, chain };
                     out.const_metrics.extend(self.const_metric(site, node));
                 }
-                if let Some(what) = self.use_kind(u, node) {
-                    let site = Site { unit: u, chain };
-                    let func = || self.func_context(u, marks.iter().map(|m| &m.1));
-                    let up = &path[..path.len() - 1];
-                    self.visit_use(site, node, up, what, func, &mut out.uses);
+                if passes.facts {
+                    if let Some(what) = self.use_kind(u, node) {
+                        let site = Site { unit: u, chain };
+                        let func = || self.func_context(u, marks.iter().map(|m| &m.1));
+                        let up = &path[..path.len() - 1];
+                        self.visit_use(site, node, up, what, func, &mut out.uses);
+                    }
                 }
-            }
-        });
+                let mut background = None;
+                if passes.contexts {
+                    let site = Site { unit: u, chain };
+                    background = tx.background_call(&ScopeCx { site, path, marks }, node);
+                }
+                match background {
+                    Some(bg) => out.background_calls.push(bg),
+                    None if passes.spans && span_candidate(self, u, node) => {
+                        out.span_calls.push((node, top));
+                    }
+                    None => {}
+                }
+                if passes.otel && otel_candidate(self, u, node) {
+                    out.otel_calls.push((node, top));
+                }
+            },
+        );
+        out.log = log;
+        out.tracer_fields = tracer_fields;
+        out.meter_fields = meter_fields;
         out
     }
 

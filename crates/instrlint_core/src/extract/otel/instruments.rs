@@ -3,6 +3,7 @@
 use super::super::pkg::{call_args, expressions, unparen, Api};
 use super::super::values::Site;
 use super::Mx;
+use crate::extract::kinds::FIELDS;
 use crate::facts::{InstrumentKind, OtelInstrument, OtelString};
 use tree_sitter::Node;
 
@@ -32,13 +33,13 @@ impl<'p, 't> Mx<'p, 't> {
     /// The instrument a call creates, when it is a constructor on a meter.
     pub fn instrument(&self, site: Site<'_, 't>, call: Node<'t>) -> Option<OtelInstrument> {
         let p = self.pkg;
-        let f = call.child_by_field_name("function")?;
+        let f = call.child_by_field_id(FIELDS.function)?;
         if f.kind() != "selector_expression" {
             return None;
         }
-        let method = p.text(site.unit, f.child_by_field_name("field")?);
+        let method = p.text(site.unit, f.child_by_field_id(FIELDS.field)?);
         let (int64, observable, kind) = parse_method(method)?;
-        if !self.meter_expr(site, f.child_by_field_name("operand")?, 0) {
+        if !self.meter_expr(site, f.child_by_field_id(FIELDS.operand)?, 0) {
             return None;
         }
         let args = call_args(call);
@@ -93,14 +94,14 @@ fn stored_as(mx: &Mx<'_, '_>, unit: usize, call: Node<'_>) -> Option<String> {
     }
     let first = match parent.kind() {
         "short_var_declaration" | "assignment_statement" => {
-            *expressions(parent.child_by_field_name("left")?).first()?
+            *expressions(parent.child_by_field_id(FIELDS.left)?).first()?
         }
-        "var_spec" => parent.child_by_field_name("name")?,
+        "var_spec" => parent.child_by_field_id(FIELDS.name)?,
         _ => return None,
     };
     let name = match first.kind() {
         "identifier" => first,
-        "selector_expression" => first.child_by_field_name("field")?,
+        "selector_expression" => first.child_by_field_id(FIELDS.field)?,
         _ => return None,
     };
     let text = mx.pkg.units[unit].src.text.get(name.byte_range())?;

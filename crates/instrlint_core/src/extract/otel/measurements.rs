@@ -5,6 +5,7 @@
 use super::super::pkg::{call_args, named_children, unparen, Api};
 use super::super::values::Site;
 use super::Mx;
+use crate::extract::kinds::FIELDS;
 use crate::facts::{MeasurementAttribute, MeasurementCall, MeasurementOption, OtelMeasurement};
 use tree_sitter::Node;
 
@@ -60,7 +61,7 @@ impl<'p, 't> Mx<'p, 't> {
                 }
             }
             "composite_literal" if is_slice_literal(a) => {
-                let Some(body) = a.child_by_field_name("body") else {
+                let Some(body) = a.child_by_field_id(FIELDS.body) else {
                     return;
                 };
                 for el in named_children(body) {
@@ -105,16 +106,16 @@ impl<'p, 't> Mx<'p, 't> {
         let p = self.pkg;
         let list = option.parent().filter(|l| l.kind() == "argument_list")?;
         let call = list.parent().filter(|c| c.kind() == "call_expression")?;
-        let f = call.child_by_field_name("function")?;
+        let f = call.child_by_field_id(FIELDS.function)?;
         if f.kind() != "selector_expression" {
             return None;
         }
-        let method = p.text(site.unit, f.child_by_field_name("field")?);
-        let receiver = f.child_by_field_name("operand").map(unparen);
+        let method = p.text(site.unit, f.child_by_field_id(FIELDS.field)?);
+        let receiver = f.child_by_field_id(FIELDS.operand).map(unparen);
         let receiver = match receiver.map(|r| (r.kind(), r)) {
             Some(("identifier", r)) => Some(p.text(site.unit, r).to_string()),
             Some(("selector_expression", r)) => r
-                .child_by_field_name("field")
+                .child_by_field_id(FIELDS.field)
                 .map(|x| p.text(site.unit, x).to_string()),
             _ => None,
         };
@@ -128,6 +129,6 @@ impl<'p, 't> Mx<'p, 't> {
 }
 
 fn is_slice_literal(lit: Node<'_>) -> bool {
-    lit.child_by_field_name("type")
+    lit.child_by_field_id(FIELDS.type_)
         .is_some_and(|t| t.kind() == "slice_type")
 }

@@ -4,6 +4,7 @@
 use super::super::pkg::{expressions, named_children, unparen, Api};
 use super::super::values::Site;
 use super::Mx;
+use crate::extract::kinds::FIELDS;
 use tree_sitter::Node;
 
 /// Follow-through limit for meter variables.
@@ -19,7 +20,7 @@ impl<'p, 't> Mx<'p, 't> {
         let n = unparen(n);
         match n.kind() {
             "call_expression" => {
-                let Some(f) = n.child_by_field_name("function") else {
+                let Some(f) = n.child_by_field_id(FIELDS.function) else {
                     return false;
                 };
                 if p.prom_member(site, f, Api::Otel) == Some("Meter") || self.returns_meter(site, f)
@@ -30,10 +31,10 @@ impl<'p, 't> Mx<'p, 't> {
                     return false;
                 }
                 let is_meter = f
-                    .child_by_field_name("field")
+                    .child_by_field_id(FIELDS.field)
                     .is_some_and(|m| p.text(site.unit, m) == "Meter");
                 let operand_is_import = f
-                    .child_by_field_name("operand")
+                    .child_by_field_id(FIELDS.operand)
                     .filter(|o| o.kind() == "identifier")
                     .is_some_and(|o| p.import_api(site.unit, p.text(site.unit, o)).is_some());
                 // `provider.Meter(…)`, `otel.GetMeterProvider().Meter(…)`.
@@ -53,11 +54,11 @@ impl<'p, 't> Mx<'p, 't> {
                 }
             }
             "selector_expression" => {
-                let Some(field) = n.child_by_field_name("field") else {
+                let Some(field) = n.child_by_field_id(FIELDS.field) else {
                     return false;
                 };
                 let operand_is_import = n
-                    .child_by_field_name("operand")
+                    .child_by_field_id(FIELDS.operand)
                     .filter(|o| o.kind() == "identifier")
                     .is_some_and(|o| p.import_api(site.unit, p.text(site.unit, o)).is_some());
                 !operand_is_import && self.meter_fields.contains(p.text(site.unit, field))
@@ -76,12 +77,12 @@ impl<'p, 't> Mx<'p, 't> {
         if p.is_shadowed(site, name, f.start_byte()) {
             return false;
         }
-        let Some(d) = p.decls.get(name).filter(|d| !d.ambiguous) else {
+        let Some(d) = p.decl(name).filter(|d| !d.ambiguous) else {
             return false;
         };
         d.spec.kind() == "function_declaration"
             && d.spec
-                .child_by_field_name("result")
+                .child_by_field_id(FIELDS.result)
                 .is_some_and(|r| is_meter_type(self, d.unit, r))
     }
 
@@ -92,7 +93,7 @@ impl<'p, 't> Mx<'p, 't> {
         let p = self.pkg;
         match n.kind() {
             "field_declaration" => {
-                let Some(ty) = n.child_by_field_name("type") else {
+                let Some(ty) = n.child_by_field_id(FIELDS.type_) else {
                     return;
                 };
                 if is_meter_type(self, site.unit, ty) {
@@ -103,9 +104,10 @@ impl<'p, 't> Mx<'p, 't> {
                 }
             }
             "keyed_element" => {
-                let (Some(k), Some(v)) =
-                    (n.child_by_field_name("key"), n.child_by_field_name("value"))
-                else {
+                let (Some(k), Some(v)) = (
+                    n.child_by_field_id(FIELDS.key),
+                    n.child_by_field_id(FIELDS.value),
+                ) else {
                     return;
                 };
                 let key = named_children(k).first().copied().unwrap_or(k);
@@ -117,11 +119,11 @@ impl<'p, 't> Mx<'p, 't> {
             }
             "assignment_statement" => {
                 let lefts = n
-                    .child_by_field_name("left")
+                    .child_by_field_id(FIELDS.left)
                     .map(expressions)
                     .unwrap_or_default();
                 let rights = n
-                    .child_by_field_name("right")
+                    .child_by_field_id(FIELDS.right)
                     .map(expressions)
                     .unwrap_or_default();
                 if lefts.len() != rights.len() {
@@ -131,7 +133,7 @@ impl<'p, 't> Mx<'p, 't> {
                     if l.kind() != "selector_expression" {
                         continue;
                     }
-                    if let Some(field) = l.child_by_field_name("field") {
+                    if let Some(field) = l.child_by_field_id(FIELDS.field) {
                         if self.meter_expr(site, *r, 0) {
                             out.push(p.text(site.unit, field));
                         }

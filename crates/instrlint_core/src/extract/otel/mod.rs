@@ -1,21 +1,25 @@
 //! OpenTelemetry metric facts: instruments created on a meter and the
 //! attributes passed to measurements.
 //!
-//! A package-wide index of struct fields that hold meters ([`Mx::new`]), then
-//! one walk per file that imports `go.opentelemetry.io/otel/metric` or
-//! `go.opentelemetry.io/otel`.
+//! Read during the one walk of each file (`walk.rs`): a package-wide index
+//! of struct fields that hold meters ([`Mx::index_fields`]); the calls named
+//! like instrument constructors and measurement options are put off until it
+//! is complete ([`Mx::unit_otel`]), in the files that import
+//! `go.opentelemetry.io/otel/metric` or `go.opentelemetry.io/otel` (all
+//! walked files once the package has meter fields).
 
 mod instruments;
 mod measurements;
 mod meters;
 
-use super::kinds::KINDS;
 use super::pkg::{Api, Pkg};
-use super::spans::{indexes, Tx};
+use super::spans::Tx;
 use super::values::Site;
-use super::walker::visit;
+use super::walker::MarkLog;
+use crate::extract::kinds::FIELDS;
 use crate::facts::{OtelInstrument, OtelMeasurement, PackageFacts};
 use std::collections::{HashMap, HashSet};
+use tree_sitter::Node;
 
 /// The package with its meter-holding fields; `tx` lends the span
 /// extractor's attribute-key resolution.
@@ -27,20 +31,29 @@ pub(crate) struct Mx<'p, 't> {
     pub meter_fields: HashSet<&'t str>,
 }
 
-/// Replaces the OTel metric facts of `facts` with those of the walked units.
-pub(crate) fn extract_otel(pkg: &Pkg<'_>, facts: &mut PackageFacts) {
-    facts.otel_instruments.clear();
-    facts.otel_measurements.clear();
-    let mx = Mx::new(pkg);
-    for u in 0..pkg.units.len() {
-        if !pkg.units[u].walk || !mx.wants(u) {
-            continue;
-        }
-        let (instruments, measurements) = mx.walk(u);
-        facts.otel_instruments.extend(instruments);
-        facts.otel_measurements.extend(measurements);
-    }
+/// Binds the package's measurements to its instruments, once every walked
+/// unit's have been added.
+pub(crate) fn bind(facts: &mut PackageFacts) {
     bind_measurements(&facts.otel_instruments, &mut facts.otel_measurements);
+}
+
+/// Whether `call` is named like an instrument constructor or a measurement
+/// option ([`Mx::instrument`], [`Mx::measurement`]): the walk puts off only
+/// such calls until the package's meter fields are known.
+pub(crate) fn otel_candidate(pkg: &Pkg<'_>, unit: usize, call: Node<'_>) -> bool {
+    let Some(f) = call.child_by_field_id(FIELDS.function) else {
+        return false;
+    };
+    let name = match f.kind() {
+        "selector_expression" => match f.child_by_field_id(FIELDS.field) {
+            Some(field) => pkg.text(unit, field),
+            None => return false,
+        },
+        "identifier" => pkg.text(unit, f),
+        _ => return false,
+    };
+    matches!(name, "WithAttributes" | "WithAttributeSet")
+        || instruments::parse_method(name).is_some()
 }
 
 /// Binds each measurement to the one instrument stored under its receiver's name.
@@ -63,59 +76,45 @@ fn bind_measurements(instruments: &[OtelInstrument], measurements: &mut [OtelMea
 }
 
 impl<'p, 't> Mx<'p, 't> {
-    pub fn new(pkg: &'p Pkg<'t>) -> Self {
-        let mut mx = Mx {
+    /// The package with the meter fields found so far (none while the
+    /// index is built); its `tx` has no tracer fields.
+    pub fn with_fields(pkg: &'p Pkg<'t>, meter_fields: HashSet<&'t str>) -> Self {
+        Mx {
             pkg,
-            tx: Tx {
-                pkg,
-                tracer_fields: HashMap::new(),
-            },
-            meter_fields: HashSet::new(),
-        };
-        let mut found: Vec<&'t str> = Vec::new();
-        for u in 0..pkg.units.len() {
-            if !mx.wants(u) {
-                continue;
-            }
-            let text = pkg.units[u].src.text.as_str();
-            visit(pkg.units[u].root, text, |path, _, chain| {
-                let n = path[path.len() - 1];
-                if !indexes(n) {
-                    return;
-                }
-                let site = Site { unit: u, chain };
-                mx.index_fields(site, n, &mut found);
-            });
+            tx: Tx::empty(pkg),
+            meter_fields,
         }
-        mx.meter_fields.extend(found);
-        mx
     }
 
     /// Whether a file can hold OTel metric facts: it imports the metric API
     /// or the global `otel` package, or the package has meter fields.
-    fn wants(&self, u: usize) -> bool {
+    pub fn wants(&self, u: usize) -> bool {
         !self.meter_fields.is_empty()
             || self.pkg.imports_api(u, Api::OtelMetric)
             || self.pkg.imports_api(u, Api::Otel)
     }
 
-    fn walk(&self, u: usize) -> (Vec<OtelInstrument>, Vec<OtelMeasurement>) {
-        let p = self.pkg;
-        let mut instruments = Vec::new();
-        let mut measurements = Vec::new();
-        let text = p.units[u].src.text.as_str();
-        visit(p.units[u].root, text, |path, _, chain| {
-            let n = path[path.len() - 1];
-            if n.kind_id() != KINDS.call_expression {
-                return;
-            }
-            let site = Site { unit: u, chain };
+    /// The instruments and measurements of walked unit `u`, once the meter
+    /// fields are known: from the calls the walk put off
+    /// ([`otel_candidate`]), each with the marks around it in `log`.
+    pub fn unit_otel(
+        &self,
+        u: usize,
+        calls: &[(Node<'t>, u32)],
+        log: &MarkLog<'t>,
+        facts: &mut PackageFacts,
+    ) {
+        for &(n, top) in calls {
+            let chain: Vec<Node<'t>> = log.marks(top).iter().filter_map(|m| m.function()).collect();
+            let site = Site {
+                unit: u,
+                chain: &chain,
+            };
             if let Some(inst) = self.instrument(site, n) {
-                instruments.push(inst);
+                facts.otel_instruments.push(inst);
             } else if let Some(m) = self.measurement(site, n) {
-                measurements.push(m);
+                facts.otel_measurements.push(m);
             }
-        });
-        (instruments, measurements)
+        }
     }
 }

@@ -4,6 +4,7 @@
 use super::super::pkg::{named_children, package_name, unparen, Api, DeclKind, Pkg};
 use super::super::values::{Local, Site};
 use super::Tx;
+use crate::extract::kinds::FIELDS;
 use crate::facts::{BackgroundKind, TracingApi};
 use tree_sitter::Node;
 
@@ -26,7 +27,7 @@ impl<'t> Pkg<'t> {
         if n.kind() != "call_expression" {
             return None;
         }
-        self.prom_member(site, n.child_by_field_name("function")?, api)
+        self.prom_member(site, n.child_by_field_id(FIELDS.function)?, api)
     }
 
     pub fn background_kind(&self, site: Site<'_, 't>, n: Node<'t>) -> Option<BackgroundKind> {
@@ -38,7 +39,7 @@ impl<'t> Pkg<'t> {
     }
 
     pub fn imports_api(&self, unit: usize, api: Api) -> bool {
-        self.units[unit].imports.values().any(|a| *a == api) || self.has_dot(unit, api)
+        self.units[unit].imports.apis.values().any(|a| *a == api) || self.has_dot(unit, api)
     }
 
     /// `pkg.Name` or `*pkg.Name` → (API of `pkg`, `Name`).
@@ -51,8 +52,8 @@ impl<'t> Pkg<'t> {
         if ty.kind() != "qualified_type" {
             return None;
         }
-        let pkg = self.text(unit, ty.child_by_field_name("package")?);
-        let name = self.text(unit, ty.child_by_field_name("name")?);
+        let pkg = self.text(unit, ty.child_by_field_id(FIELDS.package)?);
+        let name = self.text(unit, ty.child_by_field_id(FIELDS.name)?);
         Some((self.import_api(unit, pkg)?, name, ptr))
     }
 
@@ -70,7 +71,7 @@ impl<'t> Pkg<'t> {
                         .children_by_field_name("name", &mut cursor)
                         .any(|n| self.text(site.unit, n) == name);
                     if hit {
-                        return p.child_by_field_name("type");
+                        return p.child_by_field_id(FIELDS.type_);
                     }
                 }
             }
@@ -84,13 +85,13 @@ impl<'t> Pkg<'t> {
         let name = self.text(site.unit, ident);
         match self.lookup_local(site, name, ident.start_byte()) {
             Some(Local::Param) => Some((site.unit, self.param_type(site, name)?)),
-            Some(Local::Bound(_, b)) => Some((site.unit, b.decl.child_by_field_name("type")?)),
+            Some(Local::Bound(_, b)) => Some((site.unit, b.decl.child_by_field_id(FIELDS.type_)?)),
             None => {
-                let d = self.decls.get(name)?;
+                let d = self.decl(name)?;
                 if d.kind == DeclKind::Other {
                     return None;
                 }
-                Some((d.unit, d.spec.child_by_field_name("type")?))
+                Some((d.unit, d.spec.child_by_field_id(FIELDS.type_)?))
             }
         }
     }
@@ -115,7 +116,7 @@ impl<'p, 't> Tx<'p, 't> {
         let n = unparen(n);
         match n.kind() {
             "call_expression" => {
-                let f = n.child_by_field_name("function")?;
+                let f = n.child_by_field_id(FIELDS.function)?;
                 if p.prom_member(site, f, Api::OpenTracing) == Some("GlobalTracer") {
                     return Some(Lib::OpenTracing);
                 }
@@ -129,15 +130,15 @@ impl<'p, 't> Tx<'p, 't> {
                 if f.kind() != "selector_expression" {
                     return None;
                 }
-                let field = p.text(site.unit, f.child_by_field_name("field")?);
+                let field = p.text(site.unit, f.child_by_field_id(FIELDS.field)?);
                 let otel_file =
                     p.imports_api(site.unit, Api::Otel) || p.imports_api(site.unit, Api::OtelTrace);
                 (field == "Tracer" && otel_file).then_some(Lib::Otel)
             }
             "identifier" => self.tracer_ident(site, n, depth),
             "selector_expression" => {
-                let field = p.text(site.unit, n.child_by_field_name("field")?);
-                let operand = n.child_by_field_name("operand")?;
+                let field = p.text(site.unit, n.child_by_field_id(FIELDS.field)?);
+                let operand = n.child_by_field_id(FIELDS.operand)?;
                 if operand.kind() == "identifier"
                     && p.import_api(site.unit, p.text(site.unit, operand))
                         .is_some()
@@ -164,7 +165,7 @@ impl<'p, 't> Tx<'p, 't> {
     /// A start call: which API, and the indices of its ctx and name arguments.
     pub fn start_api(&self, site: Site<'_, 't>, call: Node<'t>) -> Option<TracingApi> {
         let p = self.pkg;
-        let f = call.child_by_field_name("function")?;
+        let f = call.child_by_field_id(FIELDS.function)?;
         match p.prom_member(site, f, Api::OpenTracing) {
             Some("StartSpan") => return Some(TracingApi::OpenTracingStartSpan),
             Some("StartSpanFromContext") => return Some(TracingApi::OpenTracingFromContext),
@@ -182,11 +183,11 @@ impl<'p, 't> Tx<'p, 't> {
         if f.kind() != "selector_expression" {
             return None;
         }
-        let method = p.text(site.unit, f.child_by_field_name("field")?);
+        let method = p.text(site.unit, f.child_by_field_id(FIELDS.field)?);
         if method != "Start" && method != "StartSpan" {
             return None;
         }
-        let lib = self.tracer_expr(site, f.child_by_field_name("operand")?, 0)?;
+        let lib = self.tracer_expr(site, f.child_by_field_id(FIELDS.operand)?, 0)?;
         match (method, lib) {
             ("Start", Lib::Otel) => Some(TracingApi::Otel),
             ("StartSpan", Lib::OpenTracing) => Some(TracingApi::OpenTracingStartSpan),
@@ -212,8 +213,8 @@ impl<'p, 't> Tx<'p, 't> {
         match f.kind() {
             "selector_expression" => {
                 let (Some(o), Some(field)) = (
-                    f.child_by_field_name("operand"),
-                    f.child_by_field_name("field"),
+                    f.child_by_field_id(FIELDS.operand),
+                    f.child_by_field_id(FIELDS.field),
                 ) else {
                     return false;
                 };
@@ -222,7 +223,7 @@ impl<'p, 't> Tx<'p, 't> {
                 }
                 let local = p.text(site.unit, o);
                 let func = p.text(site.unit, field);
-                let Some(path) = p.units[site.unit].paths.get(local) else {
+                let Some(path) = p.units[site.unit].imports.paths.get(local) else {
                     return false;
                 };
                 if p.is_shadowed(site, local, o.start_byte()) {
@@ -234,8 +235,7 @@ impl<'p, 't> Tx<'p, 't> {
             "identifier" => {
                 let func = p.text(site.unit, f);
                 let declared = p
-                    .decls
-                    .get(func)
+                    .decl(func)
                     .is_some_and(|d| d.spec.kind() == "function_declaration");
                 declared
                     && !p.is_shadowed(site, func, f.start_byte())

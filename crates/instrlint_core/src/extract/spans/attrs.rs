@@ -6,6 +6,7 @@
 use super::super::pkg::{call_args, named_children, unparen, Api};
 use super::super::values::Site;
 use super::{descendants, Tx};
+use crate::extract::kinds::FIELDS;
 use crate::facts::{AttributeKey, AttributeVia};
 use crate::value::{StrConst, Value};
 use tree_sitter::Node;
@@ -50,12 +51,12 @@ impl<'p, 't> Tx<'p, 't> {
     fn tag_literal(&self, site: Site<'_, 't>, lit: Node<'t>) -> Vec<AttributeKey> {
         let p = self.pkg;
         let ty = lit
-            .child_by_field_name("type")
+            .child_by_field_id(FIELDS.type_)
             .and_then(|t| p.qualified_type(site.unit, t));
         let Some((Api::OpenTracing, name, false)) = ty else {
             return Vec::new();
         };
-        let Some(body) = lit.child_by_field_name("body") else {
+        let Some(body) = lit.child_by_field_id(FIELDS.body) else {
             return Vec::new();
         };
         let mut out = Vec::new();
@@ -64,8 +65,8 @@ impl<'p, 't> Tx<'p, 't> {
                 continue;
             }
             let (Some(k), Some(v)) = (
-                el.child_by_field_name("key"),
-                el.child_by_field_name("value"),
+                el.child_by_field_id(FIELDS.key),
+                el.child_by_field_id(FIELDS.value),
             ) else {
                 continue;
             };
@@ -120,25 +121,25 @@ impl<'p, 't> Tx<'p, 't> {
                     return args.first().map_or(Value::Unknown, |k| fold(*k, site));
                 }
                 // attribute.Key("k").String(v), keyConst.String(v)
-                let Some(f) = a.child_by_field_name("function") else {
+                let Some(f) = a.child_by_field_id(FIELDS.function) else {
                     return Value::Unknown;
                 };
                 if f.kind() != "selector_expression" {
                     return Value::Unknown;
                 }
-                match f.child_by_field_name("operand").map(unparen) {
+                match f.child_by_field_id(FIELDS.operand).map(unparen) {
                     Some(o) => self.key_value(site, o, depth + 1),
                     None => Value::Unknown,
                 }
             }
             "composite_literal" => {
-                let Some(body) = a.child_by_field_name("body") else {
+                let Some(body) = a.child_by_field_id(FIELDS.body) else {
                     return Value::Unknown;
                 };
                 for el in named_children(body) {
                     let (Some(k), Some(v)) = (
-                        el.child_by_field_name("key"),
-                        el.child_by_field_name("value"),
+                        el.child_by_field_id(FIELDS.key),
+                        el.child_by_field_id(FIELDS.value),
                     ) else {
                         continue;
                     };
@@ -189,7 +190,7 @@ impl<'p, 't> Tx<'p, 't> {
         let Some(body) = site
             .chain
             .last()
-            .and_then(|f| f.child_by_field_name("body"))
+            .and_then(|f| f.child_by_field_id(FIELDS.body))
         else {
             return Vec::new();
         };
@@ -198,19 +199,21 @@ impl<'p, 't> Tx<'p, 't> {
             if n.kind() != "call_expression" || n.start_byte() < call.end_byte() {
                 continue;
             }
-            let Some(f) = n.child_by_field_name("function") else {
+            let Some(f) = n.child_by_field_id(FIELDS.function) else {
                 continue;
             };
             if f.kind() != "selector_expression" {
                 continue;
             }
             let on_span = f
-                .child_by_field_name("operand")
+                .child_by_field_id(FIELDS.operand)
                 .is_some_and(|o| o.kind() == "identifier" && p.text(site.unit, o) == span);
             if !on_span {
                 continue;
             }
-            let method = f.child_by_field_name("field").map(|m| p.text(site.unit, m));
+            let method = f
+                .child_by_field_id(FIELDS.field)
+                .map(|m| p.text(site.unit, m));
             let args = call_args(n);
             match method {
                 Some("SetAttributes" | "AddAttributes") => {

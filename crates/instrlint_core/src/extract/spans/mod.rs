@@ -1,8 +1,10 @@
 //! Span and context facts: span starts with their flow summary, Background
 //! calls, `context.WithValue` calls and detached goroutine spans.
 //!
-//! One iterative walk per file ([`Tx::walk`]) after a package-wide index of
-//! struct fields that hold tracers ([`Tx::new`]).
+//! Read during the one walk of each file (`walk.rs`): the package-wide index
+//! of struct fields that hold tracers ([`Tx::index_fields`]) and the
+//! `Background`/`TODO` calls; the calls named like span starts and
+//! `WithValue` are put off until the index is complete ([`Tx::unit_spans`]).
 
 mod apis;
 mod attrs;
@@ -10,11 +12,11 @@ mod flow;
 mod names;
 mod starts;
 
-use super::context::ScopeCx;
 use super::kinds::KINDS;
 use super::pkg::{expressions, named_children, Api, Pkg};
 use super::values::Site;
-use super::walker::visit;
+use super::walker::MarkLog;
+use crate::extract::kinds::FIELDS;
 use crate::facts::{
     BackgroundCall, CtxArg, DetachedSpan, PackageFacts, SpanStart, TracingApi, WithValueCall,
 };
@@ -32,7 +34,7 @@ pub(crate) struct Tx<'p, 't> {
 }
 
 #[derive(Default)]
-struct FileSpans {
+pub(crate) struct FileSpans {
     span_starts: Vec<SpanStart>,
     /// For each start, the `Background`/`TODO` call its context came from.
     start_bg: Vec<Option<Span>>,
@@ -41,23 +43,45 @@ struct FileSpans {
     detached_spans: Vec<DetachedSpan>,
 }
 
-/// Replaces the span and context facts of `facts` with those of the walked units.
-pub(crate) fn extract_spans(pkg: &Pkg<'_>, facts: &mut PackageFacts) {
-    facts.span_starts.clear();
-    facts.background_calls.clear();
-    facts.with_values.clear();
-    facts.detached_spans.clear();
-    let tx = Tx::new(pkg);
-    for u in 0..pkg.units.len() {
-        if !pkg.units[u].walk || !tx.wants(u) {
-            continue;
-        }
-        let f = tx.walk(u);
-        facts.span_starts.extend(f.span_starts);
-        facts.background_calls.extend(f.background_calls);
-        facts.with_values.extend(f.with_values);
-        facts.detached_spans.extend(f.detached_spans);
-    }
+/// Appends one walked unit's span and context facts to `facts`.
+pub(crate) fn add_spans(facts: &mut PackageFacts, f: FileSpans) {
+    facts.span_starts.extend(f.span_starts);
+    facts.background_calls.extend(f.background_calls);
+    facts.with_values.extend(f.with_values);
+    facts.detached_spans.extend(f.detached_spans);
+}
+
+/// Method and function names a call must have to be a span start or a
+/// `context.WithValue` ([`Tx::start_api`], [`Tx::with_value`]): the walk
+/// puts off only such calls until the package's tracer fields are known.
+const SPAN_CALLS: &[&str] = &[
+    "Start",
+    "StartSpan",
+    "StartSpanFromContext",
+    "StartSpanWithRemoteParent",
+    "WithValue",
+];
+
+/// Whether `call` is named like a span start or a `WithValue` call (the
+/// configured `spans.start_functions` included).
+pub(crate) fn span_candidate(pkg: &Pkg<'_>, unit: usize, call: Node<'_>) -> bool {
+    let Some(f) = call.child_by_field_id(FIELDS.function) else {
+        return false;
+    };
+    let name = match f.kind() {
+        "selector_expression" => match f.child_by_field_id(FIELDS.field) {
+            Some(field) => pkg.text(unit, field),
+            None => return false,
+        },
+        "identifier" => pkg.text(unit, f),
+        _ => return false,
+    };
+    SPAN_CALLS.contains(&name)
+        || pkg
+            .opts
+            .start_functions
+            .iter()
+            .any(|w| w.split_once('.').map_or(w.as_str(), |(_, func)| func) == name)
 }
 
 /// Whether [`Tx::index_fields`] or the meter index looks at a node of this kind.
@@ -82,43 +106,30 @@ pub(crate) fn descendants<'t>(n: Node<'t>) -> impl Iterator<Item = Node<'t>> {
 }
 
 impl<'p, 't> Tx<'p, 't> {
-    pub fn new(pkg: &'p Pkg<'t>) -> Self {
-        let mut tx = Tx {
+    /// The package without tracer fields: what the field index sees while
+    /// it is built, and all there is when the package imports no tracing
+    /// library.
+    pub fn empty(pkg: &'p Pkg<'t>) -> Self {
+        Tx {
             pkg,
             tracer_fields: HashMap::new(),
-        };
-        // Every tracer the index can find comes through a tracing import
-        // (a type, `otel.Tracer`, `GlobalTracer`) of some file of the package.
-        let traced = (0..pkg.units.len()).any(|u| {
+        }
+    }
+
+    /// Whether any file of the package imports a tracing library: every
+    /// tracer the field index can find comes through such an import (a
+    /// type, `otel.Tracer`, `GlobalTracer`), so only then is it built.
+    pub fn traced(pkg: &Pkg<'_>) -> bool {
+        (0..pkg.units.len()).any(|u| {
             [Api::Otel, Api::OtelTrace, Api::OpenTracing, Api::OcTrace]
                 .iter()
                 .any(|a| pkg.imports_api(u, *a))
-        });
-        if !traced {
-            return tx;
-        }
-        let mut found: Vec<(&'t str, Lib)> = Vec::new();
-        for u in 0..pkg.units.len() {
-            if !tx.wants(u) {
-                continue;
-            }
-            let text = pkg.units[u].src.text.as_str();
-            visit(pkg.units[u].root, text, |path, _, chain| {
-                let n = path[path.len() - 1];
-                if !indexes(n) {
-                    return;
-                }
-                let site = Site { unit: u, chain };
-                tx.index_fields(site, n, &mut found);
-            });
-        }
-        tx.tracer_fields.extend(found);
-        tx
+        })
     }
 
     /// Whether a file can hold tracing or context facts at all: it imports a
     /// tracing or context package, or the package has tracer fields.
-    fn wants(&self, u: usize) -> bool {
+    pub fn wants(&self, u: usize) -> bool {
         !self.tracer_fields.is_empty()
             || !self.pkg.opts.start_functions.is_empty()
             || [
@@ -132,11 +143,11 @@ impl<'p, 't> Tx<'p, 't> {
             .any(|a| self.pkg.imports_api(u, *a))
     }
 
-    fn index_fields(&self, site: Site<'_, 't>, n: Node<'t>, out: &mut Vec<(&'t str, Lib)>) {
+    pub fn index_fields(&self, site: Site<'_, 't>, n: Node<'t>, out: &mut Vec<(&'t str, Lib)>) {
         let p = self.pkg;
         match n.kind() {
             "field_declaration" => {
-                let Some(ty) = n.child_by_field_name("type") else {
+                let Some(ty) = n.child_by_field_id(FIELDS.type_) else {
                     return;
                 };
                 if let Some(lib) = apis::type_lib(p.qualified_type(site.unit, ty), "Tracer") {
@@ -147,9 +158,10 @@ impl<'p, 't> Tx<'p, 't> {
                 }
             }
             "keyed_element" => {
-                let (Some(k), Some(v)) =
-                    (n.child_by_field_name("key"), n.child_by_field_name("value"))
-                else {
+                let (Some(k), Some(v)) = (
+                    n.child_by_field_id(FIELDS.key),
+                    n.child_by_field_id(FIELDS.value),
+                ) else {
                     return;
                 };
                 let key = named_children(k).first().copied().unwrap_or(k);
@@ -162,11 +174,11 @@ impl<'p, 't> Tx<'p, 't> {
             }
             "assignment_statement" => {
                 let lefts = n
-                    .child_by_field_name("left")
+                    .child_by_field_id(FIELDS.left)
                     .map(expressions)
                     .unwrap_or_default();
                 let rights = n
-                    .child_by_field_name("right")
+                    .child_by_field_id(FIELDS.right)
                     .map(expressions)
                     .unwrap_or_default();
                 if lefts.len() != rights.len() {
@@ -176,7 +188,7 @@ impl<'p, 't> Tx<'p, 't> {
                     if l.kind() != "selector_expression" {
                         continue;
                     }
-                    let Some(field) = l.child_by_field_name("field") else {
+                    let Some(field) = l.child_by_field_id(FIELDS.field) else {
                         continue;
                     };
                     if let Some(lib) = self.tracer_expr(site, *r, 0) {
@@ -188,29 +200,39 @@ impl<'p, 't> Tx<'p, 't> {
         }
     }
 
-    fn walk(&self, u: usize) -> FileSpans {
+    /// The span and context facts of walked unit `u`, once the tracer
+    /// fields are known: its `Background`/`TODO` calls (read during the
+    /// walk) and the calls the walk put off ([`span_candidate`]), each with
+    /// the marks around it in `log`, in walk order.
+    pub fn unit_spans(
+        &self,
+        u: usize,
+        background_calls: Vec<BackgroundCall>,
+        calls: &[(Node<'t>, u32)],
+        log: &MarkLog<'t>,
+    ) -> FileSpans {
         let p = self.pkg;
-        let mut out = FileSpans::default();
-        let text = p.units[u].src.text.as_str();
-        visit(p.units[u].root, text, |path, marks, chain| {
-            let n = path[path.len() - 1];
-            if n.kind_id() != KINDS.call_expression {
-                return;
-            }
-            let site = Site { unit: u, chain };
-            let cx = ScopeCx { site, path, marks };
-            if let Some(bg) = self.background_call(&cx, n) {
-                out.background_calls.push(bg);
-            } else if let Some(wv) = self.with_value(&cx, n) {
+        let mut out = FileSpans {
+            background_calls,
+            ..FileSpans::default()
+        };
+        for &(n, top) in calls {
+            let marks = log.marks(top);
+            let chain: Vec<Node<'t>> = marks.iter().filter_map(|m| m.function()).collect();
+            let site = Site {
+                unit: u,
+                chain: &chain,
+            };
+            if let Some(wv) = self.with_value(site, &marks, n) {
                 out.with_values.push(wv);
             } else if let Some(api) = self.start_api(site, n) {
-                let func = p.func_context(u, marks.iter().map(|m| &m.1));
+                let func = p.func_context(u, marks.iter());
                 let (start, bg) = self.span_start(site, n, api, func);
                 let detached = start.func.in_go
                     && (matches!(start.ctx_arg, CtxArg::Background { .. })
                         || (start.api == TracingApi::OpenTracingStartSpan && !start.has_reference));
                 if detached {
-                    if let Some(rs) = self.request_scope(&cx) {
+                    if let Some(rs) = self.request_scope(site) {
                         out.detached_spans.push(DetachedSpan {
                             call: start.call,
                             request_scope: rs,
@@ -220,7 +242,7 @@ impl<'p, 't> Tx<'p, 't> {
                 out.span_starts.push(start);
                 out.start_bg.push(bg);
             }
-        });
+        }
         for bg in &mut out.background_calls {
             bg.starts_span = out.start_bg.contains(&Some(bg.call));
         }

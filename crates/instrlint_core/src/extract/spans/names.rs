@@ -3,6 +3,7 @@
 use super::super::pkg::{call_args, unparen, Api};
 use super::super::values::{Local, SVal, Site};
 use super::Tx;
+use crate::extract::kinds::FIELDS;
 use crate::facts::{DynamicKind, DynamicPart};
 use tree_sitter::Node;
 
@@ -26,8 +27,8 @@ impl<'p, 't> Tx<'p, 't> {
                 "interpreted_string_literal" | "raw_string_literal" => continue,
                 "binary_expression" => {
                     if let (Some(l), Some(r)) = (
-                        n.child_by_field_name("left"),
-                        n.child_by_field_name("right"),
+                        n.child_by_field_id(FIELDS.left),
+                        n.child_by_field_id(FIELDS.right),
                     ) {
                         stack.push((r, follows));
                         stack.push((l, follows));
@@ -87,7 +88,9 @@ impl<'p, 't> Tx<'p, 't> {
                 if is_url_path(text) {
                     return DynamicKind::UrlPath;
                 }
-                let field = n.child_by_field_name("field").map(|f| p.text(site.unit, f));
+                let field = n
+                    .child_by_field_id(FIELDS.field)
+                    .map(|f| p.text(site.unit, f));
                 if field.is_some_and(id_like) {
                     DynamicKind::IdLike
                 } else {
@@ -104,7 +107,7 @@ impl<'p, 't> Tx<'p, 't> {
                 }
             }
             "call_expression" => {
-                let Some(f) = n.child_by_field_name("function") else {
+                let Some(f) = n.child_by_field_id(FIELDS.function) else {
                     return DynamicKind::Other;
                 };
                 let args = call_args(n);
@@ -122,8 +125,10 @@ impl<'p, 't> Tx<'p, 't> {
                     };
                 }
                 if f.kind() == "selector_expression" && args.is_empty() {
-                    let method = f.child_by_field_name("field").map(|m| p.text(site.unit, m));
-                    let operand = f.child_by_field_name("operand");
+                    let method = f
+                        .child_by_field_id(FIELDS.field)
+                        .map(|m| p.text(site.unit, m));
+                    let operand = f.child_by_field_id(FIELDS.operand);
                     if method == Some("String") {
                         if let Some(o) = operand {
                             let ot = p.text(site.unit, o);

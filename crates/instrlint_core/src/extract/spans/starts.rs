@@ -4,6 +4,7 @@
 use super::super::pkg::{call_args, expressions, named_children, unparen};
 use super::super::values::{Local, Site};
 use super::{descendants, Tx};
+use crate::extract::kinds::FIELDS;
 use crate::facts::{
     Binding, CtxArg, EndState, FuncContext, ScopeVar, SpanName, SpanStart, TracingApi,
 };
@@ -32,7 +33,7 @@ impl<'p, 't> Tx<'p, 't> {
             .parent()
             .filter(|s| s.kind() == "selector_expression")
             .filter(|s| {
-                s.child_by_field_name("field")
+                s.child_by_field_id(FIELDS.field)
                     .is_some_and(|f| p.text(u, f) == "SetOperationName")
             })
             .and_then(|s| s.parent().filter(|c| c.kind() == "call_expression"))
@@ -135,11 +136,11 @@ impl<'p, 't> Tx<'p, 't> {
                     if matches!(
                         stmt.kind(),
                         "short_var_declaration" | "assignment_statement"
-                    ) && stmt.child_by_field_name("right").map(|r| r.id())
+                    ) && stmt.child_by_field_id(FIELDS.right).map(|r| r.id())
                         == Some(list.id())
                         && named_children(list).len() == 1 =>
                 {
-                    stmt.child_by_field_name("left")
+                    stmt.child_by_field_id(FIELDS.left)
                         .map(expressions)
                         .unwrap_or_default()
                 }
@@ -189,7 +190,7 @@ impl<'p, 't> Tx<'p, 't> {
         let CtxArg::Named { name: parent, .. } = ctx_arg else {
             return None;
         };
-        let body = site.chain.last()?.child_by_field_name("body")?;
+        let body = site.chain.last()?.child_by_field_id(FIELDS.body)?;
         let after = |n: &Node<'t>| n.start_byte() >= call.end_byte();
         match ctx_out {
             Binding::Blank { .. } => {}
@@ -249,7 +250,9 @@ impl<'p, 't> Tx<'p, 't> {
                 .filter(|(_, b)| b.decl.end_byte() <= call.start_byte())
                 .map(|(n, b)| (*n, b.decl))
                 .collect();
-            locals.sort_by_key(|(_, d)| d.start_byte());
+            // Names declared by one statement in name order: the scope's
+            // map has no order of its own.
+            locals.sort_by_key(|(n, d)| (d.start_byte(), *n));
             for (name, decl) in locals {
                 push(name, p.span(u, decl), &mut out);
             }
@@ -258,7 +261,7 @@ impl<'p, 't> Tx<'p, 't> {
         let Some(body) = site
             .chain
             .last()
-            .and_then(|f| f.child_by_field_name("body"))
+            .and_then(|f| f.child_by_field_id(FIELDS.body))
         else {
             return out;
         };
@@ -268,9 +271,9 @@ impl<'p, 't> Tx<'p, 't> {
             }
             let is_callee = n.parent().is_some_and(|c| {
                 c.kind() == "call_expression"
-                    && c.child_by_field_name("function").map(|f| f.id()) == Some(n.id())
+                    && c.child_by_field_id(FIELDS.function).map(|f| f.id()) == Some(n.id())
             });
-            let operand = n.child_by_field_name("operand");
+            let operand = n.child_by_field_id(FIELDS.operand);
             let on_var = operand.is_some_and(|o| {
                 o.kind() == "identifier" && vars.iter().any(|v| v == p.text(u, o))
             });

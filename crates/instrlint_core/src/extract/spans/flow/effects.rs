@@ -5,6 +5,7 @@ use super::super::super::pkg::{call_args, expressions, named_children, unparen, 
 use super::super::super::values::{Local, Site};
 use super::super::descendants;
 use super::{any, map, Flow, States, ENDED, ERR_NON_NIL, FINISHED, RECORDED, STARTED, STATUS};
+use crate::extract::kinds::FIELDS;
 use crate::facts::{TracingApi, UnrecordedError};
 use tree_sitter::Node;
 
@@ -23,7 +24,9 @@ impl<'a, 'p, 't> Flow<'a, 'p, 't> {
         let is_span = |e: Node<'t>| {
             let e = unparen(e);
             let e = if e.kind() == "unary_expression" {
-                e.child_by_field_name("operand").map(unparen).unwrap_or(e)
+                e.child_by_field_id(FIELDS.operand)
+                    .map(unparen)
+                    .unwrap_or(e)
             } else {
                 e
             };
@@ -33,12 +36,12 @@ impl<'a, 'p, 't> Flow<'a, 'p, 't> {
             match m.kind() {
                 "call_expression" => {
                     let args = call_args(m);
-                    let Some(f) = m.child_by_field_name("function") else {
+                    let Some(f) = m.child_by_field_id(FIELDS.function) else {
                         continue;
                     };
                     if f.kind() == "selector_expression" {
-                        let on_span = f.child_by_field_name("operand").is_some_and(is_span);
-                        let method = f.child_by_field_name("field").map(|x| p.text(u, x));
+                        let on_span = f.child_by_field_id(FIELDS.operand).is_some_and(is_span);
+                        let method = f.child_by_field_id(FIELDS.field).map(|x| p.text(u, x));
                         if on_span {
                             match method {
                                 Some("End" | "Finish" | "FinishWithOptions") => {
@@ -81,16 +84,16 @@ impl<'a, 'p, 't> Flow<'a, 'p, 't> {
                     if args.iter().any(|a| is_span(*a)) {
                         // ext.Error.Set(span, true), ext.SpanKindRPCServer.Set(span): tags only.
                         let ext_tag = f.kind() == "selector_expression"
-                            && f.child_by_field_name("operand").is_some_and(|o| {
+                            && f.child_by_field_id(FIELDS.operand).is_some_and(|o| {
                                 o.kind() == "selector_expression"
-                                    && o.child_by_field_name("operand").is_some_and(|x| {
+                                    && o.child_by_field_id(FIELDS.operand).is_some_and(|x| {
                                         p.import_api(u, p.text(u, x)) == Some(Api::OpenTracingExt)
                                     })
                             });
                         if ext_tag {
                             let tag = f
-                                .child_by_field_name("operand")
-                                .and_then(|o| o.child_by_field_name("field"))
+                                .child_by_field_id(FIELDS.operand)
+                                .and_then(|o| o.child_by_field_id(FIELDS.field))
                                 .map(|x| p.text(u, x));
                             if tag == Some("Error") {
                                 records |= BOTH;
@@ -103,15 +106,15 @@ impl<'a, 'p, 't> Flow<'a, 'p, 't> {
                 }
                 "assignment_statement" | "short_var_declaration" | "var_spec" => {
                     let rights = m
-                        .child_by_field_name("right")
-                        .or_else(|| m.child_by_field_name("value"))
+                        .child_by_field_id(FIELDS.right)
+                        .or_else(|| m.child_by_field_id(FIELDS.value))
                         .map(expressions)
                         .unwrap_or_default();
                     ends |= rights.iter().any(|r| is_span(*r));
                 }
                 "keyed_element" => {
                     ends |= m
-                        .child_by_field_name("value")
+                        .child_by_field_id(FIELDS.value)
                         .and_then(|v| named_children(v).first().copied())
                         .is_some_and(is_span);
                 }
@@ -119,17 +122,18 @@ impl<'a, 'p, 't> Flow<'a, 'p, 't> {
                     ends |= named_children(m).first().copied().is_some_and(is_span);
                 }
                 "send_statement" => {
-                    ends |= m.child_by_field_name("value").is_some_and(is_span);
+                    ends |= m.child_by_field_id(FIELDS.value).is_some_and(is_span);
                 }
                 // The method value `span.End`, not called here: whoever
                 // holds it ends the span (`return r, span.End`).
                 "selector_expression" => {
-                    let method_value = m.child_by_field_name("operand").is_some_and(is_span)
-                        && m.child_by_field_name("field")
+                    let method_value = m.child_by_field_id(FIELDS.operand).is_some_and(is_span)
+                        && m.child_by_field_id(FIELDS.field)
                             .is_some_and(|f| matches!(p.text(u, f), "End" | "Finish"))
                         && m.parent().is_none_or(|c| {
                             c.kind() != "call_expression"
-                                || c.child_by_field_name("function").map(|f| f.id()) != Some(m.id())
+                                || c.child_by_field_id(FIELDS.function).map(|f| f.id())
+                                    != Some(m.id())
                         });
                     ends |= method_value;
                 }
@@ -153,13 +157,13 @@ impl<'a, 'p, 't> Flow<'a, 'p, 't> {
         if a.kind() != "composite_literal" {
             return true;
         }
-        let Some(body) = a.child_by_field_name("body") else {
+        let Some(body) = a.child_by_field_id(FIELDS.body) else {
             return false;
         };
         for el in named_children(body) {
             let (Some(k), Some(v)) = (
-                el.child_by_field_name("key"),
-                el.child_by_field_name("value"),
+                el.child_by_field_id(FIELDS.key),
+                el.child_by_field_id(FIELDS.value),
             ) else {
                 continue;
             };
@@ -180,7 +184,7 @@ impl<'a, 'p, 't> Flow<'a, 'p, 't> {
         if call.kind() != "call_expression" {
             return false;
         }
-        let Some(f) = call.child_by_field_name("function") else {
+        let Some(f) = call.child_by_field_id(FIELDS.function) else {
             return false;
         };
         if f.kind() == "identifier" && self.text(f) == "panic" {
@@ -268,7 +272,7 @@ impl<'a, 'p, 't> Flow<'a, 'p, 't> {
                     && b.value.is_some_and(|v| self.new_error(inner, unparen(v)))
             }
             Some(Local::Param) => false,
-            None => p.decls.get(name).is_some_and(|d| {
+            None => p.decl(name).is_some_and(|d| {
                 d.kind == DeclKind::Var
                     && !d.ambiguous
                     && (((name.starts_with("Err") || name.starts_with("err")) && name.len() > 3)

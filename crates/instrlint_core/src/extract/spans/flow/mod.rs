@@ -13,6 +13,7 @@ mod effects;
 use super::super::pkg::{expressions, named_children, unparen, Api};
 use super::super::values::Site;
 use super::{descendants, Tx};
+use crate::extract::kinds::FIELDS;
 use crate::facts::{Binding, EndState, TracingApi, UnrecordedError};
 use crate::source::Span;
 use tree_sitter::Node;
@@ -148,10 +149,10 @@ impl<'p, 't> Tx<'p, 't> {
         let Some(func) = site.chain.last().copied() else {
             return (EndState::Unknown, Vec::new());
         };
-        let Some(body) = func.child_by_field_name("body") else {
+        let Some(body) = func.child_by_field_id(FIELDS.body) else {
             return (EndState::Unknown, Vec::new());
         };
-        let results = func.child_by_field_name("result");
+        let results = func.child_by_field_id(FIELDS.result);
         if let Some(r) = results.filter(|r| r.kind() == "parameter_list") {
             let named_result = named_children(r).into_iter().any(|d| {
                 let mut cursor = d.walk();
@@ -168,7 +169,7 @@ impl<'p, 't> Tx<'p, 't> {
             let last = if r.kind() == "parameter_list" {
                 named_children(r)
                     .last()
-                    .and_then(|d| d.child_by_field_name("type"))
+                    .and_then(|d| d.child_by_field_id(FIELDS.type_))
             } else {
                 Some(r)
             };
@@ -267,7 +268,7 @@ impl<'p, 't> Tx<'p, 't> {
             let mut cursor = d.walk();
             let names = d.children_by_field_name("name", &mut cursor).count().max(1);
             let carries = d
-                .child_by_field_name("type")
+                .child_by_field_id(FIELDS.type_)
                 .is_some_and(|t| self.carries_context(unit, t));
             if carries {
                 out.extend(i..i + names);
@@ -302,12 +303,12 @@ fn nil_test<'t>(p: &super::super::pkg::Pkg<'t>, u: usize, n: Node<'t>) -> Option
     if n.kind() != "binary_expression" {
         return None;
     }
-    let op = p.text(u, n.child_by_field_name("operator")?);
+    let op = p.text(u, n.child_by_field_id(FIELDS.operator)?);
     if op != "!=" && op != "==" {
         return None;
     }
-    let l = unparen(n.child_by_field_name("left")?);
-    let r = unparen(n.child_by_field_name("right")?);
+    let l = unparen(n.child_by_field_id(FIELDS.left)?);
+    let r = unparen(n.child_by_field_id(FIELDS.right)?);
     let (x, nil) = if r.kind() == "nil" || p.text(u, r) == "nil" {
         (l, r)
     } else {
@@ -343,7 +344,7 @@ impl<'a, 'p, 't> Flow<'a, 'p, 't> {
         match n.kind() {
             "block" | "statement_list" => self.exec_list(&statements(n), st),
             "labeled_statement" => {
-                let l = n.child_by_field_name("label").map(|l| self.text(l));
+                let l = n.child_by_field_id(FIELDS.label).map(|l| self.text(l));
                 let Some(inner) = named_children(n)
                     .into_iter()
                     .find(|c| c.kind() != "label_name")
@@ -361,21 +362,21 @@ impl<'a, 'p, 't> Flow<'a, 'p, 't> {
             }
             "if_statement" => {
                 let mut st = st;
-                if let Some(init) = n.child_by_field_name("initializer") {
+                if let Some(init) = n.child_by_field_id(FIELDS.initializer) {
                     st = self.simple(init, st);
                 }
-                let (yes, no) = match n.child_by_field_name("condition") {
+                let (yes, no) = match n.child_by_field_id(FIELDS.condition) {
                     Some(c) => {
                         let st = self.effects(c, st);
                         self.split(c, st)
                     }
                     None => (st, st),
                 };
-                let mut out = match n.child_by_field_name("consequence") {
+                let mut out = match n.child_by_field_id(FIELDS.consequence) {
                     Some(c) => self.exec_body(c, yes),
                     None => Out::normal(yes),
                 };
-                let other = match n.child_by_field_name("alternative") {
+                let other = match n.child_by_field_id(FIELDS.alternative) {
                     Some(a) => self.exec(a, no, None),
                     None => Out::normal(no),
                 };
@@ -455,11 +456,11 @@ impl<'a, 'p, 't> Flow<'a, 'p, 't> {
         for c in named_children(n) {
             match c.kind() {
                 "for_clause" => {
-                    if let Some(init) = c.child_by_field_name("initializer") {
+                    if let Some(init) = c.child_by_field_id(FIELDS.initializer) {
                         st = self.simple(init, st);
                     }
-                    bounded = c.child_by_field_name("condition").is_some();
-                    update = c.child_by_field_name("update");
+                    bounded = c.child_by_field_id(FIELDS.condition).is_some();
+                    update = c.child_by_field_id(FIELDS.update);
                 }
                 "range_clause" => {
                     st = self.simple(c, st);
@@ -469,7 +470,7 @@ impl<'a, 'p, 't> Flow<'a, 'p, 't> {
                 _ => bounded = true,
             }
         }
-        let Some(body) = n.child_by_field_name("body") else {
+        let Some(body) = n.child_by_field_id(FIELDS.body) else {
             return Out::normal(st);
         };
         let mine = |l: &Option<&'t str>| l.is_none() || *l == label;
@@ -508,10 +509,10 @@ impl<'a, 'p, 't> Flow<'a, 'p, 't> {
 
     fn exec_switch(&mut self, n: Node<'t>, st: States, label: Option<&'t str>) -> Out<'t> {
         let mut st = st;
-        if let Some(init) = n.child_by_field_name("initializer") {
+        if let Some(init) = n.child_by_field_id(FIELDS.initializer) {
             st = self.simple(init, st);
         }
-        if let Some(v) = n.child_by_field_name("value") {
+        if let Some(v) = n.child_by_field_id(FIELDS.value) {
             st = self.effects(v, st);
         }
         let is_select = n.kind() == "select_statement";
@@ -524,7 +525,7 @@ impl<'a, 'p, 't> Flow<'a, 'p, 't> {
             }
             has_default |= case.kind() == "default_case";
             let mut in_st = st | carry;
-            if let Some(comm) = case.child_by_field_name("communication") {
+            if let Some(comm) = case.child_by_field_id(FIELDS.communication) {
                 in_st = self.simple(comm, in_st);
             }
             let stmts: Vec<Node<'t>> = named_children(case)
@@ -569,7 +570,7 @@ impl<'a, 'p, 't> Flow<'a, 'p, 't> {
             "assignment_statement" | "short_var_declaration" | "range_clause"
         ) {
             let assigns_tested = n
-                .child_by_field_name("left")
+                .child_by_field_id(FIELDS.left)
                 .map(expressions)
                 .unwrap_or_default()
                 .iter()
@@ -604,13 +605,13 @@ impl<'a, 'p, 't> Flow<'a, 'p, 't> {
             return false;
         }
         let names_span = n
-            .child_by_field_name("left")
+            .child_by_field_id(FIELDS.left)
             .map(expressions)
             .unwrap_or_default()
             .iter()
             .any(|l| l.kind() == "identifier" && self.text(*l) == self.span);
         names_span
-            && n.child_by_field_name("right")
+            && n.child_by_field_id(FIELDS.right)
                 .map(expressions)
                 .unwrap_or_default()
                 .iter()

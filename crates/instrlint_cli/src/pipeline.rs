@@ -564,6 +564,18 @@ fn collect_parsing(
     // needed only where a suppression comment may be reported (I001).
     for ((_, ids), walk) in packages.iter().zip(&walk) {
         if walk.iter().any(|w| *w) {
+            // With `slim`, the texts the gate kept (weak triggers) are
+            // read again with the rest of the package.
+            for id in ids.iter().filter(|_| slim) {
+                let f = &mut files[id.0 as usize];
+                if dropped[id.0 as usize].is_none()
+                    && !f.text.is_empty()
+                    && !suppress::mentions_suppression(&f.text)
+                {
+                    dropped[id.0 as usize] = Some(Fingerprint::of(&f.text));
+                    f.text = String::new();
+                }
+            }
             continue;
         }
         for id in ids {

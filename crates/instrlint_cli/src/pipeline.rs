@@ -492,7 +492,8 @@ fn collect_parsing(
             Ok(Some(r))
                 if *report
                     && discover_opts.force_exclude
-                    && r.generated.unwrap_or_else(|| discover::is_generated(&r.file.text)) =>
+                    && r.generated
+                        .unwrap_or_else(|| discover::is_generated(&r.file.text)) =>
             {
                 *stats
                     .skipped
@@ -629,8 +630,7 @@ fn collect_parsing(
             let referenced = referenced::file_ids(&facts);
             for (id, a) in ids.iter().zip(again) {
                 let text = a.as_ref().map_or(&files[id.0 as usize].text, |a| &a.text);
-                let needed =
-                    referenced.contains(&id.0) || suppress::mentions_suppression(text);
+                let needed = referenced.contains(&id.0) || suppress::mentions_suppression(text);
                 match a {
                     Some(a) if needed => slimmed.texts.push((*id, a)),
                     Some(_) => {}
@@ -1268,7 +1268,10 @@ fn read_again(f: &SourceFile, fp: Fingerprint) -> (SourceFile, Option<IoProblem>
         Err(e) => {
             let warning = IoProblem {
                 path: f.path.clone(),
-                message: format!("{} when read a second time; linted as empty", io_message(&e)),
+                message: format!(
+                    "{} when read a second time; linted as empty",
+                    io_message(&e)
+                ),
             };
             (again, Some(warning))
         }

@@ -130,11 +130,7 @@ impl<'a> ser::Serializer for &'a mut Collector {
     fn serialize_unit_variant(self, _: &'static str, _: u32, _: &'static str) -> R {
         Ok(())
     }
-    fn serialize_newtype_struct<T: ?Sized + Serialize>(
-        self,
-        name: &'static str,
-        value: &T,
-    ) -> R {
+    fn serialize_newtype_struct<T: ?Sized + Serialize>(self, name: &'static str, value: &T) -> R {
         let outer = self.in_file_id;
         self.in_file_id = name == "FileId";
         let r = value.serialize(&mut *self);

@@ -62,7 +62,7 @@ impl Collector {
     }
 }
 
-impl<'a> ser::Serializer for &'a mut Collector {
+impl ser::Serializer for &mut Collector {
     type Ok = ();
     type Error = Never;
     type SerializeSeq = Self;

@@ -1569,6 +1569,37 @@ mod tests {
     }
 
     #[test]
+    fn a_text_read_again_is_checked_against_the_first() {
+        let root = tempfile::tempdir().expect("temp dir");
+        let abs = root.path().join("a.go");
+        let first = "package a\n\nconst x = 1\n";
+        std::fs::write(&abs, first).expect("write");
+        let f = SourceFile {
+            id: FileId(3),
+            is_test: false,
+            path: "a.go".to_string(),
+            abs_path: abs.clone(),
+            text: String::new(),
+            lossy: false,
+        };
+        let fp = Fingerprint::of(first);
+        let (same, warning) = read_again(&f, fp);
+        assert_eq!((same.text.as_str(), same.id), (first, FileId(3)));
+        assert!(warning.is_none());
+        // Same length, other bytes: the second text is used, with a warning.
+        std::fs::write(&abs, "package a\n\nconst y = 2\n").expect("write");
+        let (changed, warning) = read_again(&f, fp);
+        assert!(changed.text.contains("const y = 2"));
+        let warning = warning.expect("a changed file is reported");
+        assert_eq!(warning.path, "a.go");
+        assert!(warning.message.contains("changed while being linted"));
+        std::fs::remove_file(&abs).expect("remove");
+        let (gone, warning) = read_again(&f, fp);
+        assert!(gone.text.is_empty());
+        assert!(warning.expect("reported").message.contains("second time"));
+    }
+
+    #[test]
     fn quiet_directories_keep_no_text() {
         let root = tempfile::tempdir().expect("temp dir");
         let files = [

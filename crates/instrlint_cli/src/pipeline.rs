@@ -23,6 +23,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+mod referenced;
+
 /// Tool code for a suppression that silences nothing.
 pub const UNUSED_IGNORE: (&str, &str) = ("I001", "unused-ignore");
 /// Tool code for a file that does not parse cleanly.
@@ -386,6 +388,7 @@ pub fn collect_with(
         start_functions,
         false,
         None,
+        false,
     )
 }
 
@@ -403,6 +406,18 @@ struct DiffScope<'a> {
 /// [`collect_with`]; with `every_file` (`--fail-on-parse-errors`) every
 /// reported Go file is parsed and walked, not only those the prefilter
 /// admits, so that each syntax error is found.
+///
+/// With `slim` (files read from disk, no `--diff-base`), the texts of the
+/// files of packages that are walked are not held from the read to the
+/// end: each is dropped once its package clause and prefilter trigger are
+/// known (a file with a weak trigger or a suppression comment keeps it),
+/// read again when its package's extraction starts (the same length and
+/// hash, or the second text is used for everything and a warning says so),
+/// and kept afterwards only if a fact of its package points into it or it
+/// has a suppression comment: nothing after extraction reads another
+/// file's text (rules read facts; the report, `--baseline` and the
+/// suppressions read the files of findings and comments).
+#[allow(clippy::too_many_arguments)]
 fn collect_parsing(
     paths: &[PathBuf],
     discover_opts: &DiscoverOptions,
@@ -411,7 +426,9 @@ fn collect_parsing(
     start_functions: &[String],
     every_file: bool,
     scope: Option<DiffScope<'_>>,
+    slim: bool,
 ) -> Collected {
+    let slim = slim && buffers.is_empty() && scope.is_none();
     let mut timings = Timings::default();
     let clock = Instant::now();
     let parse_before = extract::parse_counters();
@@ -457,25 +474,42 @@ fn collect_parsing(
         .map(|c| (c, true))
         .chain(siblings.iter().map(|c| (c, false)))
         .collect();
-    let read = read_by_directory(&candidates, &in_memory, start_functions, every_file);
+    let read = read_by_directory(
+        &candidates,
+        &in_memory,
+        start_functions,
+        every_file,
+        slim.then_some(discover_opts.force_exclude),
+    );
     let mut files = Vec::new();
+    let mut dropped: Vec<Option<Fingerprint>> = Vec::new();
     let mut clauses = Vec::new();
     let mut triggers = Vec::new();
     let mut walked = Vec::new();
     for (r, (c, report)) in read.into_iter().zip(&candidates) {
         match r {
             // --force-exclude: a named generated file is skipped like a walked one.
-            Ok(Some((f, _, _)))
-                if *report && discover_opts.force_exclude && discover::is_generated(&f.text) =>
+            Ok(Some(r))
+                if *report
+                    && discover_opts.force_exclude
+                    && r.generated
+                        .unwrap_or_else(|| discover::is_generated(&r.file.text)) =>
             {
                 *stats
                     .skipped
                     .entry(skip_name(SkipReason::Generated))
                     .or_default() += 1
             }
-            Ok(Some((mut f, clause, trigger))) => {
+            Ok(Some(ReadOne {
+                file: mut f,
+                clause,
+                trigger,
+                dropped: fingerprint,
+                ..
+            })) => {
                 f.id = FileId(files.len() as u32);
                 files.push(f);
+                dropped.push(fingerprint);
                 clauses.push(clause);
                 triggers.push(trigger);
                 reported.push(*report);
@@ -531,9 +565,23 @@ fn collect_parsing(
     // needed only where a suppression comment may be reported (I001).
     for ((_, ids), walk) in packages.iter().zip(&walk) {
         if walk.iter().any(|w| *w) {
+            // With `slim`, the texts the gate kept (weak triggers) are
+            // read again with the rest of the package.
+            for id in ids.iter().filter(|_| slim) {
+                let f = &mut files[id.0 as usize];
+                if dropped[id.0 as usize].is_none()
+                    && !f.text.is_empty()
+                    && !suppress::mentions_suppression(&f.text)
+                {
+                    dropped[id.0 as usize] = Some(Fingerprint::of(&f.text));
+                    f.text = String::new();
+                }
+            }
             continue;
         }
         for id in ids {
+            // Not read again: its package is extracted without its texts.
+            dropped[id.0 as usize] = None;
             let f = &mut files[id.0 as usize];
             if !suppress::mentions_suppression(&f.text) {
                 f.text = String::new();
@@ -553,20 +601,51 @@ fn collect_parsing(
         package_names: package_names(&packages, &import_paths),
         start_functions: start_functions.to_vec(),
     };
-    let extract_one = |p: usize, walk: Vec<bool>| -> PackageFacts {
+    // With `slim`: a package's facts, the texts read again that are still
+    // needed, the ids of files whose texts are not, and any warning.
+    let extract_slim = |p: usize, walk: Vec<bool>| -> (PackageFacts, Slimmed) {
         let ((dir, name), ids) = &packages[p];
+        let mut slimmed = Slimmed::default();
         if cancelled(cancel) {
-            return PackageFacts::default();
+            return (PackageFacts::default(), slimmed);
         }
         let started = Instant::now();
-        let members: Vec<&SourceFile> = ids.iter().map(|id| &files[id.0 as usize]).collect();
+        let again: Vec<Option<SourceFile>> = ids
+            .iter()
+            .map(|id| {
+                let fp = dropped[id.0 as usize]?;
+                let (f, warning) = read_again(&files[id.0 as usize], fp);
+                slimmed.warnings.extend(warning);
+                Some(f)
+            })
+            .collect();
+        let members: Vec<&SourceFile> = ids
+            .iter()
+            .zip(&again)
+            .map(|(id, a)| a.as_ref().unwrap_or(&files[id.0 as usize]))
+            .collect();
         let facts = extract::extract_package_with(dir, name, &members, walk, &extract_opts);
+        drop(members);
+        if slim {
+            let referenced = referenced::file_ids(&facts);
+            for (id, a) in ids.iter().zip(again) {
+                let text = a.as_ref().map_or(&files[id.0 as usize].text, |a| &a.text);
+                let needed = referenced.contains(&id.0) || suppress::mentions_suppression(text);
+                match a {
+                    Some(a) if needed => slimmed.texts.push((*id, a)),
+                    Some(_) => {}
+                    None if needed || text.is_empty() => {}
+                    None => slimmed.cleared.push(*id),
+                }
+            }
+        }
         extract_nanos.fetch_add(
             started.elapsed().as_nanos() as u64,
             std::sync::atomic::Ordering::Relaxed,
         );
-        facts
+        (facts, slimmed)
     };
+    let extract_one = |p: usize, walk: Vec<bool>| -> PackageFacts { extract_slim(p, walk).0 };
     let wanted = scope.map(|scope| {
         let rule_facts = (&files[go_files..], rule_files.as_slice());
         plan_extraction(
@@ -580,7 +659,22 @@ fn collect_parsing(
         )
     });
     let mut unwanted: Vec<bool> = Vec::new();
+    let mut slimmed_all: Vec<Slimmed> = Vec::new();
     let extracted: Vec<PackageFacts> = match wanted {
+        None if slim => {
+            stats.files_parsed = walk.iter().flatten().filter(|w| **w).count();
+            let both: Vec<(PackageFacts, Slimmed)> = walk
+                .into_par_iter()
+                .enumerate()
+                .map(|(p, walk)| extract_slim(p, walk))
+                .collect();
+            let mut extracted = Vec::with_capacity(both.len());
+            for (facts, slimmed) in both {
+                extracted.push(facts);
+                slimmed_all.push(slimmed);
+            }
+            extracted
+        }
         None => {
             stats.files_parsed = walk.iter().flatten().filter(|w| **w).count();
             walk.into_par_iter()
@@ -621,6 +715,18 @@ fn collect_parsing(
         }
     };
     timings.extract = clock.elapsed();
+    let mut warnings = found.warnings;
+    for slimmed in slimmed_all {
+        for (id, again) in slimmed.texts {
+            let f = &mut files[id.0 as usize];
+            f.text = again.text;
+            f.lossy = again.lossy;
+        }
+        for id in slimmed.cleared {
+            files[id.0 as usize].text = String::new();
+        }
+        warnings.extend(slimmed.warnings);
+    }
     // A package --diff-base did not extract holds no finding and no related
     // location: its texts are not needed any more.
     for ((_, ids), _) in packages.iter().zip(&unwanted).filter(|(_, u)| **u) {
@@ -653,7 +759,7 @@ fn collect_parsing(
         tree,
         stats,
         problems,
-        warnings: found.warnings,
+        warnings,
         reported,
         walked,
     }
@@ -836,6 +942,9 @@ fn run(
                     .any(|e| e.rule.meta.code == "L208")
                     .then_some(&config.settings.labels),
             }),
+        // --diff-base reads the lines of every reported file's findings
+        // through its own gate: texts are kept as they were read.
+        opts.report_lines.is_none(),
     );
     let mut stats = stats;
     if cancelled(opts.cancel.as_ref()) {
@@ -1097,18 +1206,105 @@ fn dir_of(path: &str) -> String {
     }
 }
 
+/// Length and hash of a text dropped after the read, to be read again.
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct Fingerprint {
+    len: usize,
+    hash: u64,
+}
+
+impl Fingerprint {
+    fn of(text: &str) -> Fingerprint {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::hash::DefaultHasher::new();
+        text.hash(&mut h);
+        Fingerprint {
+            len: text.len(),
+            hash: h.finish(),
+        }
+    }
+}
+
+/// What a package's extraction leaves for the file table (with `slim`).
+#[derive(Default)]
+struct Slimmed {
+    /// Texts read again that a fact or a suppression comment needs.
+    texts: Vec<(FileId, SourceFile)>,
+    /// Files whose texts were kept through the read and are not needed.
+    cleared: Vec<FileId>,
+    warnings: Vec<IoProblem>,
+}
+
+/// Reads again a file whose text was dropped after the first read. If it
+/// changed in between (or cannot be read), the second text (or none) is
+/// what the extraction and the report see, so that every position stays
+/// that of the text shown, and a warning says so.
+fn read_again(f: &SourceFile, fp: Fingerprint) -> (SourceFile, Option<IoProblem>) {
+    let mut again = SourceFile {
+        id: f.id,
+        is_test: f.is_test,
+        path: f.path.clone(),
+        abs_path: f.abs_path.clone(),
+        text: String::new(),
+        lossy: f.lossy,
+    };
+    match std::fs::read(&f.abs_path) {
+        Ok(bytes) => {
+            let (text, lossy) = match String::from_utf8(bytes) {
+                Ok(s) => (s, false),
+                Err(e) => (String::from_utf8_lossy(e.as_bytes()).into_owned(), true),
+            };
+            let changed = Fingerprint::of(&text) != fp;
+            again.text = text;
+            again.lossy = lossy;
+            let warning = changed.then(|| IoProblem {
+                path: f.path.clone(),
+                message: "changed while being linted; its findings are those of the text read \
+                          last"
+                    .to_string(),
+            });
+            (again, warning)
+        }
+        Err(e) => {
+            let warning = IoProblem {
+                path: f.path.clone(),
+                message: format!(
+                    "{} when read a second time; linted as empty",
+                    io_message(&e)
+                ),
+            };
+            (again, Some(warning))
+        }
+    }
+}
+
 /// A file read, with its package clause and prefilter trigger.
-type ReadFile = Result<Option<(SourceFile, String, extract::Trigger)>, IoProblem>;
+struct ReadOne {
+    file: SourceFile,
+    clause: String,
+    trigger: extract::Trigger,
+    /// Set when the text was dropped (`slim`): to be read again.
+    dropped: Option<Fingerprint>,
+    /// With `slim` and `--force-exclude`: whether the file is generated,
+    /// decided before its text was dropped.
+    generated: Option<bool>,
+}
+
+type ReadFile = Result<Option<ReadOne>, IoProblem>;
 
 /// Reads the candidates (in their order), a directory at a time. A
 /// directory where no file has a trigger or a suppression comment yields no
 /// fact and no finding: its texts are dropped as soon as it is read, so
-/// they never all sit in memory together.
+/// they never all sit in memory together. With `slim` (`Some(force_exclude)`),
+/// the other texts are dropped too, but for those of files with a weak
+/// trigger (the gate across packages reads them) or a suppression comment,
+/// and are read again when their package is extracted.
 fn read_by_directory(
     candidates: &[(&Candidate, bool)],
     in_memory: &[(PathBuf, &str, bool)],
     start_functions: &[String],
     keep_texts: bool,
+    slim: Option<bool>,
 ) -> Vec<ReadFile> {
     let mut by_dir: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     for (i, (c, _)) in candidates.iter().enumerate() {
@@ -1118,7 +1314,7 @@ fn read_by_directory(
     let read: Vec<Vec<(usize, ReadFile)>> = groups
         .par_iter()
         .map(|group| {
-            let mut out: Vec<(usize, ReadFile)> = group
+            let mut out: Vec<(usize, ReadFile, bool)> = group
                 .iter()
                 .map(|&i| {
                     let c = candidates[i].0;
@@ -1130,30 +1326,43 @@ fn read_by_directory(
                         }
                         None => read_candidate(c),
                     };
+                    let mut comment = false;
                     let file = file.map(|f| {
                         f.map(|f| {
                             let clause = extract::package_clause(&f.text).unwrap_or_default();
                             let trigger = extract::classify_with(&f.text, start_functions);
-                            (f, clause, trigger)
+                            comment = suppress::mentions_suppression(&f.text);
+                            ReadOne {
+                                file: f,
+                                clause,
+                                trigger,
+                                dropped: None,
+                                generated: None,
+                            }
                         })
                     });
-                    (i, file)
+                    (i, file, comment)
                 })
                 .collect();
-            let quiet = out.iter().all(|(_, r)| match r {
-                Ok(Some((f, _, trigger))) => {
-                    *trigger == extract::Trigger::None && !suppress::mentions_suppression(&f.text)
-                }
+            let quiet = out.iter().all(|(_, r, comment)| match r {
+                Ok(Some(r)) => r.trigger == extract::Trigger::None && !comment,
                 _ => true,
             });
-            if quiet && !keep_texts {
-                for (_, r) in &mut out {
-                    if let Ok(Some((f, _, _))) = r {
-                        f.text = String::new();
+            for (_, r, comment) in &mut out {
+                let Ok(Some(r)) = r else { continue };
+                if quiet && !keep_texts {
+                    r.file.text = String::new();
+                } else if let Some(force_exclude) = slim {
+                    if r.trigger != extract::Trigger::Weak && !*comment {
+                        if force_exclude {
+                            r.generated = Some(discover::is_generated(&r.file.text));
+                        }
+                        r.dropped = Some(Fingerprint::of(&r.file.text));
+                        r.file.text = String::new();
                     }
                 }
             }
-            out
+            out.into_iter().map(|(i, r, _)| (i, r)).collect()
         })
         .collect();
     let mut slots: Vec<Option<ReadFile>> = (0..candidates.len()).map(|_| None).collect();
@@ -1360,6 +1569,37 @@ mod tests {
     }
 
     #[test]
+    fn a_text_read_again_is_checked_against_the_first() {
+        let root = tempfile::tempdir().expect("temp dir");
+        let abs = root.path().join("a.go");
+        let first = "package a\n\nconst x = 1\n";
+        std::fs::write(&abs, first).expect("write");
+        let f = SourceFile {
+            id: FileId(3),
+            is_test: false,
+            path: "a.go".to_string(),
+            abs_path: abs.clone(),
+            text: String::new(),
+            lossy: false,
+        };
+        let fp = Fingerprint::of(first);
+        let (same, warning) = read_again(&f, fp);
+        assert_eq!((same.text.as_str(), same.id), (first, FileId(3)));
+        assert!(warning.is_none());
+        // Same length, other bytes: the second text is used, with a warning.
+        std::fs::write(&abs, "package a\n\nconst y = 2\n").expect("write");
+        let (changed, warning) = read_again(&f, fp);
+        assert!(changed.text.contains("const y = 2"));
+        let warning = warning.expect("a changed file is reported");
+        assert_eq!(warning.path, "a.go");
+        assert!(warning.message.contains("changed while being linted"));
+        std::fs::remove_file(&abs).expect("remove");
+        let (gone, warning) = read_again(&f, fp);
+        assert!(gone.text.is_empty());
+        assert!(warning.expect("reported").message.contains("second time"));
+    }
+
+    #[test]
     fn quiet_directories_keep_no_text() {
         let root = tempfile::tempdir().expect("temp dir");
         let files = [
@@ -1383,12 +1623,13 @@ mod tests {
             })
             .collect();
         let pairs: Vec<(&Candidate, bool)> = candidates.iter().map(|c| (c, true)).collect();
-        let read = read_by_directory(&pairs, &[], &[], false);
+        let read = read_by_directory(&pairs, &[], &[], false, None);
         let got: Vec<(String, usize, String)> = read
             .into_iter()
             .map(|r| {
-                let (f, clause, _) = r.expect("readable").expect("not generated");
-                (f.path, f.text.len(), clause)
+                let r = r.expect("readable").expect("not generated");
+                assert!(r.dropped.is_none());
+                (r.file.path, r.file.text.len(), r.clause)
             })
             .collect();
         let want: Vec<(String, usize, String)> = files

@@ -417,7 +417,11 @@ fn collect_parsing(
     let parse_before = extract::parse_counters();
     let given_up_before = extract::parses_given_up();
     let (found, in_memory) = if buffers.is_empty() {
-        (discover::discover(paths, discover_opts), Vec::new())
+        // Walked files are measured against the size limit when read.
+        (
+            discover::discover_unmeasured(paths, discover_opts),
+            Vec::new(),
+        )
     } else {
         // A buffer's path need not exist on disk: it is added by hand.
         // With --force-exclude, a buffer is skipped where a walk would skip
@@ -457,7 +461,13 @@ fn collect_parsing(
         .map(|c| (c, true))
         .chain(siblings.iter().map(|c| (c, false)))
         .collect();
-    let read = read_by_directory(&candidates, &in_memory, start_functions, every_file);
+    let read = read_by_directory(
+        &candidates,
+        &in_memory,
+        start_functions,
+        every_file,
+        discover_opts.max_file_size,
+    );
     let mut files = Vec::new();
     let mut clauses = Vec::new();
     let mut triggers = Vec::new();
@@ -465,7 +475,7 @@ fn collect_parsing(
     for (r, (c, report)) in read.into_iter().zip(&candidates) {
         match r {
             // --force-exclude: a named generated file is skipped like a walked one.
-            Ok(Some((f, _, _)))
+            Ok(Ok((f, _, _)))
                 if *report && discover_opts.force_exclude && discover::is_generated(&f.text) =>
             {
                 *stats
@@ -473,7 +483,7 @@ fn collect_parsing(
                     .entry(skip_name(SkipReason::Generated))
                     .or_default() += 1
             }
-            Ok(Some((mut f, clause, trigger))) => {
+            Ok(Ok((mut f, clause, trigger))) => {
                 f.id = FileId(files.len() as u32);
                 files.push(f);
                 clauses.push(clause);
@@ -481,12 +491,7 @@ fn collect_parsing(
                 reported.push(*report);
                 walked.push(!c.explicit);
             }
-            Ok(None) => {
-                *stats
-                    .skipped
-                    .entry(skip_name(SkipReason::Generated))
-                    .or_default() += 1
-            }
+            Ok(Err(reason)) => *stats.skipped.entry(skip_name(reason)).or_default() += 1,
             Err(p) => problems.push(p),
         }
     }
@@ -1038,22 +1043,33 @@ pub fn skip_singular(key: &str) -> &str {
         .map_or(key, |(_, _, one)| one)
 }
 
-/// Read one candidate; `Ok(None)` for a generated file that was not named explicitly.
-fn read_candidate(c: &Candidate) -> Result<Option<SourceFile>, IoProblem> {
-    let bytes = std::fs::read(&c.abs).map_err(|e| IoProblem {
-        path: c.display.clone(),
-        message: io_message(&e),
-    })?;
+/// Read one candidate; `Ok(Err(_))` for a file not named explicitly that
+/// is generated or larger than `max_size`.
+fn read_candidate(
+    c: &Candidate,
+    max_size: u64,
+) -> Result<Result<SourceFile, SkipReason>, IoProblem> {
+    let limit = (!c.explicit).then_some(max_size);
+    let bytes = match discover::read_walked(&c.abs, limit) {
+        Ok(Some(bytes)) => bytes,
+        Ok(None) => return Ok(Err(SkipReason::TooLarge)),
+        Err(e) => {
+            return Err(IoProblem {
+                path: c.display.clone(),
+                message: io_message(&e),
+            })
+        }
+    };
     let (text, lossy) = match String::from_utf8(bytes) {
         Ok(s) => (s, false),
         Err(e) => (String::from_utf8_lossy(e.as_bytes()).into_owned(), true),
     };
     if !c.explicit && discover::is_generated(&text) {
-        return Ok(None);
+        return Ok(Err(SkipReason::Generated));
     }
     let mut f = source_file(c, text);
     f.lossy = lossy;
-    Ok(Some(f))
+    Ok(Ok(f))
 }
 
 fn source_file(c: &Candidate, text: String) -> SourceFile {
@@ -1098,7 +1114,7 @@ fn dir_of(path: &str) -> String {
 }
 
 /// A file read, with its package clause and prefilter trigger.
-type ReadFile = Result<Option<(SourceFile, String, extract::Trigger)>, IoProblem>;
+type ReadFile = Result<Result<(SourceFile, String, extract::Trigger), SkipReason>, IoProblem>;
 
 /// Reads the candidates (in their order), a directory at a time. A
 /// directory where no file has a trigger or a suppression comment yields no
@@ -1109,6 +1125,7 @@ fn read_by_directory(
     in_memory: &[(PathBuf, &str, bool)],
     start_functions: &[String],
     keep_texts: bool,
+    max_size: u64,
 ) -> Vec<ReadFile> {
     let mut by_dir: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     for (i, (c, _)) in candidates.iter().enumerate() {
@@ -1126,9 +1143,9 @@ fn read_by_directory(
                         Some((_, text, lossy)) => {
                             let mut f = source_file(c, text.to_string());
                             f.lossy = *lossy;
-                            Ok(Some(f))
+                            Ok(Ok(f))
                         }
-                        None => read_candidate(c),
+                        None => read_candidate(c, max_size),
                     };
                     let file = file.map(|f| {
                         f.map(|f| {
@@ -1141,14 +1158,14 @@ fn read_by_directory(
                 })
                 .collect();
             let quiet = out.iter().all(|(_, r)| match r {
-                Ok(Some((f, _, trigger))) => {
+                Ok(Ok((f, _, trigger))) => {
                     *trigger == extract::Trigger::None && !suppress::mentions_suppression(&f.text)
                 }
                 _ => true,
             });
             if quiet && !keep_texts {
                 for (_, r) in &mut out {
-                    if let Ok(Some((f, _, _))) = r {
+                    if let Ok(Ok((f, _, _))) = r {
                         f.text = String::new();
                     }
                 }

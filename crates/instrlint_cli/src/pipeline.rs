@@ -1400,7 +1400,7 @@ mod tests {
             })
             .collect();
         let pairs: Vec<(&Candidate, bool)> = candidates.iter().map(|c| (c, true)).collect();
-        let read = read_by_directory(&pairs, &[], &[], false);
+        let read = read_by_directory(&pairs, &[], &[], false, 1 << 20);
         let got: Vec<(String, usize, String)> = read
             .into_iter()
             .map(|r| {

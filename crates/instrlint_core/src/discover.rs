@@ -1014,6 +1014,100 @@ mod tests {
     }
 
     #[test]
+    fn size_limit_measured_when_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        tree(root, &["small.go"]);
+        fs::write(root.join("large.go"), "x".repeat(101)).unwrap();
+        fs::write(root.join("edge.go"), "x".repeat(100)).unwrap();
+        fs::write(root.join("large.yml"), "x".repeat(101)).unwrap();
+        let opts = DiscoverOptions {
+            max_file_size: 100,
+            ..DiscoverOptions::default()
+        };
+        let d = discover_measuring(&[PathBuf::from(".")], &opts, root, false);
+        // Go files are left to the reader; YAML files are still measured.
+        assert_eq!(displays(&d), ["edge.go", "large.go", "small.go"]);
+        assert_eq!(d.skipped, [("large.yml".to_string(), SkipReason::TooLarge)]);
+        let limit = Some(opts.max_file_size);
+        assert_eq!(read_walked(&root.join("large.go"), limit).unwrap(), None);
+        assert_eq!(
+            read_walked(&root.join("edge.go"), limit).unwrap(),
+            Some(b"x".repeat(100))
+        );
+        // No limit: a file named explicitly is read whatever its size.
+        assert_eq!(
+            read_walked(&root.join("large.go"), None).unwrap(),
+            Some(b"x".repeat(101))
+        );
+        assert_eq!(
+            read_walked(&root.join("small.go"), limit).unwrap(),
+            Some(b"package p\n".to_vec())
+        );
+        assert_eq!(
+            read_walked(&root.join("none.go"), limit)
+                .unwrap_err()
+                .kind(),
+            std::io::ErrorKind::NotFound
+        );
+    }
+
+    /// The walk runs on `-j` threads: what it finds is the same whatever
+    /// their number.
+    #[cfg(unix)]
+    #[test]
+    fn walking_on_any_number_of_threads_finds_the_same() {
+        use std::os::unix::fs::symlink;
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let mut files = Vec::new();
+        for d in 0..12 {
+            for f in 0..15 {
+                files.push(format!("d{d}/sub{}/f{f}.go", f % 3));
+                files.push(format!("d{d}/f{f}_test.go"));
+            }
+            files.push(format!("d{d}/vendor/v.go"));
+            files.push(format!("d{d}/gen/g.go"));
+            files.push(format!("d{d}/rules.yml"));
+        }
+        let refs: Vec<&str> = files.iter().map(String::as_str).collect();
+        tree(root, &refs);
+        fs::write(root.join("d3/big.go"), "x".repeat(300)).unwrap();
+        fs::write(root.join(".gitignore"), "d5/\nf1.go\n").unwrap();
+        symlink(root.join("d1"), root.join("d2/link")).unwrap();
+        symlink(root.join("d2/nowhere.go"), root.join("d2/dangling.go")).unwrap();
+        let opts = DiscoverOptions {
+            max_file_size: 200,
+            exclude: vec!["**/gen".into()],
+            exclude_root: Some(root.to_path_buf()),
+            ..DiscoverOptions::default()
+        };
+        let run_on = |threads: usize, measure: bool| {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap();
+            let paths = [PathBuf::from("."), PathBuf::from("d4")];
+            let d = pool.install(|| discover_measuring(&paths, &opts, root, measure));
+            format!(
+                "{:?}\n{:?}\n{:?}\n{:?}\n{:?}",
+                d.files, d.rule_files, d.skipped, d.problems, d.warnings
+            )
+        };
+        for measure in [true, false] {
+            let one = run_on(1, measure);
+            assert_eq!(one.contains("(\"d3/big.go\", TooLarge)"), measure, "{one}");
+            assert!(one.contains("d3/big.go"));
+            assert!(one.contains("Symlink") && one.contains("broken symlink"));
+            assert!(one.contains("d0/gen") && one.contains("Test"));
+            assert!(!one.contains("d5/") && !one.contains("vendor"));
+            for threads in [2, 8] {
+                assert_eq!(run_on(threads, measure), one, "{threads} threads");
+            }
+        }
+    }
+
+    #[test]
     fn exclude_globs_relative_to_root() {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path();

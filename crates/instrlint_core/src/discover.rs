@@ -1,6 +1,12 @@
 //! Finding the Go files to lint: gitignore-aware walking with the `ignore`
 //! crate, default skips, size limit, generated-file detection.
 //!
+//! A directory is walked on `rayon::current_num_threads()` threads (`-j`);
+//! what they find is recorded by key once the walk is over, so the outcome
+//! does not depend on their number or order. [`discover_unmeasured`] leaves
+//! the size limit of walked Go files to the reader ([`read_walked`]), which
+//! takes the size of the open file instead of an `lstat` of each.
+//!
 //! Walking a directory honours `.gitignore` (also outside a git repository,
 //! and in the directory's parents), `.ignore` and `.git/info/exclude`, but
 //! not the user's global gitignore (runs must not depend on the machine).

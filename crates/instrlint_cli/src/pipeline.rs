@@ -434,7 +434,11 @@ fn collect_parsing(
     let parse_before = extract::parse_counters();
     let given_up_before = extract::parses_given_up();
     let (found, in_memory) = if buffers.is_empty() {
-        (discover::discover(paths, discover_opts), Vec::new())
+        // Walked files are measured against the size limit when read.
+        (
+            discover::discover_unmeasured(paths, discover_opts),
+            Vec::new(),
+        )
     } else {
         // A buffer's path need not exist on disk: it is added by hand.
         // With --force-exclude, a buffer is skipped where a walk would skip
@@ -480,6 +484,7 @@ fn collect_parsing(
         start_functions,
         every_file,
         slim.then_some(discover_opts.force_exclude),
+        discover_opts.max_file_size,
     );
     let mut files = Vec::new();
     let mut dropped: Vec<Option<Fingerprint>> = Vec::new();
@@ -489,7 +494,7 @@ fn collect_parsing(
     for (r, (c, report)) in read.into_iter().zip(&candidates) {
         match r {
             // --force-exclude: a named generated file is skipped like a walked one.
-            Ok(Some(r))
+            Ok(Ok(r))
                 if *report
                     && discover_opts.force_exclude
                     && r.generated
@@ -500,7 +505,7 @@ fn collect_parsing(
                     .entry(skip_name(SkipReason::Generated))
                     .or_default() += 1
             }
-            Ok(Some(ReadOne {
+            Ok(Ok(ReadOne {
                 file: mut f,
                 clause,
                 trigger,
@@ -515,12 +520,7 @@ fn collect_parsing(
                 reported.push(*report);
                 walked.push(!c.explicit);
             }
-            Ok(None) => {
-                *stats
-                    .skipped
-                    .entry(skip_name(SkipReason::Generated))
-                    .or_default() += 1
-            }
+            Ok(Err(reason)) => *stats.skipped.entry(skip_name(reason)).or_default() += 1,
             Err(p) => problems.push(p),
         }
     }
@@ -1147,22 +1147,33 @@ pub fn skip_singular(key: &str) -> &str {
         .map_or(key, |(_, _, one)| one)
 }
 
-/// Read one candidate; `Ok(None)` for a generated file that was not named explicitly.
-fn read_candidate(c: &Candidate) -> Result<Option<SourceFile>, IoProblem> {
-    let bytes = std::fs::read(&c.abs).map_err(|e| IoProblem {
-        path: c.display.clone(),
-        message: io_message(&e),
-    })?;
+/// Read one candidate; `Ok(Err(_))` for a file not named explicitly that
+/// is generated or larger than `max_size`.
+fn read_candidate(
+    c: &Candidate,
+    max_size: u64,
+) -> Result<Result<SourceFile, SkipReason>, IoProblem> {
+    let limit = (!c.explicit).then_some(max_size);
+    let bytes = match discover::read_walked(&c.abs, limit) {
+        Ok(Some(bytes)) => bytes,
+        Ok(None) => return Ok(Err(SkipReason::TooLarge)),
+        Err(e) => {
+            return Err(IoProblem {
+                path: c.display.clone(),
+                message: io_message(&e),
+            })
+        }
+    };
     let (text, lossy) = match String::from_utf8(bytes) {
         Ok(s) => (s, false),
         Err(e) => (String::from_utf8_lossy(e.as_bytes()).into_owned(), true),
     };
     if !c.explicit && discover::is_generated(&text) {
-        return Ok(None);
+        return Ok(Err(SkipReason::Generated));
     }
     let mut f = source_file(c, text);
     f.lossy = lossy;
-    Ok(Some(f))
+    Ok(Ok(f))
 }
 
 fn source_file(c: &Candidate, text: String) -> SourceFile {
@@ -1290,7 +1301,8 @@ struct ReadOne {
     generated: Option<bool>,
 }
 
-type ReadFile = Result<Option<ReadOne>, IoProblem>;
+/// A file read, or why it is skipped (generated, too large).
+type ReadFile = Result<Result<ReadOne, SkipReason>, IoProblem>;
 
 /// Reads the candidates (in their order), a directory at a time. A
 /// directory where no file has a trigger or a suppression comment yields no
@@ -1305,6 +1317,7 @@ fn read_by_directory(
     start_functions: &[String],
     keep_texts: bool,
     slim: Option<bool>,
+    max_size: u64,
 ) -> Vec<ReadFile> {
     let mut by_dir: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     for (i, (c, _)) in candidates.iter().enumerate() {
@@ -1322,9 +1335,9 @@ fn read_by_directory(
                         Some((_, text, lossy)) => {
                             let mut f = source_file(c, text.to_string());
                             f.lossy = *lossy;
-                            Ok(Some(f))
+                            Ok(Ok(f))
                         }
-                        None => read_candidate(c),
+                        None => read_candidate(c, max_size),
                     };
                     let mut comment = false;
                     let file = file.map(|f| {
@@ -1345,11 +1358,11 @@ fn read_by_directory(
                 })
                 .collect();
             let quiet = out.iter().all(|(_, r, comment)| match r {
-                Ok(Some(r)) => r.trigger == extract::Trigger::None && !comment,
+                Ok(Ok(r)) => r.trigger == extract::Trigger::None && !comment,
                 _ => true,
             });
             for (_, r, comment) in &mut out {
-                let Ok(Some(r)) = r else { continue };
+                let Ok(Ok(r)) = r else { continue };
                 if quiet && !keep_texts {
                     r.file.text = String::new();
                 } else if let Some(force_exclude) = slim {
@@ -1623,7 +1636,7 @@ mod tests {
             })
             .collect();
         let pairs: Vec<(&Candidate, bool)> = candidates.iter().map(|c| (c, true)).collect();
-        let read = read_by_directory(&pairs, &[], &[], false, None);
+        let read = read_by_directory(&pairs, &[], &[], false, None, 1 << 20);
         let got: Vec<(String, usize, String)> = read
             .into_iter()
             .map(|r| {

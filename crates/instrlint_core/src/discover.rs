@@ -1,6 +1,12 @@
 //! Finding the Go files to lint: gitignore-aware walking with the `ignore`
 //! crate, default skips, size limit, generated-file detection.
 //!
+//! A directory is walked on `rayon::current_num_threads()` threads (`-j`);
+//! what they find is recorded by key once the walk is over, so the outcome
+//! does not depend on their number or order. [`discover_unmeasured`] leaves
+//! the size limit of walked Go files to the reader ([`read_walked`]), which
+//! takes the size of the open file instead of an `lstat` of each.
+//!
 //! Walking a directory honours `.gitignore` (also outside a git repository,
 //! and in the directory's parents), `.ignore` and `.git/info/exclude`, but
 //! not the user's global gitignore (runs must not depend on the machine).
@@ -108,9 +114,76 @@ pub fn discover(paths: &[PathBuf], opts: &DiscoverOptions) -> Discovery {
     discover_in(paths, opts, &cwd)
 }
 
+/// [`discover`], except that the Go files found by walking are not measured
+/// against [`DiscoverOptions::max_file_size`] (an `lstat` each): the caller
+/// reads each with [`read_walked`], which skips one that is too large from
+/// the size of the open file, as walking would have.
+pub fn discover_unmeasured(paths: &[PathBuf], opts: &DiscoverOptions) -> Discovery {
+    let cwd = std::env::current_dir().unwrap_or_default();
+    discover_measuring(paths, opts, &cwd, false)
+}
+
 /// [`discover`] with relative paths resolved against, and display paths made
 /// relative to, `cwd` instead of the process's working directory.
 pub fn discover_in(paths: &[PathBuf], opts: &DiscoverOptions, cwd: &Path) -> Discovery {
+    discover_measuring(paths, opts, cwd, true)
+}
+
+/// The bytes of a file to lint. With `max_size`, a file larger than that is
+/// not read (`Ok(None)`): its size is that of the open file, or, when it
+/// cannot be opened, of an `lstat` of its path (a file too large is skipped
+/// as such, readable or not, as [`discover`] skips it).
+pub fn read_walked(path: &Path, max_size: Option<u64>) -> std::io::Result<Option<Vec<u8>>> {
+    use std::io::Read;
+    let mut file = match std::fs::File::open(path) {
+        Ok(f) => f,
+        Err(e) => {
+            return match max_size {
+                Some(max) if std::fs::symlink_metadata(path).is_ok_and(|m| m.len() > max) => {
+                    Ok(None)
+                }
+                _ => Err(e),
+            };
+        }
+    };
+    let len = file.metadata()?.len();
+    if max_size.is_some_and(|max| len > max) {
+        return Ok(None);
+    }
+    // As `std::fs::read` does: room for the size the file has (and a byte
+    // more, so that a read of 0 bytes is the next one), then read to the
+    // end, which may have moved since.
+    let mut bytes: Vec<u8> = Vec::new();
+    let room = usize::try_from(len)
+        .ok()
+        .and_then(|n| n.checked_add(1))
+        .unwrap_or(8192);
+    bytes.try_reserve_exact(room)?;
+    bytes.resize(room, 0);
+    let mut filled = 0;
+    loop {
+        if filled == bytes.len() {
+            let more = bytes.len().max(8192);
+            bytes.try_reserve(more)?;
+            bytes.resize(filled + more, 0);
+        }
+        match file.read(&mut bytes[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    bytes.truncate(filled);
+    Ok(Some(bytes))
+}
+
+fn discover_measuring(
+    paths: &[PathBuf],
+    opts: &DiscoverOptions,
+    cwd: &Path,
+    measure: bool,
+) -> Discovery {
     let cwd = normalize(cwd);
     let mut w = Walker {
         cwd: cwd.clone(),
@@ -132,7 +205,7 @@ pub fn discover_in(paths: &[PathBuf], opts: &DiscoverOptions, cwd: &Path) -> Dis
             }
         };
         if meta.is_dir() {
-            w.walk_dir(given, opts, &exclude, &pruned);
+            w.walk_dir(given, opts, &exclude, &pruned, measure);
             continue;
         }
         if !meta.is_file() {
@@ -211,14 +284,7 @@ impl Walker {
     /// Normalized absolute path and display path of `path` (as given or as
     /// produced by walking a given path).
     fn names(&self, path: &Path) -> (PathBuf, String) {
-        let abs = normalize(&self.cwd.join(path));
-        let display = match abs.strip_prefix(&self.cwd) {
-            Ok(rel) if !rel.as_os_str().is_empty() => slashes(rel),
-            Ok(_) => ".".to_string(),
-            Err(_) if path.is_absolute() => slashes(&abs),
-            Err(_) => slashes(&normalize(path)),
-        };
-        (abs, display)
+        names_in(&self.cwd, path)
     }
 
     fn add_file(&mut self, path: &Path, explicit: bool) {
@@ -248,44 +314,22 @@ impl Walker {
         });
     }
 
-    /// A symlink met while walking (`fs_path` on disk, `path` as shown): not
-    /// followed; recorded when it could have led to Go code, a warning when
-    /// its target cannot be reached.
-    fn symlink(&mut self, fs_path: &Path, path: &Path) {
-        let (_, display) = self.names(path);
-        match std::fs::metadata(fs_path) {
-            Ok(target) => {
-                if target.is_dir() || is_go_file(fs_path) || crate::rulefiles::is_yaml_path(fs_path)
-                {
-                    self.skipped.insert(display, SkipReason::Symlink);
-                }
-            }
-            Err(e) => {
-                let why = match e.kind() {
-                    std::io::ErrorKind::NotFound => "its target does not exist".to_string(),
-                    _ => io_message(&e),
-                };
-                self.warnings.push(IoProblem {
-                    path: display,
-                    message: format!("broken symlink ({why}), not followed"),
-                });
-            }
-        }
-    }
-
+    /// Walk the directory `root` (as given) on `rayon::current_num_threads()`
+    /// threads (`-j`), then record what was found. Each entry of one walk
+    /// is found once and every record is keyed (files by path, skips by
+    /// display path, problems and warnings sorted at the end), so the
+    /// outcome does not depend on the order the threads met the entries in.
     fn walk_dir(
         &mut self,
         root: &Path,
         opts: &DiscoverOptions,
         exclude: &Arc<Exclude>,
         pruned: &Arc<Mutex<Vec<PathBuf>>>,
+        measure: bool,
     ) {
         let filter_exclude = Arc::clone(exclude);
         let filter_pruned = Arc::clone(pruned);
         let root_fs = self.cwd.join(root);
-        // The path as the user would write it: `root` followed by the part
-        // below the walked directory.
-        let shown = |p: &Path| root.join(p.strip_prefix(&root_fs).unwrap_or(p));
         let walk = ignore::WalkBuilder::new(&root_fs)
             .standard_filters(true)
             .hidden(true)
@@ -296,6 +340,7 @@ impl Walker {
             .git_global(false)
             .require_git(false)
             .follow_links(false)
+            .threads(rayon::current_num_threads().max(1))
             .filter_entry(move |e| {
                 // Only directories are pruned here (depth 0 is never filtered).
                 if !e.file_type().is_some_and(|t| t.is_dir()) {
@@ -313,63 +358,224 @@ impl Walker {
                 }
                 true
             })
-            .build();
-        for entry in walk {
-            let entry = match entry {
-                Ok(e) => e,
-                Err(err) => {
-                    let mut found = Vec::new();
-                    flatten_error(&err, None, &mut found);
-                    for (path, message) in found {
-                        let path = path.map(|p| shown(&p));
-                        self.problem(path.as_deref().unwrap_or(root), message);
-                    }
-                    continue;
+            .build_parallel();
+        let ctx = WalkCtx {
+            cwd: &self.cwd,
+            root,
+            root_fs: &root_fs,
+            opts,
+            exclude,
+            measure,
+        };
+        let sink = Mutex::new(Vec::new());
+        walk.visit(&mut Collect {
+            ctx: &ctx,
+            sink: &sink,
+        });
+        let found = sink.into_inner().unwrap_or_else(|e| e.into_inner());
+        for f in found.into_iter().flatten() {
+            match f {
+                Found::File { abs, display, yaml } => {
+                    let candidate = Candidate {
+                        display,
+                        abs,
+                        explicit: false,
+                    };
+                    insert(
+                        if yaml {
+                            &mut self.rule_files
+                        } else {
+                            &mut self.files
+                        },
+                        candidate,
+                    );
                 }
-            };
-            // Symlinks (to files or directories) are not followed: their
-            // file type is "symlink", neither file nor dir.
-            let Some(ft) = entry.file_type() else {
-                continue;
-            };
-            if ft.is_symlink() && entry.depth() > 0 {
-                self.symlink(entry.path(), &shown(entry.path()));
-                continue;
-            }
-            let yaml = crate::rulefiles::is_yaml_path(entry.path());
-            if !ft.is_file() || !(yaml || is_go_file(entry.path())) {
-                continue;
-            }
-            let path = &shown(entry.path());
-            let (abs, display) = self.names(path);
-            if !yaml && !opts.include_tests && is_test_file(path) {
-                self.skipped.insert(display, SkipReason::Test);
-                continue;
-            }
-            if exclude.is_excluded(&abs) {
-                self.skipped.insert(display, SkipReason::Excluded);
-                continue;
-            }
-            match entry.metadata() {
-                Ok(m) if m.len() > opts.max_file_size => {
-                    self.skipped.insert(display, SkipReason::TooLarge);
-                    continue;
+                Found::Skipped(display, reason) => {
+                    self.skipped.insert(display, reason);
                 }
-                Ok(_) => {}
-                Err(err) => {
-                    let mut found = Vec::new();
-                    flatten_error(&err, None, &mut found);
-                    for (p, message) in found {
-                        self.problem(p.as_deref().unwrap_or(path), message);
-                    }
-                    continue;
+                Found::Problem(p) => self.problems.push(p),
+                Found::Warning(w) => self.warnings.push(w),
+            }
+        }
+    }
+}
+
+/// Normalized absolute path and display path of `path` (as given or as
+/// produced by walking a given path), relative to `cwd`.
+fn names_in(cwd: &Path, path: &Path) -> (PathBuf, String) {
+    let abs = normalize(&cwd.join(path));
+    let display = match abs.strip_prefix(cwd) {
+        Ok(rel) if !rel.as_os_str().is_empty() => slashes(rel),
+        Ok(_) => ".".to_string(),
+        Err(_) if path.is_absolute() => slashes(&abs),
+        Err(_) => slashes(&normalize(path)),
+    };
+    (abs, display)
+}
+
+/// What walking one entry found, recorded once the walk is over.
+enum Found {
+    /// A Go file (or, with `yaml`, a YAML file) to read.
+    File {
+        abs: PathBuf,
+        display: String,
+        yaml: bool,
+    },
+    Skipped(String, SkipReason),
+    Problem(IoProblem),
+    Warning(IoProblem),
+}
+
+/// What the walker's threads share while walking one given directory.
+struct WalkCtx<'a> {
+    cwd: &'a Path,
+    /// The directory as given.
+    root: &'a Path,
+    /// `root` joined to `cwd`: the walk's paths start with it.
+    root_fs: &'a Path,
+    opts: &'a DiscoverOptions,
+    exclude: &'a Exclude,
+    /// Whether Go files are measured against the size limit here (else
+    /// when read: [`discover_unmeasured`]).
+    measure: bool,
+}
+
+impl WalkCtx<'_> {
+    /// The path as the user would write it: `root` followed by the part
+    /// below the walked directory.
+    fn shown(&self, p: &Path) -> PathBuf {
+        self.root.join(p.strip_prefix(self.root_fs).unwrap_or(p))
+    }
+
+    fn problem(&self, path: &Path, message: String, out: &mut Vec<Found>) {
+        let (_, display) = names_in(self.cwd, path);
+        out.push(Found::Problem(IoProblem {
+            path: display,
+            message,
+        }));
+    }
+
+    /// One entry of the walk (on one of the walker's threads).
+    fn entry(&self, entry: Result<ignore::DirEntry, ignore::Error>, out: &mut Vec<Found>) {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(err) => {
+                let mut found = Vec::new();
+                flatten_error(&err, None, &mut found);
+                for (path, message) in found {
+                    let path = path.map(|p| self.shown(&p));
+                    self.problem(path.as_deref().unwrap_or(self.root), message, out);
+                }
+                return;
+            }
+        };
+        // Symlinks (to files or directories) are not followed: their
+        // file type is "symlink", neither file nor dir.
+        let Some(ft) = entry.file_type() else {
+            return;
+        };
+        if ft.is_symlink() && entry.depth() > 0 {
+            self.symlink(entry.path(), &self.shown(entry.path()), out);
+            return;
+        }
+        let yaml = crate::rulefiles::is_yaml_path(entry.path());
+        if !ft.is_file() || !(yaml || is_go_file(entry.path())) {
+            return;
+        }
+        let path = &self.shown(entry.path());
+        let (abs, display) = names_in(self.cwd, path);
+        if !yaml && !self.opts.include_tests && is_test_file(path) {
+            out.push(Found::Skipped(display, SkipReason::Test));
+            return;
+        }
+        if self.exclude.is_excluded(&abs) {
+            out.push(Found::Skipped(display, SkipReason::Excluded));
+            return;
+        }
+        if !yaml && !self.measure {
+            out.push(Found::File { abs, display, yaml });
+            return;
+        }
+        match entry.metadata() {
+            Ok(m) if m.len() > self.opts.max_file_size => {
+                out.push(Found::Skipped(display, SkipReason::TooLarge));
+                return;
+            }
+            Ok(_) => {}
+            Err(err) => {
+                let mut found = Vec::new();
+                flatten_error(&err, None, &mut found);
+                for (p, message) in found {
+                    self.problem(p.as_deref().unwrap_or(path), message, out);
+                }
+                return;
+            }
+        }
+        out.push(Found::File { abs, display, yaml });
+    }
+
+    /// A symlink met while walking (`fs_path` on disk, `path` as shown): not
+    /// followed; recorded when it could have led to Go code, a warning when
+    /// its target cannot be reached.
+    fn symlink(&self, fs_path: &Path, path: &Path, out: &mut Vec<Found>) {
+        let (_, display) = names_in(self.cwd, path);
+        match std::fs::metadata(fs_path) {
+            Ok(target) => {
+                if target.is_dir() || is_go_file(fs_path) || crate::rulefiles::is_yaml_path(fs_path)
+                {
+                    out.push(Found::Skipped(display, SkipReason::Symlink));
                 }
             }
-            if yaml {
-                self.add_rule_file(path, false);
-            } else {
-                self.add_file(path, false);
+            Err(e) => {
+                let why = match e.kind() {
+                    std::io::ErrorKind::NotFound => "its target does not exist".to_string(),
+                    _ => io_message(&e),
+                };
+                out.push(Found::Warning(IoProblem {
+                    path: display,
+                    message: format!("broken symlink ({why}), not followed"),
+                }));
             }
+        }
+    }
+}
+
+/// Builds one [`Visitor`] per walker thread.
+struct Collect<'a> {
+    ctx: &'a WalkCtx<'a>,
+    sink: &'a Mutex<Vec<Vec<Found>>>,
+}
+
+impl<'s> ignore::ParallelVisitorBuilder<'s> for Collect<'s> {
+    fn build(&mut self) -> Box<dyn ignore::ParallelVisitor + 's> {
+        Box::new(Visitor {
+            ctx: self.ctx,
+            sink: self.sink,
+            found: Vec::new(),
+        })
+    }
+}
+
+/// One walker thread's findings, handed over when the thread is done.
+struct Visitor<'a> {
+    ctx: &'a WalkCtx<'a>,
+    sink: &'a Mutex<Vec<Vec<Found>>>,
+    found: Vec<Found>,
+}
+
+impl ignore::ParallelVisitor for Visitor<'_> {
+    fn visit(&mut self, entry: Result<ignore::DirEntry, ignore::Error>) -> ignore::WalkState {
+        self.ctx.entry(entry, &mut self.found);
+        ignore::WalkState::Continue
+    }
+}
+
+impl Drop for Visitor<'_> {
+    fn drop(&mut self) {
+        let found = std::mem::take(&mut self.found);
+        match self.sink.lock() {
+            Ok(mut sink) => sink.push(found),
+            Err(poisoned) => poisoned.into_inner().push(found),
         }
     }
 }
@@ -811,6 +1017,100 @@ mod tests {
         let d = run(root, &["."], &opts);
         assert_eq!(displays(&d), ["edge.go", "small.go"]);
         assert_eq!(d.skipped, [("large.go".to_string(), SkipReason::TooLarge)]);
+    }
+
+    #[test]
+    fn size_limit_measured_when_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        tree(root, &["small.go"]);
+        fs::write(root.join("large.go"), "x".repeat(101)).unwrap();
+        fs::write(root.join("edge.go"), "x".repeat(100)).unwrap();
+        fs::write(root.join("large.yml"), "x".repeat(101)).unwrap();
+        let opts = DiscoverOptions {
+            max_file_size: 100,
+            ..DiscoverOptions::default()
+        };
+        let d = discover_measuring(&[PathBuf::from(".")], &opts, root, false);
+        // Go files are left to the reader; YAML files are still measured.
+        assert_eq!(displays(&d), ["edge.go", "large.go", "small.go"]);
+        assert_eq!(d.skipped, [("large.yml".to_string(), SkipReason::TooLarge)]);
+        let limit = Some(opts.max_file_size);
+        assert_eq!(read_walked(&root.join("large.go"), limit).unwrap(), None);
+        assert_eq!(
+            read_walked(&root.join("edge.go"), limit).unwrap(),
+            Some(b"x".repeat(100))
+        );
+        // No limit: a file named explicitly is read whatever its size.
+        assert_eq!(
+            read_walked(&root.join("large.go"), None).unwrap(),
+            Some(b"x".repeat(101))
+        );
+        assert_eq!(
+            read_walked(&root.join("small.go"), limit).unwrap(),
+            Some(b"package p\n".to_vec())
+        );
+        assert_eq!(
+            read_walked(&root.join("none.go"), limit)
+                .unwrap_err()
+                .kind(),
+            std::io::ErrorKind::NotFound
+        );
+    }
+
+    /// The walk runs on `-j` threads: what it finds is the same whatever
+    /// their number.
+    #[cfg(unix)]
+    #[test]
+    fn walking_on_any_number_of_threads_finds_the_same() {
+        use std::os::unix::fs::symlink;
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let mut files = Vec::new();
+        for d in 0..12 {
+            for f in 0..15 {
+                files.push(format!("d{d}/sub{}/f{f}.go", f % 3));
+                files.push(format!("d{d}/f{f}_test.go"));
+            }
+            files.push(format!("d{d}/vendor/v.go"));
+            files.push(format!("d{d}/gen/g.go"));
+            files.push(format!("d{d}/rules.yml"));
+        }
+        let refs: Vec<&str> = files.iter().map(String::as_str).collect();
+        tree(root, &refs);
+        fs::write(root.join("d3/big.go"), "x".repeat(300)).unwrap();
+        fs::write(root.join(".gitignore"), "d5/\nf1.go\n").unwrap();
+        symlink(root.join("d1"), root.join("d2/link")).unwrap();
+        symlink(root.join("d2/nowhere.go"), root.join("d2/dangling.go")).unwrap();
+        let opts = DiscoverOptions {
+            max_file_size: 200,
+            exclude: vec!["**/gen".into()],
+            exclude_root: Some(root.to_path_buf()),
+            ..DiscoverOptions::default()
+        };
+        let run_on = |threads: usize, measure: bool| {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap();
+            let paths = [PathBuf::from("."), PathBuf::from("d4")];
+            let d = pool.install(|| discover_measuring(&paths, &opts, root, measure));
+            format!(
+                "{:?}\n{:?}\n{:?}\n{:?}\n{:?}",
+                d.files, d.rule_files, d.skipped, d.problems, d.warnings
+            )
+        };
+        for measure in [true, false] {
+            let one = run_on(1, measure);
+            assert_eq!(one.contains("(\"d3/big.go\", TooLarge)"), measure, "{one}");
+            assert!(one.contains("d3/big.go"));
+            assert!(one.contains("Symlink") && one.contains("broken symlink"));
+            assert!(one.contains("d0/gen") && one.contains("Test"));
+            assert!(!one.contains("d5/") && !one.contains("vendor"));
+            for threads in [2, 8] {
+                assert_eq!(run_on(threads, measure), one, "{threads} threads");
+            }
+        }
     }
 
     #[test]

@@ -31,6 +31,8 @@
 //! or comment, an escape it does not know, a name that is not valid UTF-8)
 //! makes the package count as able to spell every name.
 
+use instrlint_core::extract::decode_string;
+
 /// Decoded string literals.
 pub type Literals = foldhash::HashSet<Vec<u8>>;
 
@@ -171,69 +173,6 @@ fn skip_quoted(b: &[u8], start: usize, quote: u8) -> Option<usize> {
 
 fn skip_rune(b: &[u8], start: usize) -> Option<usize> {
     skip_quoted(b, start, b'\'')
-}
-
-/// Decoded bytes of a Go string literal (quotes included), as extraction
-/// decodes them; `None` when it is not well formed.
-fn decode_string(lit: &str) -> Option<Vec<u8>> {
-    if let Some(body) = lit.strip_prefix('`') {
-        let body = body.strip_suffix('`')?;
-        return Some(body.bytes().filter(|&b| b != b'\r').collect());
-    }
-    let body = lit.strip_prefix('"')?.strip_suffix('"')?;
-    let mut out = Vec::with_capacity(body.len());
-    let mut chars = body.chars();
-    while let Some(c) = chars.next() {
-        if c != '\\' {
-            let mut buf = [0u8; 4];
-            out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
-            continue;
-        }
-        let e = chars.next()?;
-        let simple = match e {
-            'a' => Some(0x07),
-            'b' => Some(0x08),
-            'f' => Some(0x0c),
-            'n' => Some(b'\n'),
-            'r' => Some(b'\r'),
-            't' => Some(b'\t'),
-            'v' => Some(0x0b),
-            '\\' => Some(b'\\'),
-            '"' => Some(b'"'),
-            '\'' => Some(b'\''),
-            _ => None,
-        };
-        if let Some(b) = simple {
-            out.push(b);
-            continue;
-        }
-        match e {
-            'x' => out.push(hex_value(&mut chars, 2)? as u8),
-            '0'..='7' => {
-                let mut v = e.to_digit(8)?;
-                for _ in 0..2 {
-                    v = v * 8 + chars.next()?.to_digit(8)?;
-                }
-                out.push(u8::try_from(v).ok()?);
-            }
-            'u' | 'U' => {
-                let n = if e == 'u' { 4 } else { 8 };
-                let c = char::from_u32(hex_value(&mut chars, n)?).unwrap_or('\u{fffd}');
-                let mut buf = [0u8; 4];
-                out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
-            }
-            _ => return None,
-        }
-    }
-    Some(out)
-}
-
-fn hex_value(chars: &mut std::str::Chars<'_>, digits: usize) -> Option<u32> {
-    let mut v: u32 = 0;
-    for _ in 0..digits {
-        v = v.checked_mul(16)? + chars.next()?.to_digit(16)?;
-    }
-    Some(v)
 }
 
 /// Whether `name` is a sequence of whole literals and `_` separators (what

@@ -1,8 +1,9 @@
 //! Go literal decoding: string literals to bytes, numeric literals to `f64`.
 
 /// Decoded bytes of a Go string literal as written (quotes included);
-/// `None` when it is not a well-formed literal.
-pub(crate) fn decode_string(lit: &str) -> Option<Vec<u8>> {
+/// `None` when it is not a well-formed literal. The `--diff-base` literal
+/// scan decodes with this too, so it spells names as extraction does.
+pub fn decode_string(lit: &str) -> Option<Vec<u8>> {
     if let Some(body) = lit.strip_prefix('`') {
         let body = body.strip_suffix('`')?;
         return Some(body.bytes().filter(|&b| b != b'\r').collect());

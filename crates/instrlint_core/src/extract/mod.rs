@@ -63,6 +63,7 @@ use tree_sitter::Tree;
 use walk::Passes;
 
 pub use gate::{walk_flags, PackageScan};
+pub use literals::decode_string;
 pub use modpath::{import_path_for, ModuleIndex};
 pub use parse::{
     abandoned_parses_running, max_abandoned_parses, parse_counters, parse_only, parse_time_limit,

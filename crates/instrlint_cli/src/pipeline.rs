@@ -386,6 +386,7 @@ pub fn collect_with(
         buffers,
         cancel,
         start_functions,
+        true,
         false,
         None,
         false,
@@ -410,7 +411,8 @@ struct DiffScope<'a> {
 /// With `slim` (files read from disk, no `--diff-base`), the texts of the
 /// files of packages that are walked are not held from the read to the
 /// end: each is dropped once its package clause and prefilter trigger are
-/// known (a file with a weak trigger or a suppression comment keeps it),
+/// known (a file the gate reads, with a weak or request trigger, or with a
+/// suppression comment keeps it),
 /// read again when its package's extraction starts (the same length and
 /// hash, or the second text is used for everything and a warning says so),
 /// and kept afterwards only if a fact of its package points into it or it
@@ -424,6 +426,7 @@ fn collect_parsing(
     buffers: &[Buffer],
     cancel: Option<&Arc<AtomicBool>>,
     start_functions: &[String],
+    every_context: bool,
     every_file: bool,
     scope: Option<DiffScope<'_>>,
     slim: bool,
@@ -490,6 +493,7 @@ fn collect_parsing(
     let mut dropped: Vec<Option<Fingerprint>> = Vec::new();
     let mut clauses = Vec::new();
     let mut triggers = Vec::new();
+    let mut grpc_servers = Vec::new();
     let mut walked = Vec::new();
     for (r, (c, report)) in read.into_iter().zip(&candidates) {
         match r {
@@ -509,6 +513,7 @@ fn collect_parsing(
                 file: mut f,
                 clause,
                 trigger,
+                grpc_server,
                 dropped: fingerprint,
                 ..
             })) => {
@@ -517,6 +522,7 @@ fn collect_parsing(
                 dropped.push(fingerprint);
                 clauses.push(clause);
                 triggers.push(trigger);
+                grpc_servers.push(grpc_server);
                 reported.push(*report);
                 walked.push(!c.explicit);
             }
@@ -549,9 +555,10 @@ fn collect_parsing(
                 .iter()
                 .map(|id| (files[id.0 as usize].text.as_str(), triggers[id.0 as usize]))
                 .collect(),
+            declares_grpc_server: ids.iter().any(|id| grpc_servers[id.0 as usize]),
         })
         .collect();
-    let mut walk = extract::walk_flags(&scans);
+    let mut walk = extract::walk_flags(&scans, every_context);
     drop(scans);
     if every_file {
         for ((_, ids), walk) in packages.iter().zip(&mut walk) {
@@ -565,7 +572,7 @@ fn collect_parsing(
     // needed only where a suppression comment may be reported (I001).
     for ((_, ids), walk) in packages.iter().zip(&walk) {
         if walk.iter().any(|w| *w) {
-            // With `slim`, the texts the gate kept (weak triggers) are
+            // With `slim`, the texts the gate kept (weak and request triggers) are
             // read again with the rest of the package.
             for id in ids.iter().filter(|_| slim) {
                 let f = &mut files[id.0 as usize];
@@ -931,6 +938,9 @@ fn run(
         &opts.buffers,
         opts.cancel.as_ref(),
         &config.settings.spans.start_functions,
+        // C605 reads `context.Background()` wherever a context is in scope,
+        // not only in request handlers.
+        enabled.iter().any(|e| e.rule.meta.code == "C605"),
         opts.parse_every_file,
         opts.report_lines
             .as_ref()
@@ -1294,6 +1304,8 @@ struct ReadOne {
     file: SourceFile,
     clause: String,
     trigger: extract::Trigger,
+    /// It may declare a gRPC server ([`extract::declares_grpc_server`]).
+    grpc_server: bool,
     /// Set when the text was dropped (`slim`): to be read again.
     dropped: Option<Fingerprint>,
     /// With `slim` and `--force-exclude`: whether the file is generated,
@@ -1346,6 +1358,7 @@ fn read_by_directory(
                             let trigger = extract::classify_with(&f.text, start_functions);
                             comment = suppress::mentions_suppression(&f.text);
                             ReadOne {
+                                grpc_server: extract::declares_grpc_server(&f.text),
                                 file: f,
                                 clause,
                                 trigger,
@@ -1366,7 +1379,11 @@ fn read_by_directory(
                 if quiet && !keep_texts {
                     r.file.text = String::new();
                 } else if let Some(force_exclude) = slim {
-                    if r.trigger != extract::Trigger::Weak && !*comment {
+                    let gated = matches!(
+                        r.trigger,
+                        extract::Trigger::Weak | extract::Trigger::Request
+                    );
+                    if !gated && !*comment {
                         if force_exclude {
                             r.generated = Some(discover::is_generated(&r.file.text));
                         }

@@ -70,7 +70,10 @@ pub use parse::{
     parses_given_up, parses_refused, set_max_abandoned_parses, set_parse_time_limit, Unparsed,
     DEFAULT_MAX_ABANDONED_PARSES, DEFAULT_PARSE_TIME_LIMIT,
 };
-pub use prefilter::{classify, classify_with, mentions_instrumentation, package_clause, Trigger};
+pub use prefilter::{
+    classify, classify_with, declares_grpc_server, mentions_instrumentation, package_clause,
+    Trigger,
+};
 
 /// What extraction knows beyond the package's own files.
 #[derive(Clone, Debug, Default)]
@@ -342,5 +345,5 @@ fn finish_facts(facts: &mut PackageFacts, queries: Vec<promql::UnitQueries>) -> 
 }
 
 pub(crate) fn declares_something(text: &str) -> bool {
-    text.contains("const") || text.contains("var")
+    text.contains("const") || text.contains("var") || text.contains("type")
 }

@@ -411,9 +411,9 @@ struct DiffScope<'a> {
 /// With `slim` (files read from disk, no `--diff-base`), the texts of the
 /// files of packages that are walked are not held from the read to the
 /// end: each is dropped once its package clause and prefilter trigger are
-/// known (a file the gate reads, with a weak or request trigger, or with a
-/// suppression comment keeps it),
-/// read again when its package's extraction starts (the same length and
+/// known (a file with a suppression comment keeps it, and so does one with
+/// a weak or request trigger whose import paths the gate cannot read
+/// without its text), read again when its package's extraction starts (the same length and
 /// hash, or the second text is used for everything and a warning says so),
 /// and kept afterwards only if a fact of its package points into it or it
 /// has a suppression comment: nothing after extraction reads another
@@ -494,6 +494,7 @@ fn collect_parsing(
     let mut clauses = Vec::new();
     let mut triggers = Vec::new();
     let mut grpc_servers = Vec::new();
+    let mut imports = Vec::new();
     let mut walked = Vec::new();
     for (r, (c, report)) in read.into_iter().zip(&candidates) {
         match r {
@@ -514,6 +515,7 @@ fn collect_parsing(
                 clause,
                 trigger,
                 grpc_server,
+                imports: paths,
                 dropped: fingerprint,
                 ..
             })) => {
@@ -523,6 +525,7 @@ fn collect_parsing(
                 clauses.push(clause);
                 triggers.push(trigger);
                 grpc_servers.push(grpc_server);
+                imports.push(paths);
                 reported.push(*report);
                 walked.push(!c.explicit);
             }
@@ -553,13 +556,18 @@ fn collect_parsing(
             import_path: path.as_deref(),
             files: ids
                 .iter()
-                .map(|id| (files[id.0 as usize].text.as_str(), triggers[id.0 as usize]))
+                .map(|id| extract::GateFile {
+                    trigger: triggers[id.0 as usize],
+                    imports: imports[id.0 as usize].as_deref(),
+                    text: files[id.0 as usize].text.as_str(),
+                })
                 .collect(),
             declares_grpc_server: ids.iter().any(|id| grpc_servers[id.0 as usize]),
         })
         .collect();
     let mut walk = extract::walk_flags(&scans, every_context);
     drop(scans);
+    drop(imports);
     if every_file {
         for ((_, ids), walk) in packages.iter().zip(&mut walk) {
             for (id, w) in ids.iter().zip(walk.iter_mut()) {
@@ -572,8 +580,8 @@ fn collect_parsing(
     // needed only where a suppression comment may be reported (I001).
     for ((_, ids), walk) in packages.iter().zip(&walk) {
         if walk.iter().any(|w| *w) {
-            // With `slim`, the texts the gate kept (weak and request triggers) are
-            // read again with the rest of the package.
+            // With `slim`, the texts the gate kept are read again with the
+            // rest of the package.
             for id in ids.iter().filter(|_| slim) {
                 let f = &mut files[id.0 as usize];
                 if dropped[id.0 as usize].is_none()
@@ -1306,6 +1314,9 @@ struct ReadOne {
     trigger: extract::Trigger,
     /// It may declare a gRPC server ([`extract::declares_grpc_server`]).
     grpc_server: bool,
+    /// With a weak or request trigger, its import paths for the gate, when
+    /// they can be read without parsing ([`extract::import_paths`]).
+    imports: Option<Vec<String>>,
     /// Set when the text was dropped (`slim`): to be read again.
     dropped: Option<Fingerprint>,
     /// With `slim` and `--force-exclude`: whether the file is generated,
@@ -1320,8 +1331,9 @@ type ReadFile = Result<Result<ReadOne, SkipReason>, IoProblem>;
 /// directory where no file has a trigger or a suppression comment yields no
 /// fact and no finding: its texts are dropped as soon as it is read, so
 /// they never all sit in memory together. With `slim` (`Some(force_exclude)`),
-/// the other texts are dropped too, but for those of files with a weak
-/// trigger (the gate across packages reads them) or a suppression comment,
+/// the other texts are dropped too, but for those of files with a
+/// suppression comment, or with a weak or request trigger whose import paths
+/// cannot be read without the text (the gate across packages reads them),
 /// and are read again when their package is extracted.
 fn read_by_directory(
     candidates: &[(&Candidate, bool)],
@@ -1357,8 +1369,13 @@ fn read_by_directory(
                             let clause = extract::package_clause(&f.text).unwrap_or_default();
                             let trigger = extract::classify_with(&f.text, start_functions);
                             comment = suppress::mentions_suppression(&f.text);
+                            let gated = matches!(
+                                trigger,
+                                extract::Trigger::Weak | extract::Trigger::Request
+                            );
                             ReadOne {
                                 grpc_server: extract::declares_grpc_server(&f.text),
+                                imports: gated.then(|| extract::import_paths(&f.text)).flatten(),
                                 file: f,
                                 clause,
                                 trigger,
@@ -1379,11 +1396,13 @@ fn read_by_directory(
                 if quiet && !keep_texts {
                     r.file.text = String::new();
                 } else if let Some(force_exclude) = slim {
+                    // The gate reads the text of a weak or request trigger
+                    // whose import paths could not be read.
                     let gated = matches!(
                         r.trigger,
                         extract::Trigger::Weak | extract::Trigger::Request
                     );
-                    if !gated && !*comment {
+                    if (!gated || r.imports.is_some()) && !*comment {
                         if force_exclude {
                             r.generated = Some(discover::is_generated(&r.file.text));
                         }

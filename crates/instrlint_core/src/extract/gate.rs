@@ -10,9 +10,10 @@
 //!   `PackageVar` receiver by import path, and only to a definition, which
 //!   only a strong file holds).
 //!
-//! So a weak file is walked when its package has a strong file or its text
-//! quotes the import path of a package that has one (a superset of its
-//! import block). Otherwise its facts could bind to nothing; it is still
+//! So a weak file is walked when its package has a strong file or it
+//! imports a package that has one (its import paths, read without parsing
+//! by [`super::prefilter::import_paths`]; where that cannot read them, its
+//! text quoting the path anywhere). Otherwise its facts could bind to nothing; it is still
 //! parsed as a sibling when a walked file needs one of its declarations.
 //!
 //! A file with a [`Trigger::Request`] trigger (`context.Background()` in
@@ -31,15 +32,26 @@
 use super::prefilter::Trigger;
 use aho_corasick::AhoCorasick;
 use rayon::prelude::*;
+use std::collections::HashSet;
 
 /// One package as the gate sees it: its import path (when the module is
-/// known) and each file's text with its trigger.
+/// known) and its files.
 pub struct PackageScan<'a> {
     pub import_path: Option<&'a str>,
-    pub files: Vec<(&'a str, Trigger)>,
+    pub files: Vec<GateFile<'a>>,
     /// Some file of the package may declare a gRPC server
     /// ([`super::prefilter::declares_grpc_server`]).
     pub declares_grpc_server: bool,
+}
+
+/// One file as the gate sees it.
+#[derive(Clone, Copy)]
+pub struct GateFile<'a> {
+    pub trigger: Trigger,
+    /// Its import paths, when they could be read without parsing.
+    pub imports: Option<&'a [String]>,
+    /// Its text: read only for a weak or request trigger without `imports`.
+    pub text: &'a str,
 }
 
 /// Per package, per file: walk it or not. `every_context`: C605 runs, so a
@@ -47,7 +59,13 @@ pub struct PackageScan<'a> {
 pub fn walk_flags(packages: &[PackageScan<'_>], every_context: bool) -> Vec<Vec<bool>> {
     let strong: Vec<bool> = packages
         .iter()
-        .map(|p| p.files.iter().any(|f| f.1 == Trigger::Strong))
+        .map(|p| p.files.iter().any(|f| f.trigger == Trigger::Strong))
+        .collect();
+    let strong_paths: HashSet<&str> = packages
+        .iter()
+        .zip(&strong)
+        .filter(|(_, s)| **s)
+        .filter_map(|(p, _)| p.import_path)
         .collect();
     let quoted: Vec<String> = packages
         .iter()
@@ -64,9 +82,13 @@ pub fn walk_flags(packages: &[PackageScan<'_>], every_context: bool) -> Vec<Vec<
         .map(|(p, &strong)| {
             p.files
                 .iter()
-                .map(|&(text, trigger)| {
-                    let weak = || strong || imports.as_ref().is_some_and(|a| a.is_match(text));
-                    match trigger {
+                .map(|f| {
+                    let imports_strong = || match f.imports {
+                        Some(paths) => paths.iter().any(|p| strong_paths.contains(p.as_str())),
+                        None => imports.as_ref().is_some_and(|a| a.is_match(f.text)),
+                    };
+                    let weak = || strong || imports_strong();
+                    match f.trigger {
                         Trigger::None => false,
                         Trigger::Weak => weak(),
                         Trigger::Request => every_context || p.declares_grpc_server || weak(),
@@ -86,7 +108,14 @@ mod tests {
     fn scan<'a>(path: &'a str, texts: &[&'a str]) -> PackageScan<'a> {
         PackageScan {
             import_path: Some(path),
-            files: texts.iter().map(|t| (*t, classify(t))).collect(),
+            files: texts
+                .iter()
+                .map(|t| GateFile {
+                    trigger: classify(t),
+                    imports: None,
+                    text: t,
+                })
+                .collect(),
             declares_grpc_server: texts.iter().any(|t| declares_grpc_server(t)),
         }
     }
@@ -111,6 +140,34 @@ mod tests {
         assert_eq!(
             flags,
             vec![vec![true], vec![true], vec![false, false], vec![true, true]]
+        );
+    }
+
+    #[test]
+    fn weak_files_bind_by_their_import_paths() {
+        use crate::extract::prefilter::import_paths;
+        // Quotes the path of the metrics package, but does not import it.
+        const QUOTES: &str = "package docs\nimport \"sync\"\nvar _ = \"example.com/app/metrics\"\nfunc f(n *Set) { n.Add(2) }\n";
+        let read: Vec<Vec<String>> = [METRICS, USER, QUOTES]
+            .iter()
+            .map(|t| import_paths(t).expect("a plain import section"))
+            .collect();
+        let mut packages = [
+            scan("example.com/app/metrics", &[METRICS]),
+            scan("example.com/app/room", &[USER]),
+            scan("example.com/app/docs", &[QUOTES]),
+        ];
+        // The text, where the import paths could not be read: a superset.
+        assert_eq!(
+            walk_flags(&packages, false),
+            vec![vec![true], vec![true], vec![true]]
+        );
+        for (p, paths) in packages.iter_mut().zip(&read) {
+            p.files[0].imports = Some(paths);
+        }
+        assert_eq!(
+            walk_flags(&packages, false),
+            vec![vec![true], vec![true], vec![false]]
         );
     }
 

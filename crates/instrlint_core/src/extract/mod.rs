@@ -62,7 +62,7 @@ use std::collections::{HashMap, HashSet};
 use tree_sitter::Tree;
 use walk::Passes;
 
-pub use gate::{walk_flags, PackageScan};
+pub use gate::{walk_flags, GateFile, PackageScan};
 pub use literals::decode_string;
 pub use modpath::{import_path_for, ModuleIndex};
 pub use parse::{
@@ -71,8 +71,8 @@ pub use parse::{
     DEFAULT_MAX_ABANDONED_PARSES, DEFAULT_PARSE_TIME_LIMIT,
 };
 pub use prefilter::{
-    classify, classify_with, declares_grpc_server, mentions_instrumentation, package_clause,
-    Trigger,
+    classify, classify_with, declares_grpc_server, import_paths, mentions_instrumentation,
+    package_clause, Trigger,
 };
 
 /// What extraction knows beyond the package's own files.

@@ -228,6 +228,92 @@ pub fn package_clause(text: &str) -> Option<String> {
     Some(name.to_string())
 }
 
+/// The import paths of the file's import declarations, read without
+/// parsing; `None` when the text after the package clause is not a plain
+/// import section (a syntax error, an escape in a path): the caller keeps
+/// the text instead.
+pub fn import_paths(text: &str) -> Option<Vec<String>> {
+    let b = text.as_bytes();
+    let mut i = if b.starts_with(b"\xEF\xBB\xBF") { 3 } else { 0 };
+    i = skip_space_and_comments(b, i)?;
+    i = keyword(b, i, b"package")?;
+    i = skip_space_and_comments(b, i)?;
+    i = identifier(b, i)?;
+    let mut paths = Vec::new();
+    loop {
+        i = skip_separators(b, i)?;
+        let Some(after) = keyword(b, i, b"import") else {
+            return Some(paths);
+        };
+        i = skip_space_and_comments(b, after)?;
+        if b.get(i) == Some(&b'(') {
+            i += 1;
+            loop {
+                i = skip_separators(b, i)?;
+                if b.get(i) == Some(&b')') {
+                    i += 1;
+                    break;
+                }
+                let (path, next) = import_spec(b, i)?;
+                paths.push(path);
+                i = next;
+            }
+        } else {
+            let (path, next) = import_spec(b, i)?;
+            paths.push(path);
+            i = next;
+        }
+    }
+}
+
+/// `[name] "path"` at `i`: the path and the index after it.
+fn import_spec(b: &[u8], mut i: usize) -> Option<(String, usize)> {
+    if matches!(b.get(i), Some(b'.')) {
+        i += 1;
+    } else if b
+        .get(i)
+        .is_some_and(|c| *c == b'_' || c.is_ascii_alphabetic() || *c >= 0x80)
+    {
+        i = identifier(b, i)?;
+    }
+    i = skip_space_and_comments(b, i)?;
+    let quote = *b.get(i)?;
+    if quote != b'"' && quote != b'`' {
+        return None;
+    }
+    let len = b[i + 1..].iter().position(|c| *c == quote || *c == b'\n')?;
+    let path = &b[i + 1..i + 1 + len];
+    if b[i + 1 + len] != quote || path.contains(&b'\\') {
+        return None;
+    }
+    Some((std::str::from_utf8(path).ok()?.to_string(), i + len + 2))
+}
+
+/// White space, comments and semicolons from `i`.
+fn skip_separators(b: &[u8], mut i: usize) -> Option<usize> {
+    loop {
+        i = skip_space_and_comments(b, i)?;
+        if b.get(i) != Some(&b';') {
+            return Some(i);
+        }
+        i += 1;
+    }
+}
+
+/// The index after keyword `word` at `i`, if the word ends there.
+fn keyword(b: &[u8], i: usize, word: &[u8]) -> Option<usize> {
+    let end = i + word.len();
+    let is_ident = |c: &u8| *c == b'_' || c.is_ascii_alphanumeric() || *c >= 0x80;
+    (b.get(i..end)? == word && !b.get(end).is_some_and(is_ident)).then_some(end)
+}
+
+/// The index after the identifier starting at `i` (none there: `None`).
+fn identifier(b: &[u8], i: usize) -> Option<usize> {
+    let is_ident = |c: &u8| *c == b'_' || c.is_ascii_alphanumeric() || *c >= 0x80;
+    let len = b[i..].iter().take_while(|c| is_ident(c)).count();
+    (len > 0).then_some(i + len)
+}
+
 /// Index of the first byte at or after `i` that is neither white space nor in
 /// a comment; `None` when a block comment is unterminated.
 fn skip_space_and_comments(b: &[u8], mut i: usize) -> Option<usize> {
@@ -264,6 +350,35 @@ mod tests {
         assert_eq!(package_clause("/* open"), None);
         assert_eq!(package_clause(""), None);
         assert_eq!(package_clause("func x() {}"), None);
+    }
+
+    #[test]
+    fn import_paths_read_without_parsing() {
+        let src = "// doc\npackage room // x\n\nimport \"context\"\nimport (\n\t\"fmt\"; m \"example.com/app/metrics\"\n\t// c\n\t. `net/http`\n\t_ \"embed\" /* e */\n)\nimport pb \"example.com/api/roompb\"\n\nfunc f() { _ = \"example.com/other\" }\n";
+        assert_eq!(
+            import_paths(src).unwrap(),
+            [
+                "context",
+                "fmt",
+                "example.com/app/metrics",
+                "net/http",
+                "embed",
+                "example.com/api/roompb"
+            ]
+        );
+        assert_eq!(import_paths("package p\n").unwrap(), Vec::<String>::new());
+        assert_eq!(
+            import_paths("package p; import \"a\"; func f() {}").unwrap(),
+            ["a"]
+        );
+        assert_eq!(import_paths("package p\nimport (\n\t\"a\"\n"), None);
+        assert_eq!(import_paths("package p\nimport \"a\\x62\""), None);
+        assert_eq!(import_paths("package p\nimport 1"), None);
+        assert_eq!(import_paths("func f() {}"), None);
+        assert_eq!(
+            import_paths("package p\nimports := 1").unwrap(),
+            Vec::<String>::new()
+        );
     }
 
     #[test]

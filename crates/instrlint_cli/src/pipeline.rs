@@ -17,6 +17,7 @@ use instrlint_core::suppress;
 use instrlint_core::{Diagnostic, FileId, Level, LineIndex, SourceFile, Span};
 use instrlint_rules::{Check, PackageCtx, Sink, TreeCtx};
 use rayon::prelude::*;
+use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -625,22 +626,37 @@ fn collect_parsing(
             return (PackageFacts::default(), slimmed);
         }
         let started = Instant::now();
-        let again: Vec<Option<SourceFile>> = ids
+        // The walked files are read again now; the others only if the
+        // extraction looks for a declaration in them (`load`).
+        let warnings = RefCell::new(Vec::new());
+        let read = |id: &FileId| {
+            let fp = dropped[id.0 as usize]?;
+            let (f, warning) = read_again(&files[id.0 as usize], fp);
+            let mut warnings = warnings.borrow_mut();
+            // A sibling may be read in more than one round.
+            if !warnings.iter().any(|w: &IoProblem| w.path == f.path) {
+                warnings.extend(warning);
+            }
+            Some(f)
+        };
+        let mut again: Vec<Option<SourceFile>> = ids
             .iter()
-            .map(|id| {
-                let fp = dropped[id.0 as usize]?;
-                let (f, warning) = read_again(&files[id.0 as usize], fp);
-                slimmed.warnings.extend(warning);
-                Some(f)
-            })
+            .zip(&walk)
+            .map(|(id, walked)| if *walked { read(id) } else { None })
             .collect();
         let members: Vec<&SourceFile> = ids
             .iter()
             .zip(&again)
             .map(|(id, a)| a.as_ref().unwrap_or(&files[id.0 as usize]))
             .collect();
-        let facts = extract::extract_package_with(dir, name, &members, walk, &extract_opts);
+        let load = |i: usize| read(&ids[i]);
+        let (facts, loaded) =
+            extract::extract_package_loading(dir, name, &members, walk, &extract_opts, &load);
         drop(members);
+        for (i, f) in loaded {
+            again[i] = Some(f);
+        }
+        slimmed.warnings = warnings.into_inner();
         if slim {
             let referenced = referenced::file_ids(&facts);
             for (id, a) in ids.iter().zip(again) {

@@ -17,13 +17,12 @@ use instrlint_core::suppress;
 use instrlint_core::{Diagnostic, FileId, Level, LineIndex, SourceFile, Span};
 use instrlint_rules::{Check, PackageCtx, Sink, TreeCtx};
 use rayon::prelude::*;
+use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-
-mod referenced;
 
 /// Tool code for a suppression that silences nothing.
 pub const UNUSED_IGNORE: (&str, &str) = ("I001", "unused-ignore");
@@ -362,6 +361,9 @@ pub struct Collected {
     /// Indexed by `FileId`: found by walking a directory (a regular file,
     /// not a symbolic link); false for the others and rule files.
     pub walked: Vec<bool>,
+    /// Indexed by `FileId` (Go files): the fingerprint of a text dropped
+    /// after its extraction, to be read again if a finding points into it.
+    dropped: Vec<Option<Fingerprint>>,
 }
 
 /// Discover, read, group into packages, extract and link facts.
@@ -386,6 +388,7 @@ pub fn collect_with(
         buffers,
         cancel,
         start_functions,
+        true,
         false,
         None,
         false,
@@ -410,13 +413,15 @@ struct DiffScope<'a> {
 /// With `slim` (files read from disk, no `--diff-base`), the texts of the
 /// files of packages that are walked are not held from the read to the
 /// end: each is dropped once its package clause and prefilter trigger are
-/// known (a file with a weak trigger or a suppression comment keeps it),
-/// read again when its package's extraction starts (the same length and
-/// hash, or the second text is used for everything and a warning says so),
-/// and kept afterwards only if a fact of its package points into it or it
-/// has a suppression comment: nothing after extraction reads another
-/// file's text (rules read facts; the report, `--baseline` and the
-/// suppressions read the files of findings and comments).
+/// known (a file with a suppression comment keeps it, and so does one with
+/// a weak or request trigger whose import paths the gate cannot read
+/// without its text), read again when its package's extraction needs it
+/// (a walked file at once, a sibling when a name is missing; the same
+/// length and hash, or the second text is used for everything and a
+/// warning says so), and dropped again after it. Rules read facts; the
+/// texts of the files findings point into, and of the definitions queries
+/// name, are read a third time after the rules ([`read_for_report`]); a
+/// file with a suppression comment keeps its text throughout.
 #[allow(clippy::too_many_arguments)]
 fn collect_parsing(
     paths: &[PathBuf],
@@ -424,6 +429,7 @@ fn collect_parsing(
     buffers: &[Buffer],
     cancel: Option<&Arc<AtomicBool>>,
     start_functions: &[String],
+    every_context: bool,
     every_file: bool,
     scope: Option<DiffScope<'_>>,
     slim: bool,
@@ -490,6 +496,8 @@ fn collect_parsing(
     let mut dropped: Vec<Option<Fingerprint>> = Vec::new();
     let mut clauses = Vec::new();
     let mut triggers = Vec::new();
+    let mut grpc_servers = Vec::new();
+    let mut imports = Vec::new();
     let mut walked = Vec::new();
     for (r, (c, report)) in read.into_iter().zip(&candidates) {
         match r {
@@ -509,6 +517,8 @@ fn collect_parsing(
                 file: mut f,
                 clause,
                 trigger,
+                grpc_server,
+                imports: paths,
                 dropped: fingerprint,
                 ..
             })) => {
@@ -517,6 +527,8 @@ fn collect_parsing(
                 dropped.push(fingerprint);
                 clauses.push(clause);
                 triggers.push(trigger);
+                grpc_servers.push(grpc_server);
+                imports.push(paths);
                 reported.push(*report);
                 walked.push(!c.explicit);
             }
@@ -547,12 +559,18 @@ fn collect_parsing(
             import_path: path.as_deref(),
             files: ids
                 .iter()
-                .map(|id| (files[id.0 as usize].text.as_str(), triggers[id.0 as usize]))
+                .map(|id| extract::GateFile {
+                    trigger: triggers[id.0 as usize],
+                    imports: imports[id.0 as usize].as_deref(),
+                    text: files[id.0 as usize].text.as_str(),
+                })
                 .collect(),
+            declares_grpc_server: ids.iter().any(|id| grpc_servers[id.0 as usize]),
         })
         .collect();
-    let mut walk = extract::walk_flags(&scans);
+    let mut walk = extract::walk_flags(&scans, every_context);
     drop(scans);
+    drop(imports);
     if every_file {
         for ((_, ids), walk) in packages.iter().zip(&mut walk) {
             for (id, w) in ids.iter().zip(walk.iter_mut()) {
@@ -565,8 +583,8 @@ fn collect_parsing(
     // needed only where a suppression comment may be reported (I001).
     for ((_, ids), walk) in packages.iter().zip(&walk) {
         if walk.iter().any(|w| *w) {
-            // With `slim`, the texts the gate kept (weak triggers) are
-            // read again with the rest of the package.
+            // With `slim`, the texts the gate kept are read again with the
+            // rest of the package.
             for id in ids.iter().filter(|_| slim) {
                 let f = &mut files[id.0 as usize];
                 if dropped[id.0 as usize].is_none()
@@ -610,35 +628,54 @@ fn collect_parsing(
             return (PackageFacts::default(), slimmed);
         }
         let started = Instant::now();
-        let again: Vec<Option<SourceFile>> = ids
+        // The walked files are read again now; the others only if the
+        // extraction looks for a declaration in them (`load`).
+        let warnings = RefCell::new(Vec::new());
+        let read = |id: &FileId| {
+            let fp = dropped[id.0 as usize]?;
+            let (f, warning) = read_again(&files[id.0 as usize], fp, READ_FOR_FACTS);
+            let mut warnings = warnings.borrow_mut();
+            // A sibling may be read in more than one round.
+            if !warnings
+                .iter()
+                .any(|w: &(FileId, IoProblem)| w.1.path == f.path)
+            {
+                warnings.extend(warning.map(|w| (*id, w)));
+            }
+            Some(f)
+        };
+        let mut again: Vec<Option<SourceFile>> = ids
             .iter()
-            .map(|id| {
-                let fp = dropped[id.0 as usize]?;
-                let (f, warning) = read_again(&files[id.0 as usize], fp);
-                slimmed.warnings.extend(warning);
-                Some(f)
-            })
+            .zip(&walk)
+            .map(|(id, walked)| if *walked { read(id) } else { None })
             .collect();
         let members: Vec<&SourceFile> = ids
             .iter()
             .zip(&again)
             .map(|(id, a)| a.as_ref().unwrap_or(&files[id.0 as usize]))
             .collect();
-        let facts = extract::extract_package_with(dir, name, &members, walk, &extract_opts);
+        let load = |i: usize| read(&ids[i]);
+        let (facts, loaded) =
+            extract::extract_package_loading(dir, name, &members, walk, &extract_opts, &load);
         drop(members);
+        for (i, f) in loaded {
+            again[i] = Some(f);
+        }
+        // A text read again that is not the one first read: findings are
+        // shown against it.
+        let warnings = warnings.into_inner();
         if slim {
-            let referenced = referenced::file_ids(&facts);
             for (id, a) in ids.iter().zip(again) {
-                let text = a.as_ref().map_or(&files[id.0 as usize].text, |a| &a.text);
-                let needed = referenced.contains(&id.0) || suppress::mentions_suppression(text);
-                match a {
-                    Some(a) if needed => slimmed.texts.push((*id, a)),
-                    Some(_) => {}
-                    None if needed || text.is_empty() => {}
-                    None => slimmed.cleared.push(*id),
+                let Some(a) = a else { continue };
+                if warnings.iter().any(|(w, _)| w == id) {
+                    slimmed.changed.push((*id, Fingerprint::of(&a.text)));
+                }
+                if suppress::mentions_suppression(&a.text) {
+                    slimmed.texts.push((*id, a));
                 }
             }
         }
+        slimmed.warnings = warnings.into_iter().map(|(_, w)| w).collect();
         extract_nanos.fetch_add(
             started.elapsed().as_nanos() as u64,
             std::sync::atomic::Ordering::Relaxed,
@@ -722,8 +759,8 @@ fn collect_parsing(
             f.text = again.text;
             f.lossy = again.lossy;
         }
-        for id in slimmed.cleared {
-            files[id.0 as usize].text = String::new();
+        for (id, fingerprint) in slimmed.changed {
+            dropped[id.0 as usize] = Some(fingerprint);
         }
         warnings.extend(slimmed.warnings);
     }
@@ -751,6 +788,9 @@ fn collect_parsing(
     link::link(&mut tree);
     tree.rule_files = rule_files;
     stats.files_checked += tree.rule_files.len();
+    // The lines of the definitions queries name: their texts are needed.
+    let wanted = promql::queried_definition_files(&tree);
+    warnings.extend(read_for_report(&mut files, &wanted, &dropped).0);
     promql::link_definitions(&mut tree, &files);
     timings.link = clock.elapsed();
     stats.timings = timings;
@@ -762,6 +802,78 @@ fn collect_parsing(
         warnings,
         reported,
         walked,
+        dropped,
+    }
+}
+
+/// Reads again the texts of `wanted` files that were dropped after their
+/// extraction (with `slim`, a text is kept only for a suppression comment:
+/// findings and the lines of definitions read it later). Returns the
+/// warnings for texts that changed since their facts were taken, and those
+/// files: the positions found in them may not fit the text read now.
+fn read_for_report(
+    files: &mut [SourceFile],
+    wanted: &[FileId],
+    dropped: &[Option<Fingerprint>],
+) -> (Vec<IoProblem>, Vec<FileId>) {
+    let again: Vec<(FileId, SourceFile, Option<IoProblem>)> = wanted
+        .par_iter()
+        .filter_map(|id| {
+            let f = files.get(id.0 as usize)?;
+            let fp = (*dropped.get(id.0 as usize)?)?;
+            if !f.text.is_empty() {
+                return None;
+            }
+            let (again, warning) = read_again(f, fp, READ_FOR_REPORT);
+            Some((*id, again, warning))
+        })
+        .collect();
+    let mut warnings = Vec::new();
+    let mut changed = Vec::new();
+    for (id, again, warning) in again {
+        if let Some(w) = warning {
+            warnings.push(w);
+            changed.push(id);
+        }
+        files[id.0 as usize] = again;
+    }
+    (warnings, changed)
+}
+
+/// The files a finding points into.
+fn finding_files(diagnostics: &[Diagnostic]) -> Vec<FileId> {
+    let mut ids: Vec<FileId> = diagnostics
+        .iter()
+        .flat_map(|d| std::iter::once(d.primary.file).chain(d.related.iter().map(|r| r.span.file)))
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    ids
+}
+
+/// Keeps the spans of findings in files that changed since their facts
+/// were taken within the text read last (on a character boundary).
+fn fit_spans(diagnostics: &mut [Diagnostic], files: &[SourceFile], changed: &[FileId]) {
+    let fit = |span: &mut Span| {
+        if !changed.contains(&span.file) {
+            return;
+        }
+        let text = &files[span.file.0 as usize].text;
+        let floor = |at: u32| {
+            let mut at = (at as usize).min(text.len());
+            while !text.is_char_boundary(at) {
+                at -= 1;
+            }
+            at as u32
+        };
+        span.start = floor(span.start);
+        span.end = floor(span.end).max(span.start);
+    };
+    for d in diagnostics {
+        fit(&mut d.primary);
+        for r in &mut d.related {
+            fit(&mut r.span);
+        }
     }
 }
 
@@ -918,19 +1030,23 @@ fn run(
     opts: &LintOptions,
 ) -> Run {
     let Collected {
-        files,
+        mut files,
         tree,
         stats,
         problems,
         mut warnings,
         reported,
         walked,
+        dropped,
     } = collect_parsing(
         paths,
         discover_opts,
         &opts.buffers,
         opts.cancel.as_ref(),
         &config.settings.spans.start_functions,
+        // C605 reads `context.Background()` wherever a context is in scope,
+        // not only in request handlers.
+        enabled.iter().any(|e| e.rule.meta.code == "C605"),
         opts.parse_every_file,
         opts.report_lines
             .as_ref()
@@ -998,6 +1114,10 @@ fn run(
     diagnostics.extend(sink.into_diagnostics());
     stats.timings.rules = clock.elapsed();
     let clock = Instant::now();
+    let (changed, changed_files) =
+        read_for_report(&mut files, &finding_files(&diagnostics), &dropped);
+    fit_spans(&mut diagnostics, &files, &changed_files);
+    warnings.extend(changed);
     apply_levels(&mut diagnostics, enabled);
 
     let diagnostics = apply_suppressions(&files, &tree, diagnostics, opts.report_unused_ignores);
@@ -1239,18 +1359,29 @@ impl Fingerprint {
 /// What a package's extraction leaves for the file table (with `slim`).
 #[derive(Default)]
 struct Slimmed {
-    /// Texts read again that a fact or a suppression comment needs.
+    /// Texts read again that a suppression comment needs.
     texts: Vec<(FileId, SourceFile)>,
-    /// Files whose texts were kept through the read and are not needed.
-    cleared: Vec<FileId>,
+    /// Files read again whose texts differ from the first read: the
+    /// fingerprint of the text the facts come from.
+    changed: Vec<(FileId, Fingerprint)>,
     warnings: Vec<IoProblem>,
 }
+
+/// What [`read_again`] says of a text that changed, by what it is read for.
+const READ_FOR_FACTS: &str = "changed while being linted; its findings are those of the text read \
+                              last";
+const READ_FOR_REPORT: &str = "changed while being linted; its findings come from the text read \
+                               before and are shown, as far as they fit, in the text read last";
 
 /// Reads again a file whose text was dropped after the first read. If it
 /// changed in between (or cannot be read), the second text (or none) is
 /// what the extraction and the report see, so that every position stays
 /// that of the text shown, and a warning says so.
-fn read_again(f: &SourceFile, fp: Fingerprint) -> (SourceFile, Option<IoProblem>) {
+fn read_again(
+    f: &SourceFile,
+    fp: Fingerprint,
+    changed_message: &str,
+) -> (SourceFile, Option<IoProblem>) {
     let mut again = SourceFile {
         id: f.id,
         is_test: f.is_test,
@@ -1270,9 +1401,7 @@ fn read_again(f: &SourceFile, fp: Fingerprint) -> (SourceFile, Option<IoProblem>
             again.lossy = lossy;
             let warning = changed.then(|| IoProblem {
                 path: f.path.clone(),
-                message: "changed while being linted; its findings are those of the text read \
-                          last"
-                    .to_string(),
+                message: changed_message.to_string(),
             });
             (again, warning)
         }
@@ -1294,6 +1423,11 @@ struct ReadOne {
     file: SourceFile,
     clause: String,
     trigger: extract::Trigger,
+    /// It may declare a gRPC server ([`extract::declares_grpc_server`]).
+    grpc_server: bool,
+    /// With a weak or request trigger, its import paths for the gate, when
+    /// they can be read without parsing ([`extract::import_paths`]).
+    imports: Option<Vec<String>>,
     /// Set when the text was dropped (`slim`): to be read again.
     dropped: Option<Fingerprint>,
     /// With `slim` and `--force-exclude`: whether the file is generated,
@@ -1308,8 +1442,9 @@ type ReadFile = Result<Result<ReadOne, SkipReason>, IoProblem>;
 /// directory where no file has a trigger or a suppression comment yields no
 /// fact and no finding: its texts are dropped as soon as it is read, so
 /// they never all sit in memory together. With `slim` (`Some(force_exclude)`),
-/// the other texts are dropped too, but for those of files with a weak
-/// trigger (the gate across packages reads them) or a suppression comment,
+/// the other texts are dropped too, but for those of files with a
+/// suppression comment, or with a weak or request trigger whose import paths
+/// cannot be read without the text (the gate across packages reads them),
 /// and are read again when their package is extracted.
 fn read_by_directory(
     candidates: &[(&Candidate, bool)],
@@ -1345,7 +1480,13 @@ fn read_by_directory(
                             let clause = extract::package_clause(&f.text).unwrap_or_default();
                             let trigger = extract::classify_with(&f.text, start_functions);
                             comment = suppress::mentions_suppression(&f.text);
+                            let gated = matches!(
+                                trigger,
+                                extract::Trigger::Weak | extract::Trigger::Request
+                            );
                             ReadOne {
+                                grpc_server: extract::declares_grpc_server(&f.text),
+                                imports: gated.then(|| extract::import_paths(&f.text)).flatten(),
                                 file: f,
                                 clause,
                                 trigger,
@@ -1366,7 +1507,13 @@ fn read_by_directory(
                 if quiet && !keep_texts {
                     r.file.text = String::new();
                 } else if let Some(force_exclude) = slim {
-                    if r.trigger != extract::Trigger::Weak && !*comment {
+                    // The gate reads the text of a weak or request trigger
+                    // whose import paths could not be read.
+                    let gated = matches!(
+                        r.trigger,
+                        extract::Trigger::Weak | extract::Trigger::Request
+                    );
+                    if (!gated || r.imports.is_some()) && !*comment {
                         if force_exclude {
                             r.generated = Some(discover::is_generated(&r.file.text));
                         }
@@ -1596,20 +1743,126 @@ mod tests {
             lossy: false,
         };
         let fp = Fingerprint::of(first);
-        let (same, warning) = read_again(&f, fp);
+        let (same, warning) = read_again(&f, fp, READ_FOR_FACTS);
         assert_eq!((same.text.as_str(), same.id), (first, FileId(3)));
         assert!(warning.is_none());
         // Same length, other bytes: the second text is used, with a warning.
         std::fs::write(&abs, "package a\n\nconst y = 2\n").expect("write");
-        let (changed, warning) = read_again(&f, fp);
+        let (changed, warning) = read_again(&f, fp, READ_FOR_FACTS);
         assert!(changed.text.contains("const y = 2"));
         let warning = warning.expect("a changed file is reported");
         assert_eq!(warning.path, "a.go");
         assert!(warning.message.contains("changed while being linted"));
         std::fs::remove_file(&abs).expect("remove");
-        let (gone, warning) = read_again(&f, fp);
+        let (gone, warning) = read_again(&f, fp, READ_FOR_FACTS);
         assert!(gone.text.is_empty());
         assert!(warning.expect("reported").message.contains("second time"));
+    }
+
+    #[test]
+    fn texts_kept_after_a_run_are_those_of_findings_and_suppressions() {
+        let root = tempfile::tempdir().expect("temp dir");
+        let dir = std::fs::canonicalize(root.path()).expect("canonical");
+        std::fs::create_dir(dir.join(".git")).expect("mkdir");
+        let sources = [
+            (
+                "metrics.go",
+                "package api\n\nimport \"github.com/prometheus/client_golang/prometheus\"\n\n\
+                 var joins = prometheus.NewCounter(prometheus.CounterOpts{Name: prefix + \"joins\", Help: \"h\"})\n",
+            ),
+            ("names.go", "package api\n\nconst prefix = \"api_\"\n"),
+            ("record.go", "package api\n\nfunc record() { joins.Add(1) }\n"),
+            ("quiet.go", "package api\n\nfunc quiet() {} //nolint:all\n"),
+        ];
+        for (name, text) in sources {
+            std::fs::write(dir.join(name), text).expect("write");
+        }
+        let outcome = lint(&LintOptions {
+            paths: vec![dir.clone()],
+            ..LintOptions::default()
+        })
+        .expect("lints");
+        let found: Vec<&str> = outcome.diagnostics.iter().map(|d| d.code).collect();
+        assert_eq!(found, ["M105"]);
+        let kept: Vec<(&str, bool)> = outcome
+            .files
+            .iter()
+            .map(|f| {
+                let name = f
+                    .abs_path
+                    .file_name()
+                    .and_then(|n| n.to_str())
+                    .unwrap_or("");
+                (name, !f.text.is_empty())
+            })
+            .collect();
+        // The finding's file, the sibling its name comes from (a related
+        // location), the one with a suppression comment; not the walked
+        // file without a finding.
+        let related: Vec<u32> = outcome.diagnostics[0]
+            .related
+            .iter()
+            .map(|r| r.span.file.0)
+            .collect();
+        assert_eq!(related, [1]);
+        assert_eq!(
+            kept,
+            [
+                ("metrics.go", true),
+                ("names.go", true),
+                ("quiet.go", true),
+                ("record.go", false)
+            ]
+        );
+    }
+
+    #[test]
+    fn findings_in_a_text_changed_since_extraction_fit_the_text_read_last() {
+        let root = tempfile::tempdir().expect("temp dir");
+        let abs = root.path().join("a.go");
+        let first = "package a\n\n// ünïcode\nconst name = \"rooms_joined\"\n";
+        std::fs::write(&abs, first).expect("write");
+        let file = |id: u32, text: &str| SourceFile {
+            id: FileId(id),
+            is_test: false,
+            path: "a.go".to_string(),
+            abs_path: abs.clone(),
+            text: text.to_string(),
+            lossy: false,
+        };
+        let mut files = vec![file(0, "kept"), file(1, "")];
+        let dropped = vec![None, Some(Fingerprint::of(first))];
+        let at_end = Span::new(FileId(1), first.len() as u32 - 14, first.len() as u32 - 1);
+        let diagnostic = Diagnostic {
+            code: "M105",
+            name: "counter-missing-total",
+            level: Level::Warning,
+            message: "m".to_string(),
+            primary: at_end,
+            related: Vec::new(),
+            help: None,
+        };
+        // Unchanged: the text comes back, no warning.
+        let wanted = finding_files(std::slice::from_ref(&diagnostic));
+        assert_eq!(wanted, [FileId(1)]);
+        let (warnings, changed) = read_for_report(&mut files, &wanted, &dropped);
+        assert!(warnings.is_empty() && changed.is_empty());
+        assert_eq!(
+            (files[0].text.as_str(), files[1].text.as_str()),
+            ("kept", first)
+        );
+        // Shorter since: a warning, and the span is kept inside the text.
+        files[1].text.clear();
+        std::fs::write(&abs, "package a\n// ü").expect("write");
+        let (warnings, changed) = read_for_report(&mut files, &wanted, &dropped);
+        assert_eq!(changed, [FileId(1)]);
+        assert!(warnings[0].message.contains("shown, as far as they fit"));
+        let mut diagnostics = vec![diagnostic];
+        fit_spans(&mut diagnostics, &files, &changed);
+        let text = &files[1].text;
+        let span = diagnostics[0].primary;
+        assert!(span.start <= span.end && span.end as usize <= text.len());
+        assert!(text.is_char_boundary(span.start as usize));
     }
 
     #[test]

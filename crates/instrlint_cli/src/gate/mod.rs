@@ -12,6 +12,7 @@ pub mod scope;
 
 use instrlint_core::{Diagnostic, LineIndex, SourceFile};
 use std::collections::{BTreeMap, HashMap};
+use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 
 /// Lines of one file that may be reported.
@@ -123,11 +124,13 @@ pub struct Judge<'a> {
     lines: &'a ReportLines,
     nested: BTreeMap<PathBuf, bool>,
     /// Directory as given → its canonical path, and what it decides for
-    /// every file in it: unjudged (outside the repository, inside another)
-    /// or the ignored entries above it, by position in `lines.ignored`.
+    /// every file in it: unjudged (outside the repository, inside another),
+    /// the ignored entries above it, by position in `lines.ignored`, and
+    /// the files of `lines` directly in it, by name (a file's verdict is then
+    /// a lookup of its name, not a comparison of whole paths).
     dirs: HashMap<PathBuf, Dir<'a>>,
-    /// Ignored entries by path, with their position in `lines.ignored`.
-    ignored: HashMap<&'a Path, usize>,
+    /// The entries of `lines`, by the directory they are in.
+    entries: HashMap<&'a Path, Entries<'a>>,
 }
 
 struct Dir<'a> {
@@ -135,19 +138,60 @@ struct Dir<'a> {
     unjudged: Option<Verdict<'a>>,
     /// The first ignored entry the directory lies in.
     ignored: Option<usize>,
+    entries: Entries<'a>,
+}
+
+/// The files of [`ReportLines`] directly in one directory, by name.
+#[derive(Clone, Default)]
+struct Entries<'a> {
+    changed: HashMap<&'a OsStr, &'a LineSet>,
+    /// With their first position in `lines.ignored`.
+    ignored: HashMap<&'a OsStr, usize>,
+    /// Whose changes could not be read.
+    unreadable: Vec<&'a OsStr>,
+}
+
+impl<'a> Entries<'a> {
+    fn by_directory(lines: &'a ReportLines) -> HashMap<&'a Path, Entries<'a>> {
+        let mut by: HashMap<&'a Path, Entries<'a>> = HashMap::new();
+        let split = |p: &'a Path| Some((p.parent()?, p.file_name()?));
+        for (p, set) in &lines.files {
+            if let Some((dir, name)) = split(p) {
+                by.entry(dir).or_default().changed.insert(name, set);
+            }
+        }
+        for (i, p) in lines.ignored.iter().enumerate() {
+            if let Some((dir, name)) = split(p) {
+                by.entry(dir).or_default().ignored.entry(name).or_insert(i);
+            }
+        }
+        for p in &lines.unreadable {
+            if let Some((dir, name)) = split(p) {
+                by.entry(dir).or_default().unreadable.push(name);
+            }
+        }
+        by
+    }
+}
+
+impl<'a> Dir<'a> {
+    fn unjudged(canonical: PathBuf, verdict: Verdict<'a>) -> Self {
+        Dir {
+            canonical,
+            unjudged: Some(verdict),
+            ignored: None,
+            entries: Entries::default(),
+        }
+    }
 }
 
 impl<'a> Judge<'a> {
     pub fn new(lines: &'a ReportLines) -> Self {
-        let mut ignored = HashMap::new();
-        for (i, p) in lines.ignored.iter().enumerate() {
-            ignored.entry(p.as_path()).or_insert(i);
-        }
         Judge {
             lines,
             nested: BTreeMap::new(),
             dirs: HashMap::new(),
-            ignored,
+            entries: Entries::by_directory(lines),
         }
     }
 
@@ -169,13 +213,14 @@ impl<'a> Judge<'a> {
             let judged = self.judge_dir(canonical(dir));
             self.dirs.insert(dir.to_path_buf(), judged);
         }
-        let d = &self.dirs[dir];
+        let Some(d) = self.dirs.get(dir) else {
+            return lines.verdict_of(canonical(abs), &mut self.nested);
+        };
         if let Some(v) = &d.unjudged {
             return v.clone();
         }
-        let abs = d.canonical.join(name);
         if lines.top.is_some() {
-            let own = self.ignored.get(abs.as_path()).copied();
+            let own = d.entries.ignored.get(name).copied();
             let first = match (d.ignored, own) {
                 (Some(a), Some(b)) => Some(a.min(b)),
                 (a, b) => a.or(b),
@@ -186,35 +231,27 @@ impl<'a> Judge<'a> {
                     why: "ignored by git".to_string(),
                 };
             }
-            if lines.unreadable.contains(&abs) {
+            if d.entries.unreadable.contains(&name) {
                 return Verdict::Unjudged {
-                    root: abs.clone(),
+                    root: d.canonical.join(name),
                     why: "its changes could not be read from git diff".to_string(),
                 };
             }
         }
-        Verdict::Lines(lines.files.get(&abs))
+        Verdict::Lines(d.entries.changed.get(name).copied())
     }
 
     fn judge_dir(&mut self, dir: PathBuf) -> Dir<'a> {
         let lines = self.lines;
         let Some(top) = &lines.top else {
-            return Dir {
-                canonical: dir,
-                unjudged: None,
-                ignored: None,
-            };
+            return self.judged(dir, None);
         };
         let Ok(rel) = dir.strip_prefix(top) else {
             let unjudged = Verdict::Unjudged {
                 root: dir.clone(),
                 why: format!("outside the git repository at {}", top.display()),
             };
-            return Dir {
-                canonical: dir,
-                unjudged: Some(unjudged),
-                ignored: None,
-            };
+            return Dir::unjudged(dir, unjudged);
         };
         let mut inner = top.clone();
         for part in rel.components() {
@@ -224,21 +261,28 @@ impl<'a> Judge<'a> {
                 .entry(inner.clone())
                 .or_insert_with(|| inner.join(".git").exists());
             if is_repo {
-                return Dir {
-                    canonical: dir,
-                    unjudged: Some(Verdict::Unjudged {
-                        root: inner,
-                        why: "inside another git repository".to_string(),
-                    }),
-                    ignored: None,
+                let unjudged = Verdict::Unjudged {
+                    root: inner,
+                    why: "inside another git repository".to_string(),
                 };
+                return Dir::unjudged(dir, unjudged);
             }
         }
         let ignored = lines.ignored.iter().position(|p| dir.starts_with(p));
+        self.judged(dir, ignored)
+    }
+
+    fn judged(&self, canonical: PathBuf, ignored: Option<usize>) -> Dir<'a> {
+        let entries = self
+            .entries
+            .get(canonical.as_path())
+            .cloned()
+            .unwrap_or_default();
         Dir {
-            canonical: dir,
+            canonical,
             unjudged: None,
             ignored,
+            entries,
         }
     }
 }

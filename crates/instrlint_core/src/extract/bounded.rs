@@ -38,7 +38,9 @@ use super::promql::UnitQueries;
 use super::spans::{Lib, Tx};
 use super::toplevel;
 use super::walk::Passes;
-use super::{add_unit, clear_facts, declares_something, finish_facts, ExtractOptions};
+use super::{
+    add_unit, clear_facts, finish_facts, siblings_declaring, with_loaded, ExtractOptions, LoadText,
+};
 use crate::facts::PackageFacts;
 use crate::source::{LineIndex, SourceFile};
 use std::cell::{Cell, RefCell};
@@ -313,8 +315,9 @@ pub(crate) fn extract(
     files: &[&SourceFile],
     walk: &[bool],
     opts: &ExtractOptions,
+    siblings: (&mut [Option<SourceFile>], LoadText<'_>),
 ) -> Result<(), Fallback> {
-    let done = extract_units(facts, package, files, walk, opts);
+    let done = extract_units(facts, package, files, walk, opts, siblings);
     if done.is_err() {
         FALLBACKS.with(|f| f.set(f.get() + 1));
     }
@@ -327,6 +330,7 @@ fn extract_units(
     files: &[&SourceFile],
     walk: &[bool],
     opts: &ExtractOptions,
+    (loaded, load): (&mut [Option<SourceFile>], LoadText<'_>),
 ) -> Result<(), Fallback> {
     let mut index = Index {
         imports: vec![None; files.len()],
@@ -356,22 +360,19 @@ fn extract_units(
     }
     let mut taken: Vec<bool> = walk.to_vec();
     loop {
-        let missing = read_units(facts, package, files, &index, &sources, opts)?;
+        let missing = {
+            let members = with_loaded(files, loaded);
+            read_units(facts, package, &members, &index, &sources, opts)?
+        };
         // Siblings that may declare a missing name join the index.
-        let wanted: Vec<usize> = (0..files.len())
-            .filter(|&i| {
-                let text = &files[i].text;
-                !taken[i]
-                    && declares_something(text)
-                    && missing.iter().any(|n| text.contains(n.as_str()))
-            })
-            .collect();
+        let wanted = siblings_declaring(&missing, files, &taken, loaded, load);
         if wanted.is_empty() {
             return Ok(());
         }
+        let members = with_loaded(files, loaded);
         for i in wanted {
             taken[i] = true;
-            sources[i] = Some(Source::new(&files[i].text));
+            sources[i] = Some(Source::new(&members[i].text));
             index.units.push(UnitSpan {
                 file: i,
                 piece: None,
@@ -379,7 +380,7 @@ fn extract_units(
             });
             let u = index.units.len() - 1;
             let tree = parse_unit(&index, &sources, u)?;
-            index.add(u, tree.root_node(), &files[i].text, opts);
+            index.add(u, tree.root_node(), &members[i].text, opts);
         }
     }
 }

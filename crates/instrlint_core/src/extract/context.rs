@@ -351,7 +351,8 @@ impl<'p, 't> Tx<'p, 't> {
                             type_name: name.to_string(),
                         };
                     }
-                    if p.decl(name).is_some_and(|d| d.spec.kind() == "type_spec") {
+                    let decl = p.package_decl(site.unit, name);
+                    if decl.is_some_and(|d| d.spec.kind() == "type_spec") {
                         return KeyKind::Named;
                     }
                 }
@@ -384,7 +385,9 @@ impl<'p, 't> Tx<'p, 't> {
                     (site.unit, b.decl, b.value, b.is_const, inner)
                 }
                 None => {
-                    let Some(d) = p.decl(name).filter(|d| !d.ambiguous) else {
+                    // A key declared in a file not walked: its sibling is
+                    // parsed for it (`package_decl` notes the name missing).
+                    let Some(d) = p.package_decl(site.unit, name).filter(|d| !d.ambiguous) else {
                         return KeyKind::Unknown;
                     };
                     if d.kind == DeclKind::Other {

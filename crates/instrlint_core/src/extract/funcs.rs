@@ -383,7 +383,7 @@ impl<'t> Pkg<'t> {
 
 /// `Room_ListViewersServer`: what protoc-gen-go-grpc names the stream of a
 /// server-streaming method (`<Service>_<Method>Server`).
-fn generated_stream_name(name: &str) -> bool {
+pub(crate) fn generated_stream_name(name: &str) -> bool {
     let Some(base) = name.strip_suffix("Server") else {
         return false;
     };

@@ -62,7 +62,7 @@ use std::collections::{HashMap, HashSet};
 use tree_sitter::Tree;
 use walk::Passes;
 
-pub use gate::{walk_flags, PackageScan};
+pub use gate::{walk_flags, GateFile, PackageScan};
 pub use literals::decode_string;
 pub use modpath::{import_path_for, ModuleIndex};
 pub use parse::{
@@ -70,7 +70,10 @@ pub use parse::{
     parses_given_up, parses_refused, set_max_abandoned_parses, set_parse_time_limit, Unparsed,
     DEFAULT_MAX_ABANDONED_PARSES, DEFAULT_PARSE_TIME_LIMIT,
 };
-pub use prefilter::{classify, classify_with, mentions_instrumentation, package_clause, Trigger};
+pub use prefilter::{
+    classify, classify_with, declares_grpc_server, import_paths, mentions_instrumentation,
+    package_clause, Trigger,
+};
 
 /// What extraction knows beyond the package's own files.
 #[derive(Clone, Debug, Default)]
@@ -111,6 +114,43 @@ pub fn extract_package_with(
     walk: Vec<bool>,
     opts: &ExtractOptions,
 ) -> PackageFacts {
+    extract_package_loading(dir, package, files, walk, opts, &|_| None).0
+}
+
+/// Reads file `i` of a package whose text was not handed over (an empty
+/// `text`, `walk` not set), or `None` when it cannot be read.
+pub type LoadText<'a> = &'a dyn Fn(usize) -> Option<SourceFile>;
+
+/// [`extract_package_with`], where files not walked may come without their
+/// texts: a sibling is read with `load` only when a name its package looks
+/// up is missing, and kept only if it may declare it. Returns the facts and
+/// the files so read and kept (by index in `files`): facts may point into them.
+pub fn extract_package_loading(
+    dir: &str,
+    package: &str,
+    files: &[&SourceFile],
+    walk: Vec<bool>,
+    opts: &ExtractOptions,
+    load: LoadText<'_>,
+) -> (PackageFacts, Vec<(usize, SourceFile)>) {
+    let mut loaded: Vec<Option<SourceFile>> = (0..files.len()).map(|_| None).collect();
+    let facts = extract_package_into(dir, package, files, walk, opts, (&mut loaded, load));
+    let loaded = loaded
+        .into_iter()
+        .enumerate()
+        .filter_map(|(i, f)| Some((i, f?)))
+        .collect();
+    (facts, loaded)
+}
+
+fn extract_package_into(
+    dir: &str,
+    package: &str,
+    files: &[&SourceFile],
+    walk: Vec<bool>,
+    opts: &ExtractOptions,
+    (loaded, load): (&mut [Option<SourceFile>], LoadText<'_>),
+) -> PackageFacts {
     let mut facts = PackageFacts {
         dir: dir.to_string(),
         name: package.to_string(),
@@ -125,7 +165,7 @@ pub fn extract_package_with(
         .filter(|(_, w)| **w)
         .map(|(f, _)| *f);
     if bounded::wanted(walked) {
-        if bounded::extract(&mut facts, package, files, &walk, opts).is_ok() {
+        if bounded::extract(&mut facts, package, files, &walk, opts, (loaded, load)).is_ok() {
             return facts;
         }
         // Read the ordinary way instead, from scratch.
@@ -145,26 +185,65 @@ pub fn extract_package_with(
     let mut taken = walk;
     let mut missing = extract_within_time(&mut facts, package, &mut parsed, files, opts);
     while !missing.is_empty() {
-        let wanted: Vec<usize> = (0..files.len())
-            .filter(|&i| {
-                let text = &files[i].text;
-                !taken[i]
-                    && declares_something(text)
-                    && missing.iter().any(|n| text.contains(n.as_str()))
-            })
-            .collect();
+        let wanted = siblings_declaring(&missing, files, &taken, loaded, load);
         if wanted.is_empty() {
             break;
         }
+        let members = with_loaded(files, loaded);
         for i in wanted {
             taken[i] = true;
-            if let Some(tree) = parse_or_record(files[i], &mut facts) {
+            if let Some(tree) = parse_or_record(members[i], &mut facts) {
                 parsed.push((i, false, tree));
             }
         }
-        missing = extract_within_time(&mut facts, package, &mut parsed, files, opts);
+        missing = extract_within_time(&mut facts, package, &mut parsed, &members, opts);
     }
     facts
+}
+
+/// The files not `taken` that may declare one of the `missing` names (a file
+/// that does not contain a name cannot declare it). A text not handed over
+/// is read with `load`, and kept in `loaded` when the file qualifies.
+pub(crate) fn siblings_declaring(
+    missing: &[String],
+    files: &[&SourceFile],
+    taken: &[bool],
+    loaded: &mut [Option<SourceFile>],
+    load: LoadText<'_>,
+) -> Vec<usize> {
+    let may_declare =
+        |text: &str| declares_something(text) && missing.iter().any(|n| text.contains(n.as_str()));
+    let mut wanted = Vec::new();
+    for i in (0..files.len()).filter(|&i| !taken[i]) {
+        let qualifies = match &loaded[i] {
+            Some(f) => may_declare(&f.text),
+            None if !files[i].text.is_empty() => may_declare(&files[i].text),
+            None => match load(i) {
+                Some(f) if may_declare(&f.text) => {
+                    loaded[i] = Some(f);
+                    true
+                }
+                _ => false,
+            },
+        };
+        if qualifies {
+            wanted.push(i);
+        }
+    }
+    wanted
+}
+
+/// The package's files, those read by [`siblings_declaring`] in place of
+/// the ones handed over without their texts.
+pub(crate) fn with_loaded<'a>(
+    files: &[&'a SourceFile],
+    loaded: &'a [Option<SourceFile>],
+) -> Vec<&'a SourceFile> {
+    files
+        .iter()
+        .zip(loaded)
+        .map(|(f, l)| l.as_ref().unwrap_or(f))
+        .collect()
 }
 
 /// [`extract_into`], again without the files whose extraction ran past the
@@ -342,5 +421,5 @@ fn finish_facts(facts: &mut PackageFacts, queries: Vec<promql::UnitQueries>) -> 
 }
 
 pub(crate) fn declares_something(text: &str) -> bool {
-    text.contains("const") || text.contains("var")
+    text.contains("const") || text.contains("var") || text.contains("type")
 }

@@ -428,8 +428,9 @@ pub(crate) struct Pkg<'t> {
     /// (unit, function id, name) → whether the function's text may declare
     /// the name ([`Pkg::may_bind`]).
     pub may_bind: RefCell<HashMap<(usize, usize, String), bool>>,
-    /// Per unit, where names are written (built on first use).
-    pub writes: RefCell<HashMap<usize, Rc<Writes<'t>>>>,
+    /// Where names are written, per unit and top-level declaration (its node
+    /// id), built when a function of it first needs a scope.
+    pub writes: RefCell<HashMap<(usize, usize), Rc<Writes<'t>>>>,
     /// Names looked up that no parsed file declares, so that only the
     /// siblings that mention one of them are parsed.
     pub missing_names: RefCell<Vec<String>>,

@@ -55,6 +55,12 @@ const WEAK: &[&str] = &[
 pub enum Trigger {
     None,
     Weak,
+    /// `context.Background()`/`TODO()` calls (perhaps with weak patterns
+    /// too) in a file where no function can be a request handler: only
+    /// C605 (off by default) reads them, or C601 when the package declares
+    /// a gRPC server whose methods the file may hold. [`super::gate`]
+    /// decides.
+    Request,
     /// Facts of its own (PromQL queries, context calls) that need nothing
     /// from other files to be reported.
     Own,
@@ -80,6 +86,25 @@ static CONTEXT_CALLS: LazyLock<AhoCorasick> = LazyLock::new(|| {
 static REQUEST_TYPES: LazyLock<AhoCorasick> = LazyLock::new(|| {
     AhoCorasick::new(["Context", "Request", "Ctx", "Server"])
         .expect("static request-type patterns are valid")
+});
+
+/// Words without which no function of the file is a request handler of its
+/// own (`funcs::Shape::is_request_handler`): an HTTP handler's
+/// `http.ResponseWriter` or `ServeHTTP`, the gin / echo / fiber imports,
+/// gRPC's (interceptors, `grpc.ServerStream`). A generated stream
+/// `Service_MethodServer` is looked for apart ([`names_generated_stream`]);
+/// a unary gRPC method needs a type embedding `Unimplemented…Server`, which
+/// may be declared in another file ([`declares_grpc_server`]).
+static HANDLER_WORDS: LazyLock<AhoCorasick> = LazyLock::new(|| {
+    AhoCorasick::new([
+        "ResponseWriter",
+        "ServeHTTP",
+        "github.com/gin-gonic/gin",
+        "github.com/labstack/echo",
+        "github.com/gofiber/fiber",
+        "google.golang.org/grpc",
+    ])
+    .expect("static handler patterns are valid")
 });
 
 /// [`classify`], with the functions of `spans.start_functions` (`util.StartTrace`)
@@ -119,28 +144,61 @@ pub fn classify(text: &str) -> Trigger {
             Trigger::Weak
         });
     }
-    if found < Trigger::Own && context_facts_possible(text) {
-        return Trigger::Own;
+    if found < Trigger::Own {
+        return found.max(context_facts(text));
     }
     found
 }
 
 /// A file that imports `"context"` but has no other trigger is parsed only
-/// when it calls `WithValue`, or calls `Background`/`TODO` and also mentions a
-/// request-context type: a `context.Background()` in code without any request
-/// context cannot be reported, so it costs one more substring scan, not a parse.
-fn context_facts_possible(text: &str) -> bool {
+/// when it calls `WithValue` ([`Trigger::Own`]), or calls `Background`/`TODO`
+/// and also mentions a request-context type: [`Trigger::Own`] where a
+/// function of the file may be a request handler, else [`Trigger::Request`].
+/// A `context.Background()` in code without any request context cannot be
+/// reported, so it costs one more substring scan, not a parse.
+fn context_facts(text: &str) -> Trigger {
     if !text.contains("\"context\"") && !text.contains("\"golang.org/x/net/context\"") {
-        return false;
+        return Trigger::None;
     }
     let mut background = false;
     for m in CONTEXT_CALLS.find_iter(text) {
         match m.pattern().as_usize() {
-            2 => return true,
+            2 => return Trigger::Own,
             _ => background = true,
         }
     }
-    background && REQUEST_TYPES.is_match(text)
+    if !background || !REQUEST_TYPES.is_match(text) {
+        Trigger::None
+    } else if HANDLER_WORDS.is_match(text) || names_generated_stream(text) {
+        Trigger::Own
+    } else {
+        Trigger::Request
+    }
+}
+
+/// Whether the text names a generated server stream `Service_MethodServer`
+/// (`funcs::generated_stream_name`), whose methods are request handlers.
+fn names_generated_stream(text: &str) -> bool {
+    let is_ident = |b: u8| b == b'_' || b.is_ascii_alphanumeric();
+    let bytes = text.as_bytes();
+    text.match_indices("Server").any(|(i, w)| {
+        let end = i + w.len();
+        if bytes.get(end).is_some_and(|b| is_ident(*b)) {
+            return false;
+        }
+        let start = bytes[..i]
+            .iter()
+            .rposition(|b| !is_ident(*b))
+            .map_or(0, |p| p + 1);
+        super::funcs::generated_stream_name(&text[start..end])
+    })
+}
+
+/// Whether the text may declare a type embedding a generated
+/// `Unimplemented…Server`: the exported methods of such a type, in any file
+/// of its package, are gRPC request handlers.
+pub fn declares_grpc_server(text: &str) -> bool {
+    text.contains("Unimplemented")
 }
 
 pub fn package_clause(text: &str) -> Option<String> {
@@ -168,6 +226,92 @@ pub fn package_clause(text: &str) -> Option<String> {
         return None;
     }
     Some(name.to_string())
+}
+
+/// The import paths of the file's import declarations, read without
+/// parsing; `None` when the text after the package clause is not a plain
+/// import section (a syntax error, an escape in a path): the caller keeps
+/// the text instead.
+pub fn import_paths(text: &str) -> Option<Vec<String>> {
+    let b = text.as_bytes();
+    let mut i = if b.starts_with(b"\xEF\xBB\xBF") { 3 } else { 0 };
+    i = skip_space_and_comments(b, i)?;
+    i = keyword(b, i, b"package")?;
+    i = skip_space_and_comments(b, i)?;
+    i = identifier(b, i)?;
+    let mut paths = Vec::new();
+    loop {
+        i = skip_separators(b, i)?;
+        let Some(after) = keyword(b, i, b"import") else {
+            return Some(paths);
+        };
+        i = skip_space_and_comments(b, after)?;
+        if b.get(i) == Some(&b'(') {
+            i += 1;
+            loop {
+                i = skip_separators(b, i)?;
+                if b.get(i) == Some(&b')') {
+                    i += 1;
+                    break;
+                }
+                let (path, next) = import_spec(b, i)?;
+                paths.push(path);
+                i = next;
+            }
+        } else {
+            let (path, next) = import_spec(b, i)?;
+            paths.push(path);
+            i = next;
+        }
+    }
+}
+
+/// `[name] "path"` at `i`: the path and the index after it.
+fn import_spec(b: &[u8], mut i: usize) -> Option<(String, usize)> {
+    if matches!(b.get(i), Some(b'.')) {
+        i += 1;
+    } else if b
+        .get(i)
+        .is_some_and(|c| *c == b'_' || c.is_ascii_alphabetic() || *c >= 0x80)
+    {
+        i = identifier(b, i)?;
+    }
+    i = skip_space_and_comments(b, i)?;
+    let quote = *b.get(i)?;
+    if quote != b'"' && quote != b'`' {
+        return None;
+    }
+    let len = b[i + 1..].iter().position(|c| *c == quote || *c == b'\n')?;
+    let path = &b[i + 1..i + 1 + len];
+    if b[i + 1 + len] != quote || path.contains(&b'\\') {
+        return None;
+    }
+    Some((std::str::from_utf8(path).ok()?.to_string(), i + len + 2))
+}
+
+/// White space, comments and semicolons from `i`.
+fn skip_separators(b: &[u8], mut i: usize) -> Option<usize> {
+    loop {
+        i = skip_space_and_comments(b, i)?;
+        if b.get(i) != Some(&b';') {
+            return Some(i);
+        }
+        i += 1;
+    }
+}
+
+/// The index after keyword `word` at `i`, if the word ends there.
+fn keyword(b: &[u8], i: usize, word: &[u8]) -> Option<usize> {
+    let end = i + word.len();
+    let is_ident = |c: &u8| *c == b'_' || c.is_ascii_alphanumeric() || *c >= 0x80;
+    (b.get(i..end)? == word && !b.get(end).is_some_and(is_ident)).then_some(end)
+}
+
+/// The index after the identifier starting at `i` (none there: `None`).
+fn identifier(b: &[u8], i: usize) -> Option<usize> {
+    let is_ident = |c: &u8| *c == b'_' || c.is_ascii_alphanumeric() || *c >= 0x80;
+    let len = b[i..].iter().take_while(|c| is_ident(c)).count();
+    (len > 0).then_some(i + len)
 }
 
 /// Index of the first byte at or after `i` that is neither white space nor in
@@ -209,6 +353,35 @@ mod tests {
     }
 
     #[test]
+    fn import_paths_read_without_parsing() {
+        let src = "// doc\npackage room // x\n\nimport \"context\"\nimport (\n\t\"fmt\"; m \"example.com/app/metrics\"\n\t// c\n\t. `net/http`\n\t_ \"embed\" /* e */\n)\nimport pb \"example.com/api/roompb\"\n\nfunc f() { _ = \"example.com/other\" }\n";
+        assert_eq!(
+            import_paths(src).unwrap(),
+            [
+                "context",
+                "fmt",
+                "example.com/app/metrics",
+                "net/http",
+                "embed",
+                "example.com/api/roompb"
+            ]
+        );
+        assert_eq!(import_paths("package p\n").unwrap(), Vec::<String>::new());
+        assert_eq!(
+            import_paths("package p; import \"a\"; func f() {}").unwrap(),
+            ["a"]
+        );
+        assert_eq!(import_paths("package p\nimport (\n\t\"a\"\n"), None);
+        assert_eq!(import_paths("package p\nimport \"a\\x62\""), None);
+        assert_eq!(import_paths("package p\nimport 1"), None);
+        assert_eq!(import_paths("func f() {}"), None);
+        assert_eq!(
+            import_paths("package p\nimports := 1").unwrap(),
+            Vec::<String>::new()
+        );
+    }
+
+    #[test]
     fn prefilter_triggers() {
         assert!(mentions_instrumentation(
             "import \"github.com/prometheus/client_golang/prometheus/promauto\""
@@ -240,6 +413,43 @@ mod tests {
         assert!(mentions_instrumentation("m.rooms.Delete(labels)"));
         assert!(mentions_instrumentation("reg.MustRegister(c)"));
         assert!(mentions_instrumentation("metrics.Errors.Add(-1)"));
+    }
+
+    #[test]
+    fn background_calls_outside_any_handler_are_request_triggers() {
+        let plain =
+            "import \"context\"\nfunc pull(ctx context.Context) { run(context.Background()) }";
+        assert_eq!(classify(plain), Trigger::Request);
+        let test = "import (\"context\"; \"net/http/httptest\")\nfunc TestX(t *testing.T) { s := httptest.NewServer(nil); run(context.TODO()) }";
+        assert_eq!(classify(test), Trigger::Request);
+        let handler = "import (\"context\"; \"net/http\")\nfunc h(w http.ResponseWriter, r *http.Request) { run(context.Background()) }";
+        assert_eq!(classify(handler), Trigger::Own);
+        let serve = "import \"context\"\nfunc (s *S) ServeHTTP(w W, r *Request) { run(context.Background()) }";
+        assert_eq!(classify(serve), Trigger::Own);
+        let stream = "import \"context\"\nfunc (s *S) List(r *pb.ListReq, stream pb.Room_ListViewersServer) error { return run(context.TODO()) }";
+        assert_eq!(classify(stream), Trigger::Own);
+        let interceptor = "import (\"context\"; \"google.golang.org/grpc\")\nfunc i(ctx context.Context) { run(context.Background()) }";
+        assert_eq!(classify(interceptor), Trigger::Own);
+        let gin = "import (\"context\"; \"github.com/gin-gonic/gin\")\nfunc h(c *gin.Context) { run(context.Background()) }";
+        assert_eq!(classify(gin), Trigger::Own);
+        // A weak pattern too: still a request trigger, which the gate walks
+        // where a weak one would be walked.
+        let weak = "import \"context\"\nfunc f(ctx context.Context) { s.tracer.Start(context.Background(), \"x\") }";
+        assert_eq!(classify(weak), Trigger::Request);
+        assert!(mentions_instrumentation(plain));
+    }
+
+    #[test]
+    fn generated_stream_names() {
+        assert!(names_generated_stream("s pb.Room_ListViewersServer)"));
+        assert!(names_generated_stream("Room_ListViewersServer"));
+        assert!(!names_generated_stream("httptest.NewServer(h)"));
+        assert!(!names_generated_stream("Room_ListViewersServerX"));
+        assert!(!names_generated_stream("room_listServer"));
+        assert!(declares_grpc_server(
+            "type S struct{ pb.UnimplementedRoomServer }"
+        ));
+        assert!(!declares_grpc_server("type S struct{}"));
     }
 
     #[test]

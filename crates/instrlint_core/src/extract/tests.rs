@@ -637,3 +637,53 @@ fn extraction_past_the_time_limit_keeps_no_fact_of_the_file() {
     assert!(facts.unfinished.is_empty());
     assert_eq!(facts.metrics.len(), 1);
 }
+
+#[test]
+fn siblings_handed_over_without_texts_are_read_only_when_a_name_is_missing() {
+    let fs = files_importing(
+        &[
+            (
+                "metrics.go",
+                "package room\nimport PROM\nvar joins = prometheus.NewCounter(prometheus.CounterOpts{Name: prefix + \"joins\"})\n",
+            ),
+            ("names.go", "package room\nconst prefix = \"room_\"\n"),
+            ("other.go", "package room\nvar unrelated = 1\n"),
+            ("doc.go", "package room\n"),
+        ],
+        &[("PROM", PROM)],
+    );
+    let without_texts: Vec<SourceFile> = fs
+        .iter()
+        .enumerate()
+        .map(|(i, f)| SourceFile {
+            text: if i == 0 {
+                f.text.clone()
+            } else {
+                String::new()
+            },
+            ..f.clone()
+        })
+        .collect();
+    let refs: Vec<&SourceFile> = without_texts.iter().collect();
+    let asked = std::cell::RefCell::new(Vec::new());
+    let load = |i: usize| {
+        asked.borrow_mut().push(i);
+        Some(fs[i].clone())
+    };
+    let walk = vec![true, false, false, false];
+    let (facts, loaded) = super::extract_package_loading(
+        "pkg",
+        "room",
+        &refs,
+        walk,
+        &super::ExtractOptions::default(),
+        &load,
+    );
+    assert_eq!(name(&facts.metrics[0]), "room_joins");
+    // Every file not walked is read to look for `prefix`; only the one that
+    // holds it is kept (its declaration is where the name comes from).
+    assert_eq!(*asked.borrow(), [1, 2, 3]);
+    let kept: Vec<usize> = loaded.iter().map(|(i, _)| *i).collect();
+    assert_eq!(kept, [1]);
+    assert_eq!(loaded[0].1.text, fs[1].text);
+}

@@ -105,13 +105,23 @@ impl<'t> Pkg<'t> {
         if let Some(s) = self.scopes.borrow().get(&key) {
             return s.clone();
         }
-        let writes = self.writes.borrow().get(&unit).cloned();
-        let writes = writes.unwrap_or_else(|| {
-            let w = Rc::new(match self.units[unit].root {
-                Some(root) => Writes::build(root, &self.units[unit].src.text),
-                None => Writes::default(),
+        // Writes are counted inside `func`, so those of the top-level
+        // declaration holding it are enough: each declaration is walked for
+        // them at most once, and only if one of its functions needs a scope.
+        let top = self.units[unit]
+            .root
+            .and_then(|root| root.first_child_for_byte(func.start_byte()))
+            .filter(|top| {
+                top.start_byte() <= func.start_byte() && func.end_byte() <= top.end_byte()
             });
-            self.writes.borrow_mut().insert(unit, w.clone());
+        let in_top = (unit, top.map_or(func.id(), |t| t.id()));
+        let writes = self.writes.borrow().get(&in_top).cloned();
+        let writes = writes.unwrap_or_else(|| {
+            let w = Rc::new(Writes::build(
+                top.unwrap_or(func),
+                &self.units[unit].src.text,
+            ));
+            self.writes.borrow_mut().insert(in_top, w.clone());
             w
         });
         let scope = Rc::new(FuncScope::build(func, &self.units[unit].src.text, &writes));

@@ -5,7 +5,7 @@
 use super::metrics::MetricKind;
 use crate::source::{FileId, LineIndex, SourceFile, Span};
 use serde::Serialize;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// Where a query was written.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -106,7 +106,8 @@ const SERIES_SUFFIXES: &[&str] = &["_bucket", "_count", "_sum", "_total"];
 /// definition named like the selector (exactly, or without one series
 /// suffix), with its path and 1-based line. Runs once after extraction.
 pub fn link_definitions(tree: &mut super::TreeFacts, files: &[SourceFile]) {
-    let by_name = definitions_by_name(tree, files);
+    let queried = queried_names(tree);
+    let by_name = definitions_by_name(tree, &queried, files);
     if by_name.is_empty() {
         return;
     }
@@ -134,40 +135,86 @@ pub fn link_definitions(tree: &mut super::TreeFacts, files: &[SourceFile]) {
     }
 }
 
-/// The first definition of each resolved metric name.
+/// The files [`link_definitions`] reads (for the line of each definition a
+/// query names): the caller must have their texts.
+pub fn queried_definition_files(tree: &super::TreeFacts) -> Vec<FileId> {
+    let queried = queried_names(tree);
+    let mut files: Vec<FileId> = first_definitions(tree, &queried)
+        .map(|(_, def)| def.name_span.file)
+        .collect();
+    files.sort_unstable();
+    files.dedup();
+    files
+}
+
+/// Every metric name a selector may mean: as written, and without one
+/// series suffix.
+fn queried_names(tree: &super::TreeFacts) -> HashSet<&str> {
+    let selectors = tree
+        .packages
+        .iter()
+        .flat_map(|p| &p.queries)
+        .chain(tree.rule_files.iter().flat_map(|f| &f.queries))
+        .flat_map(|q| &q.selectors);
+    let mut names = HashSet::new();
+    for s in selectors {
+        names.insert(s.metric.as_str());
+        names.extend(
+            SERIES_SUFFIXES
+                .iter()
+                .filter_map(|x| s.metric.strip_suffix(x)),
+        );
+    }
+    names
+}
+
+/// The first definition of each resolved metric name in `queried`, in the
+/// tree's order, with its package.
+fn first_definitions<'a>(
+    tree: &'a super::TreeFacts,
+    queried: &'a HashSet<&str>,
+) -> impl Iterator<Item = (&'a super::PackageFacts, &'a super::MetricDef)> {
+    let mut seen: HashSet<&str> = HashSet::new();
+    tree.packages
+        .iter()
+        .flat_map(|p| p.metrics.iter().map(move |m| (p, m)))
+        .filter(move |(_, def)| {
+            def.fq_name
+                .resolved()
+                .is_some_and(|n| queried.contains(n.text.as_str()) && seen.insert(n.text.as_str()))
+        })
+}
+
+/// The first definition of each resolved metric name a query may mean.
 fn definitions_by_name(
     tree: &super::TreeFacts,
+    queried: &HashSet<&str>,
     files: &[SourceFile],
 ) -> HashMap<String, QueriedDefinition> {
     let mut by_name = HashMap::new();
     let mut lines: HashMap<FileId, LineIndex> = HashMap::new();
-    for pkg in &tree.packages {
-        for def in &pkg.metrics {
-            let Some(name) = def.fq_name.resolved() else {
-                continue;
-            };
-            if by_name.contains_key(&name.text) {
-                continue;
-            }
-            let file = def.name_span.file;
-            let (Some(path), Some(src)) = (pkg.path_of(file), files.get(file.0 as usize)) else {
-                continue;
-            };
-            let index = lines
-                .entry(file)
-                .or_insert_with(|| LineIndex::new(&src.text));
-            by_name.insert(
-                name.text.clone(),
-                QueriedDefinition {
-                    name: name.text.clone(),
-                    kind: def.name_kind(),
-                    native_histogram: def.native_histogram,
-                    path: path.to_string(),
-                    line: index.line_of(def.name_span.start) as u32 + 1,
-                    span: def.name_span,
-                },
-            );
-        }
+    for (pkg, def) in first_definitions(tree, queried) {
+        let Some(name) = def.fq_name.resolved() else {
+            continue;
+        };
+        let file = def.name_span.file;
+        let (Some(path), Some(src)) = (pkg.path_of(file), files.get(file.0 as usize)) else {
+            continue;
+        };
+        let index = lines
+            .entry(file)
+            .or_insert_with(|| LineIndex::new(&src.text));
+        by_name.insert(
+            name.text.clone(),
+            QueriedDefinition {
+                name: name.text.clone(),
+                kind: def.name_kind(),
+                native_histogram: def.native_histogram,
+                path: path.to_string(),
+                line: index.line_of(def.name_span.start) as u32 + 1,
+                span: def.name_span,
+            },
+        );
     }
     by_name
 }

@@ -4,7 +4,7 @@
 //! (named files, `--diff-base` lines, not in `--baseline`) → sort.
 
 use crate::gate::baseline::{self, Baseline};
-use crate::gate::{context, ReportLines};
+use crate::gate::{context, DiffLines, ReportLines};
 use crate::selection::{
     enabled_rules, invalid_selectors, normalize_cli_selectors, CliSelection, Enabled,
 };
@@ -56,7 +56,7 @@ pub struct LintOptions {
     /// those the prefilter admits.
     pub parse_every_file: bool,
     /// `--diff-base`: report only findings starting on these lines.
-    pub report_lines: Option<ReportLines>,
+    pub report_lines: Option<DiffLines>,
     /// `--baseline`: do not report the findings it accepts.
     pub baseline: Option<Baseline>,
     /// Set by another thread when the outcome is no longer wanted (an
@@ -198,6 +198,8 @@ pub enum LintError {
     ThreadPool(String),
     /// [`LintOptions::cancel`] was set.
     Cancelled,
+    /// `--diff-base`: git could not say which lines changed.
+    DiffBase(String),
 }
 
 impl std::fmt::Display for LintError {
@@ -209,6 +211,7 @@ impl std::fmt::Display for LintError {
             }
             LintError::ThreadPool(e) => write!(f, "cannot start worker threads: {e}"),
             LintError::Cancelled => write!(f, "the run was cancelled"),
+            LintError::DiffBase(e) => write!(f, "{e}"),
         }
     }
 }
@@ -265,7 +268,7 @@ pub fn lint_on(pool: &rayon::ThreadPool, opts: &LintOptions) -> Result<LintOutco
 
     extract::set_parse_time_limit(opts.parse_time_limit);
     let discover_opts = discover_options(opts, &config);
-    let outcome = pool.install(|| run(&paths, &discover_opts, &config, &enabled, opts));
+    let outcome = pool.install(|| run(&paths, &discover_opts, &config, &enabled, opts))?;
     if cancelled(opts.cancel.as_ref()) {
         return Err(LintError::Cancelled);
     }
@@ -382,7 +385,7 @@ pub fn collect_with(
     cancel: Option<&Arc<AtomicBool>>,
     start_functions: &[String],
 ) -> Collected {
-    collect_parsing(
+    let collected = collect_parsing(
         paths,
         discover_opts,
         buffers,
@@ -392,7 +395,9 @@ pub fn collect_with(
         false,
         None,
         false,
-    )
+    );
+    // Only `--diff-base`'s lines can fail, and there are none here.
+    collected.unwrap_or_else(|e| unreachable!("no --diff-base: {e}"))
 }
 
 /// `--diff-base` (without `--full-report`): only the findings that touch
@@ -400,7 +405,7 @@ pub fn collect_with(
 /// are extracted ([`crate::gate::scope`]).
 #[derive(Clone, Copy)]
 struct DiffScope<'a> {
-    lines: &'a ReportLines,
+    lines: &'a DiffLines,
     /// When L208 runs, the label lists it reads: every deleting call of
     /// the tree counts for a vector labelled by a short-lived entity.
     deletions: Option<&'a instrlint_core::config::LabelSettings>,
@@ -433,7 +438,7 @@ fn collect_parsing(
     every_file: bool,
     scope: Option<DiffScope<'_>>,
     slim: bool,
-) -> Collected {
+) -> Result<Collected, String> {
     let slim = slim && buffers.is_empty() && scope.is_none();
     let mut timings = Timings::default();
     let clock = Instant::now();
@@ -683,6 +688,12 @@ fn collect_parsing(
         (facts, slimmed)
     };
     let extract_one = |p: usize, walk: Vec<bool>| -> PackageFacts { extract_slim(p, walk).0 };
+    // git has been reading the changed lines while the tree was walked and
+    // read: they are needed now.
+    let scope = match scope {
+        Some(s) => Some((s.lines.get().map_err(str::to_string)?, s.deletions)),
+        None => None,
+    };
     let wanted = scope.map(|scope| {
         let rule_facts = (&files[go_files..], rule_files.as_slice());
         plan_extraction(
@@ -794,7 +805,7 @@ fn collect_parsing(
     promql::link_definitions(&mut tree, &files);
     timings.link = clock.elapsed();
     stats.timings = timings;
-    Collected {
+    Ok(Collected {
         files,
         tree,
         stats,
@@ -803,7 +814,7 @@ fn collect_parsing(
         reported,
         walked,
         dropped,
-    }
+    })
 }
 
 /// Reads again the texts of `wanted` files that were dropped after their
@@ -912,7 +923,7 @@ fn package_names(
 /// packages extracted so far, and which packages are wanted at all (those
 /// not yet extracted among them come next).
 fn plan_extraction(
-    scope: DiffScope<'_>,
+    (lines, deletions): (&ReportLines, Option<&instrlint_core::config::LabelSettings>),
     packages: &[((String, String), Vec<FileId>)],
     import_paths: &[Option<String>],
     (files, walked): (&[SourceFile], &[bool]),
@@ -921,7 +932,7 @@ fn plan_extraction(
     extract_one: &(dyn Fn(usize, Vec<bool>) -> PackageFacts + Sync),
 ) -> (Vec<Option<PackageFacts>>, Vec<bool>) {
     use crate::gate::scope::{self, Names, Scan};
-    let mut judge = crate::gate::Judge::new(scope.lines);
+    let mut judge = crate::gate::Judge::new(lines);
     let mut touched = |f: &SourceFile, regular: bool| match judge.verdict(&f.abs_path, regular) {
         crate::gate::Verdict::Lines(lines) => lines.is_some(),
         crate::gate::Verdict::Unjudged { .. } => true,
@@ -966,7 +977,7 @@ fn plan_extraction(
         // L208 judges a vector of a changed package, or of one a changed
         // package imports (its series may be created there), against every
         // deleting call of the tree.
-        if let Some(lists) = scope.deletions.filter(|_| changed[p] || imported[p]) {
+        if let Some(lists) = deletions.filter(|_| changed[p] || imported[p]) {
             let holds = facts.metrics.iter().any(|m| {
                 m.vector
                     && instrlint_rules::util::labels::declared(m).is_some_and(|names| {
@@ -1028,17 +1039,8 @@ fn run(
     config: &Config,
     enabled: &[Enabled],
     opts: &LintOptions,
-) -> Run {
-    let Collected {
-        mut files,
-        tree,
-        stats,
-        problems,
-        mut warnings,
-        reported,
-        walked,
-        dropped,
-    } = collect_parsing(
+) -> Result<Run, LintError> {
+    let collected = collect_parsing(
         paths,
         discover_opts,
         &opts.buffers,
@@ -1062,9 +1064,18 @@ fn run(
         // through its own gate: texts are kept as they were read.
         opts.report_lines.is_none(),
     );
-    let mut stats = stats;
+    let Collected {
+        mut files,
+        tree,
+        mut stats,
+        problems,
+        mut warnings,
+        reported,
+        walked,
+        dropped,
+    } = collected.map_err(LintError::DiffBase)?;
     if cancelled(opts.cancel.as_ref()) {
-        return Run {
+        return Ok(Run {
             files,
             diagnostics: Vec::new(),
             stats,
@@ -1072,8 +1083,17 @@ fn run(
             warnings,
             baseline_unused: Vec::new(),
             ungated: None,
-        };
+        });
     }
+    // With --full-report, nothing has waited for git yet.
+    let report_lines = match &opts.report_lines {
+        Some(lines) => Some(
+            lines
+                .get()
+                .map_err(|e| LintError::DiffBase(e.to_string()))?,
+        ),
+        None => None,
+    };
     let clock = Instant::now();
     let per_package: Vec<Vec<Diagnostic>> = tree
         .packages
@@ -1121,7 +1141,7 @@ fn run(
     apply_levels(&mut diagnostics, enabled);
 
     let diagnostics = apply_suppressions(&files, &tree, diagnostics, opts.report_unused_ignores);
-    let ungated = match &opts.report_lines {
+    let ungated = match report_lines {
         Some(_) if opts.keep_ungated => {
             let mut all =
                 crate::gate::retain_reported(diagnostics.clone(), &files, &reported, None, &walked)
@@ -1134,13 +1154,8 @@ fn run(
         }
         _ => None,
     };
-    let (mut diagnostics, unjudged) = crate::gate::retain_reported(
-        diagnostics,
-        &files,
-        &reported,
-        opts.report_lines.as_ref(),
-        &walked,
-    );
+    let (mut diagnostics, unjudged) =
+        crate::gate::retain_reported(diagnostics, &files, &reported, report_lines, &walked);
     warnings.extend(unjudged.into_iter().map(|u| IoProblem {
         path: u.path,
         message: format!(
@@ -1154,7 +1169,7 @@ fn run(
         None => (diagnostics, Vec::new()),
     };
     stats.timings.filter = clock.elapsed();
-    Run {
+    Ok(Run {
         files,
         diagnostics,
         stats,
@@ -1162,7 +1177,7 @@ fn run(
         warnings,
         baseline_unused,
         ungated,
-    }
+    })
 }
 
 /// The rule-file stage: read the YAML candidates that may be Prometheus rule

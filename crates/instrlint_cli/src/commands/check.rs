@@ -2,7 +2,7 @@
 
 use crate::args::{CheckArgs, ColorChoice, FailOn, Format, Report};
 use crate::exit;
-use crate::gate::{baseline::Baseline, diff};
+use crate::gate::{baseline::Baseline, diff, DiffLines};
 use crate::output::{self, text::TextOptions, Counts};
 use crate::pipeline::{lint, Buffer, LintError, LintOptions, LintOutcome, PARSE_ERROR};
 use instrlint_core::Level;
@@ -136,11 +136,13 @@ fn options(args: &CheckArgs) -> Result<LintOptions, String> {
             )
         }
     };
+    // git reads the changed lines while the tree is walked and read.
     let report_lines = match &args.diff_base {
         Some(rev) => {
             let cwd = std::env::current_dir()
                 .map_err(|e| format!("cannot read the current directory: {e}"))?;
-            Some(diff::changed_lines(rev, &cwd)?)
+            let rev = rev.clone();
+            Some(DiffLines::spawn(move || diff::changed_lines(&rev, &cwd)))
         }
         None => None,
     };
@@ -296,7 +298,9 @@ fn lint_error(e: &LintError) -> String {
             );
             out
         }
-        LintError::ThreadPool(_) | LintError::Cancelled => format!("error: {e}\n"),
+        LintError::ThreadPool(_) | LintError::Cancelled | LintError::DiffBase(_) => {
+            format!("error: {e}\n")
+        }
     }
 }
 

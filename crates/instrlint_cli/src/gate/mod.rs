@@ -8,7 +8,10 @@
 pub mod baseline;
 pub mod context;
 pub mod diff;
+mod pending;
 pub mod scope;
+
+pub use pending::DiffLines;
 
 use instrlint_core::{Diagnostic, LineIndex, SourceFile};
 use std::collections::{BTreeMap, HashMap};

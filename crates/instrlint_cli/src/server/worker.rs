@@ -151,7 +151,8 @@ fn lint_dir(
             };
             apply_config_error(&mut st, dir, &e, session, &mut out);
         }
-        Err(e @ LintError::ThreadPool(_)) => {
+        // The server never sets `report_lines`.
+        Err(e @ (LintError::ThreadPool(_) | LintError::DiffBase(_))) => {
             out.push(show_message(MessageType::ERROR, format!("instrlint: {e}")));
         }
     }

@@ -34,7 +34,8 @@
 
 use crate::config::io_message;
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::ffi::OsString;
 use std::path::{Component, Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
@@ -187,8 +188,8 @@ fn discover_measuring(
     let cwd = normalize(cwd);
     let mut w = Walker {
         cwd: cwd.clone(),
-        files: BTreeMap::new(),
-        rule_files: BTreeMap::new(),
+        files: HashMap::new(),
+        rule_files: HashMap::new(),
         skipped: BTreeMap::new(),
         problems: Vec::new(),
         warnings: Vec::new(),
@@ -249,7 +250,8 @@ fn discover_measuring(
     for f in &files {
         w.skipped.remove(&f.display);
     }
-    let rule_files: Vec<Candidate> = w.rule_files.into_values().collect();
+    let mut rule_files: Vec<Candidate> = w.rule_files.into_values().collect();
+    rule_files.sort_by(|a, b| a.abs.cmp(&b.abs));
     for f in &rule_files {
         w.skipped.remove(&f.display);
     }
@@ -270,10 +272,12 @@ fn discover_measuring(
 
 struct Walker {
     cwd: PathBuf,
-    /// Keyed by normalized absolute path, so a file named twice is kept once.
-    files: BTreeMap<PathBuf, Candidate>,
+    /// Keyed by normalized absolute path, so a file named twice is kept
+    /// once (its bytes: a normalized path has one spelling, and hashing
+    /// bytes costs less than comparing paths component by component).
+    files: HashMap<OsString, Candidate>,
     /// YAML files, keyed like `files`.
-    rule_files: BTreeMap<PathBuf, Candidate>,
+    rule_files: HashMap<OsString, Candidate>,
     /// Keyed by display path.
     skipped: BTreeMap<String, SkipReason>,
     problems: Vec<IoProblem>,
@@ -627,9 +631,11 @@ fn skip_if_walked_in(
 }
 
 /// Add `c` to `map` once; named explicitly if any of its namings was.
-fn insert(map: &mut BTreeMap<PathBuf, Candidate>, c: Candidate) {
+fn insert(map: &mut HashMap<OsString, Candidate>, c: Candidate) {
     let explicit = c.explicit;
-    map.entry(c.abs.clone()).or_insert(c).explicit |= explicit;
+    map.entry(c.abs.as_os_str().to_os_string())
+        .or_insert(c)
+        .explicit |= explicit;
 }
 
 /// The `exclude` globs, matched against paths relative to `exclude_root`.

@@ -126,12 +126,16 @@ pub fn canonical(path: &Path) -> PathBuf {
 pub struct Judge<'a> {
     lines: &'a ReportLines,
     nested: BTreeMap<PathBuf, bool>,
-    /// Directory as given → its canonical path, and what it decides for
+    /// Each directory judged: its canonical path, and what it decides for
     /// every file in it: unjudged (outside the repository, inside another),
     /// the ignored entries above it, by position in `lines.ignored`, and
     /// the files of `lines` directly in it, by name (a file's verdict is then
     /// a lookup of its name, not a comparison of whole paths).
-    dirs: HashMap<PathBuf, Dir<'a>>,
+    dirs: Vec<Dir<'a>>,
+    /// Directory as given → its place in `dirs`.
+    index: HashMap<PathBuf, usize>,
+    /// The directory of the last verdict, and its place in `dirs`.
+    last: Option<(std::ffi::OsString, usize)>,
     /// The entries of `lines`, by the directory they are in.
     entries: HashMap<&'a Path, Entries<'a>>,
 }
@@ -193,7 +197,9 @@ impl<'a> Judge<'a> {
         Judge {
             lines,
             nested: BTreeMap::new(),
-            dirs: HashMap::new(),
+            dirs: Vec::new(),
+            index: HashMap::new(),
+            last: None,
             entries: Entries::by_directory(lines),
         }
     }
@@ -212,13 +218,25 @@ impl<'a> Judge<'a> {
                 _ => return lines.verdict_of(canonical(abs), &mut self.nested),
             }
         }
-        if !self.dirs.contains_key(dir) {
-            let judged = self.judge_dir(canonical(dir));
-            self.dirs.insert(dir.to_path_buf(), judged);
-        }
-        let Some(d) = self.dirs.get(dir) else {
-            return lines.verdict_of(canonical(abs), &mut self.nested);
+        // Files come a directory at a time: comparing with the last
+        // directory's bytes saves hashing its path, component by component.
+        let at = match &self.last {
+            Some((last, at)) if last.as_os_str() == dir.as_os_str() => *at,
+            _ => {
+                let at = match self.index.get(dir) {
+                    Some(at) => *at,
+                    None => {
+                        let judged = self.judge_dir(canonical(dir));
+                        self.dirs.push(judged);
+                        self.index.insert(dir.to_path_buf(), self.dirs.len() - 1);
+                        self.dirs.len() - 1
+                    }
+                };
+                self.last = Some((dir.as_os_str().to_os_string(), at));
+                at
+            }
         };
+        let d = &self.dirs[at];
         if let Some(v) = &d.unjudged {
             return v.clone();
         }

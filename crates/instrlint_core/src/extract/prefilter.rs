@@ -67,6 +67,9 @@ pub enum Trigger {
     Strong,
 }
 
+/// No weak or own pattern ends with the start of a strong one or lies inside
+/// one, so a search that resumes after each match (and, unlike an overlapping
+/// one, can skip ahead with its prefilter) misses no strong trigger.
 static TRIGGER_SCAN: LazyLock<AhoCorasick> = LazyLock::new(|| {
     AhoCorasick::new(STRONG.iter().chain(OWN).chain(WEAK))
         .expect("static trigger patterns are valid")
@@ -133,7 +136,7 @@ pub fn mentions_instrumentation(text: &str) -> bool {
 /// The strongest trigger the text holds.
 pub fn classify(text: &str) -> Trigger {
     let mut found = Trigger::None;
-    for m in TRIGGER_SCAN.find_overlapping_iter(text) {
+    for m in TRIGGER_SCAN.find_iter(text) {
         let i = m.pattern().as_usize();
         if i < STRONG.len() {
             return Trigger::Strong;
@@ -459,6 +462,32 @@ mod tests {
         let wanted = ["util.StartTrace".to_string()];
         assert_eq!(classify_with(text, &wanted), Trigger::Own);
         assert_eq!(classify_with("StartTraceX(1)", &wanted), Trigger::None);
+    }
+
+    #[test]
+    fn no_weaker_pattern_can_hide_a_strong_one() {
+        // `classify` resumes after each match: a match of a weaker pattern
+        // that overlaps one of a stronger pattern would hide it.
+        let stronger_than = |weaker: &[&str], stronger: &[&str]| {
+            for strong in stronger {
+                for other in weaker {
+                    assert!(!strong.contains(other), "{other} inside {strong}");
+                    for k in 1..other.len().min(strong.len()) {
+                        assert!(
+                            !strong.starts_with(&other[other.len() - k..]),
+                            "{other} ends with the start of {strong}"
+                        );
+                    }
+                }
+            }
+        };
+        stronger_than(WEAK, OWN);
+        stronger_than(WEAK, STRONG);
+        stronger_than(OWN, STRONG);
+        assert_eq!(
+            classify("m.Add(1); x.GetMetricWith(l); `rate(x[1m])`"),
+            Trigger::Strong
+        );
     }
 
     #[test]

@@ -205,6 +205,13 @@ pub fn declares_grpc_server(text: &str) -> bool {
 }
 
 pub fn package_clause(text: &str) -> Option<String> {
+    let (start, end) = package_name_at(text)?;
+    Some(text[start..end].to_string())
+}
+
+/// The byte range of the package clause's name: after a byte-order mark,
+/// white space and comments, `package`, then at least one space or comment.
+fn package_name_at(text: &str) -> Option<(usize, usize)> {
     let b = text.as_bytes();
     let mut i = if b.starts_with(b"\xEF\xBB\xBF") { 3 } else { 0 };
     i = skip_space_and_comments(b, i)?;
@@ -223,12 +230,11 @@ pub fn package_clause(text: &str) -> Option<String> {
         .find(|&(_, c)| !(c == '_' || c.is_alphanumeric()))
         .map(|(n, _)| n)
         .unwrap_or(text.len() - start);
-    let name = &text[start..start + len];
-    let first = name.chars().next()?;
+    let first = text[start..start + len].chars().next()?;
     if first.is_ascii_digit() {
         return None;
     }
-    Some(name.to_string())
+    Some((start, start + len))
 }
 
 /// The import paths of the file's import declarations, read without
@@ -237,11 +243,7 @@ pub fn package_clause(text: &str) -> Option<String> {
 /// the text instead.
 pub fn import_paths(text: &str) -> Option<Vec<String>> {
     let b = text.as_bytes();
-    let mut i = if b.starts_with(b"\xEF\xBB\xBF") { 3 } else { 0 };
-    i = skip_space_and_comments(b, i)?;
-    i = keyword(b, i, b"package")?;
-    i = skip_space_and_comments(b, i)?;
-    i = identifier(b, i)?;
+    let (_, mut i) = package_name_at(text)?;
     let mut paths = Vec::new();
     loop {
         i = skip_separators(b, i)?;

@@ -13,6 +13,7 @@ use instrlint_core::discover::{self, Candidate, DiscoverOptions, IoProblem, Skip
 use instrlint_core::extract;
 use instrlint_core::facts::{link, promql, PackageFacts, RuleFileFacts, TreeFacts};
 use instrlint_core::rulefiles;
+use instrlint_core::source::floor_char_boundary;
 use instrlint_core::suppress;
 use instrlint_core::{Diagnostic, FileId, Level, LineIndex, SourceFile, Span};
 use instrlint_rules::{Check, PackageCtx, Sink, TreeCtx};
@@ -870,13 +871,7 @@ fn fit_spans(diagnostics: &mut [Diagnostic], files: &[SourceFile], changed: &[Fi
             return;
         }
         let text = &files[span.file.0 as usize].text;
-        let floor = |at: u32| {
-            let mut at = (at as usize).min(text.len());
-            while !text.is_char_boundary(at) {
-                at -= 1;
-            }
-            at as u32
-        };
+        let floor = |at: u32| floor_char_boundary(text, at as usize) as u32;
         span.start = floor(span.start);
         span.end = floor(span.end).max(span.start);
     };

@@ -57,6 +57,16 @@ pub struct LineIndex {
     line_starts: Vec<u32>,
 }
 
+/// `at`, kept within `text` and moved back to the start of the character it
+/// falls inside.
+pub fn floor_char_boundary(text: &str, at: usize) -> usize {
+    let mut at = at.min(text.len());
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
+}
+
 impl LineIndex {
     pub fn new(text: &str) -> Self {
         let mut line_starts = vec![0u32];
@@ -87,10 +97,7 @@ impl LineIndex {
     /// 1-based line and columns of `offset` in `text` (the text this index was built from).
     /// An offset inside a multi-byte character is moved back to the character's start.
     pub fn line_col(&self, text: &str, offset: u32) -> LineCol {
-        let mut offset = (offset as usize).min(text.len());
-        while offset > 0 && !text.is_char_boundary(offset) {
-            offset -= 1;
-        }
+        let offset = floor_char_boundary(text, offset as usize);
         let line0 = self.line_of(offset as u32);
         let start = self.line_starts[line0] as usize;
         let prefix = &text[start..offset];
@@ -118,6 +125,14 @@ impl LineIndex {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn floor_char_boundary_stays_inside_the_text_on_a_character() {
+        let text = "aé€";
+        let got: Vec<usize> = (0..9).map(|at| floor_char_boundary(text, at)).collect();
+        assert_eq!(got, [0, 1, 1, 3, 3, 3, 6, 6, 6]);
+        assert_eq!(floor_char_boundary("", 4), 0);
+    }
 
     #[test]
     fn columns_count_utf16_units() {

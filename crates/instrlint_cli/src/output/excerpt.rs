@@ -5,6 +5,8 @@
 //! cut parts replaced by `…`; offsets are mapped into the shortened text and
 //! back (for the header's position, which stays that of the original).
 
+use instrlint_core::source::floor_char_boundary;
+
 /// Lines up to this many characters are shown whole.
 pub const MAX_LINE_CHARS: usize = 160;
 /// Characters kept on each side of a span end on a cut line.
@@ -139,10 +141,7 @@ fn push_piece(out: &mut Fitted, text: &str, from: usize, to: usize) {
 
 /// The byte range of `line` within [`MARGIN_CHARS`] characters of byte `at`.
 fn window(line: &str, at: usize) -> (usize, usize) {
-    let mut at = at.min(line.len());
-    while !line.is_char_boundary(at) {
-        at -= 1;
-    }
+    let at = floor_char_boundary(line, at);
     let start = line[..at]
         .char_indices()
         .rev()

@@ -3,6 +3,7 @@
 
 use super::{excerpt, rule_url, Positions};
 use crate::pipeline::LintOutcome;
+use instrlint_core::source::floor_char_boundary;
 use instrlint_core::{Diagnostic, Level, SourceFile};
 use miette::{
     GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents, Severity,
@@ -67,10 +68,7 @@ impl SourceCode for FileSource {
 
 /// 0-based column of `offset` in UTF-16 code units.
 fn utf16_column(text: &str, offset: usize) -> usize {
-    let mut offset = offset.min(text.len());
-    while !text.is_char_boundary(offset) {
-        offset -= 1;
-    }
+    let offset = floor_char_boundary(text, offset);
     let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
     text[line_start..offset].encode_utf16().count()
 }

@@ -5,6 +5,7 @@
 use crate::output::rule_url;
 use crate::pipeline::UNUSED_IGNORE;
 use instrlint_core::config::ConfigError;
+use instrlint_core::source::floor_char_boundary;
 use instrlint_core::{Diagnostic, Level, LineIndex, SourceFile, Span};
 use lsp_types::{
     CodeDescription, DiagnosticRelatedInformation, DiagnosticSeverity, DiagnosticTag, Location,
@@ -23,10 +24,7 @@ pub enum Encoding {
 /// Byte offset → position. An offset inside a character or past the text is
 /// moved back to the character's start or the text's end.
 pub fn position(text: &str, lines: &LineIndex, offset: usize, enc: Encoding) -> Position {
-    let mut offset = offset.min(text.len());
-    while !text.is_char_boundary(offset) {
-        offset -= 1;
-    }
+    let offset = floor_char_boundary(text, offset);
     let line0 = lines.line_of(offset as u32);
     let start = lines.line_start(line0) as usize;
     let prefix = &text[start..offset];

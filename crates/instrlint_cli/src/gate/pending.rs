@@ -69,12 +69,6 @@ impl DiffLines {
     }
 }
 
-impl From<ReportLines> for DiffLines {
-    fn from(lines: ReportLines) -> Self {
-        DiffLines::ready(lines)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

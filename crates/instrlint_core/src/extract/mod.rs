@@ -7,12 +7,15 @@
 //!   nothing (`gate.rs`).
 //! - [`extract_package_walking`] turns the files of one package into its
 //!   facts, walking the files it is told to and parsing sibling files when a
-//!   name needs their constants. No syntax tree outlives it.
+//!   name needs their constants; a sibling's tree is dropped once its
+//!   top-level declarations are indexed (`siblings.rs`). No syntax tree
+//!   outlives it.
 //!   [`extract_package`] walks every file the prefilter admits.
 
 mod bounded;
 mod budget;
 mod context;
+mod decl_index;
 mod funcs;
 mod gate;
 mod kinds;
@@ -29,6 +32,7 @@ mod prefilter;
 mod promql;
 mod propagate;
 mod receivers;
+mod siblings;
 mod sources;
 mod spans;
 mod toplevel;
@@ -41,6 +45,8 @@ mod walker;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
+mod tests_fixtures;
+#[cfg(test)]
 mod tests_labels;
 #[cfg(test)]
 mod tests_link;
@@ -49,17 +55,26 @@ mod tests_otel;
 #[cfg(test)]
 mod tests_promql;
 #[cfg(test)]
+mod tests_siblings;
+#[cfg(test)]
 mod tests_spans;
 #[cfg(test)]
 mod values_proptest;
 
 use crate::facts::PackageFacts;
 use crate::source::{SourceFile, Span};
+use decl_index::{Index, LazyDecls, Unreadable};
 use otel::Mx;
 use pkg::{Api, Pkg};
+pub(crate) use siblings::{index_fields, siblings_declaring, with_loaded};
+#[cfg(test)]
+pub(crate) use siblings::{set_sibling_trees, sibling_counts};
+use siblings::{sibling_fields, Siblings};
 use spans::Tx;
+use std::cell::Cell;
 use std::collections::{HashMap, HashSet};
 use tree_sitter::Tree;
+use typed_arena::Arena;
 use walk::Passes;
 
 pub use gate::{walk_flags, GateFile, PackageScan};
@@ -181,9 +196,20 @@ fn extract_package_into(
     }
     // Siblings are parsed only when a name is missing, and then only those
     // whose text mentions a missing name (a file that does not contain the
-    // name cannot declare it); repeated until no new sibling qualifies.
+    // name cannot declare it); repeated until no new sibling qualifies. A
+    // sibling's tree is dropped once its declarations are indexed, unless a
+    // declaration cannot be read from the index: then every sibling keeps
+    // its tree.
+    let mut siblings = Siblings::new(files.len(), &parsed);
     let mut taken = walk;
-    let mut missing = extract_within_time(&mut facts, package, &mut parsed, files, opts);
+    let mut missing = extract_keeping_trees_if_needed(
+        &mut facts,
+        package,
+        &mut parsed,
+        &mut siblings,
+        files,
+        opts,
+    );
     while !missing.is_empty() {
         let wanted = siblings_declaring(&missing, files, &taken, loaded, load);
         if wanted.is_empty() {
@@ -193,57 +219,38 @@ fn extract_package_into(
         for i in wanted {
             taken[i] = true;
             if let Some(tree) = parse_or_record(members[i], &mut facts) {
-                parsed.push((i, false, tree));
+                siblings.add(i, tree, &members[i].text, opts, &mut parsed);
             }
         }
-        missing = extract_within_time(&mut facts, package, &mut parsed, &members, opts);
+        missing = extract_keeping_trees_if_needed(
+            &mut facts,
+            package,
+            &mut parsed,
+            &mut siblings,
+            &members,
+            opts,
+        );
     }
     facts
 }
 
-/// The files not `taken` that may declare one of the `missing` names (a file
-/// that does not contain a name cannot declare it). A text not handed over
-/// is read with `load`, and kept in `loaded` when the file qualifies.
-pub(crate) fn siblings_declaring(
-    missing: &[String],
+/// [`extract_within_time`] with the siblings indexed; if a declaration
+/// cannot be read from the index, again with every sibling's tree at hand
+/// (from then on).
+fn extract_keeping_trees_if_needed(
+    facts: &mut PackageFacts,
+    package: &str,
+    parsed: &mut Vec<(usize, bool, Tree)>,
+    siblings: &mut Siblings,
     files: &[&SourceFile],
-    taken: &[bool],
-    loaded: &mut [Option<SourceFile>],
-    load: LoadText<'_>,
-) -> Vec<usize> {
-    let may_declare =
-        |text: &str| declares_something(text) && missing.iter().any(|n| text.contains(n.as_str()));
-    let mut wanted = Vec::new();
-    for i in (0..files.len()).filter(|&i| !taken[i]) {
-        let qualifies = match &loaded[i] {
-            Some(f) => may_declare(&f.text),
-            None if !files[i].text.is_empty() => may_declare(&files[i].text),
-            None => match load(i) {
-                Some(f) if may_declare(&f.text) => {
-                    loaded[i] = Some(f);
-                    true
-                }
-                _ => false,
-            },
-        };
-        if qualifies {
-            wanted.push(i);
-        }
+    opts: &ExtractOptions,
+) -> Vec<String> {
+    if let Ok(missing) = extract_within_time(facts, package, parsed, siblings.index(), files, opts)
+    {
+        return missing;
     }
-    wanted
-}
-
-/// The package's files, those read by [`siblings_declaring`] in place of
-/// the ones handed over without their texts.
-pub(crate) fn with_loaded<'a>(
-    files: &[&'a SourceFile],
-    loaded: &'a [Option<SourceFile>],
-) -> Vec<&'a SourceFile> {
-    files
-        .iter()
-        .zip(loaded)
-        .map(|(f, l)| l.as_ref().unwrap_or(f))
-        .collect()
+    siblings.back_to_trees(parsed, |file| parse_or_record(files[file], facts));
+    extract_within_time(facts, package, parsed, None, files, opts).unwrap_or_default()
 }
 
 /// [`extract_into`], again without the files whose extraction ran past the
@@ -254,14 +261,15 @@ fn extract_within_time(
     facts: &mut PackageFacts,
     package: &str,
     parsed: &mut [(usize, bool, Tree)],
+    siblings: Option<&Index>,
     files: &[&SourceFile],
     opts: &ExtractOptions,
-) -> Vec<String> {
+) -> Result<Vec<String>, Unreadable> {
     loop {
-        let missing = extract_into(facts, package, parsed, files, opts);
+        let missing = extract_into(facts, package, parsed, siblings, files, opts)?;
         let given_up = budget::take_given_up();
         if given_up.is_empty() {
-            return missing;
+            return Ok(missing);
         }
         for (i, walk, _) in parsed.iter_mut() {
             let file = files[*i];
@@ -292,17 +300,23 @@ fn parse_or_record(file: &SourceFile, facts: &mut PackageFacts) -> Option<Tree> 
     }
 }
 
-/// Fills the facts from the parsed files; returns the names looked up that
-/// no parsed file declares.
+/// Fills the facts from the parsed files and the siblings indexed; returns
+/// the names looked up that no parsed file declares, or `Unreadable` when a
+/// sibling's declaration could not be read from the index.
 fn extract_into(
     facts: &mut PackageFacts,
     package: &str,
     parsed: &[(usize, bool, Tree)],
+    siblings: Option<&Index>,
     files: &[&SourceFile],
     opts: &ExtractOptions,
-) -> Vec<String> {
+) -> Result<Vec<String>, Unreadable> {
     clear_facts(facts);
-    let pkg = Pkg::new(package, parsed, files, opts);
+    let failed = Cell::new(false);
+    let tops = Arena::new();
+    let field_names = Arena::new();
+    let siblings = siblings.map(|index| LazyDecls::new(index, None, &tops, &failed));
+    let pkg = Pkg::new(package, parsed, files, opts, siblings);
     // One walk per parsed file. The tracer and meter field indexes are
     // package-wide, so the calls whose facts read them are put off until
     // every file has been walked.
@@ -327,6 +341,17 @@ fn extract_into(
         if !passes.any() {
             continue;
         }
+        if pkg.units[u].root.is_none() {
+            // An indexed sibling: parsed again for its fields alone.
+            let fields = sibling_fields(&pkg, u, passes)?;
+            for (name, lib) in fields.tracers {
+                tracer_fields.push((field_names.alloc(name).as_str(), lib));
+            }
+            for name in fields.meters {
+                meter_fields.insert(field_names.alloc(name).as_str());
+            }
+            continue;
+        }
         let mut file = pkg.walk_unit(u, passes, &tx, &mx);
         tracer_fields.append(&mut file.tracer_fields);
         meter_fields.extend(file.meter_fields.drain(..));
@@ -346,7 +371,10 @@ fn extract_into(
     for name in finish_facts(facts, queries) {
         pkg.note_missing(name);
     }
-    pkg.missing_names.take()
+    if failed.get() {
+        return Err(Unreadable);
+    }
+    Ok(pkg.missing_names.take())
 }
 
 /// Empties the facts a round of extraction fills.
@@ -418,8 +446,4 @@ fn finish_facts(facts: &mut PackageFacts, queries: Vec<promql::UnitQueries>) -> 
     facts.suppression_scopes.dedup();
     facts.syntax_errors.sort();
     missing
-}
-
-pub(crate) fn declares_something(text: &str) -> bool {
-    text.contains("const") || text.contains("var") || text.contains("type")
 }

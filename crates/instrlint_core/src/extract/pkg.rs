@@ -1,6 +1,7 @@
 //! The package being extracted: its parsed files, their imports, and an index
 //! of package-level declarations across all of them.
 
+use super::decl_index::LazyDecls;
 use super::literals::decode_string;
 use super::locals::{FuncScope, Writes};
 use super::ExtractOptions;
@@ -10,6 +11,7 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
 use tree_sitter::{Node, Tree};
+use typed_arena::Arena;
 
 /// Import paths the extractor cares about.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -411,12 +413,22 @@ fn read_imports(decl: Node<'_>, text: &str, opts: &ExtractOptions, imports: &mut
     }
 }
 
-/// The package's declarations.
-pub(crate) enum Decls<'t> {
-    /// Every parsed file's tree is there: the declarations are its nodes.
-    Trees(HashMap<&'t str, Decl<'t>>),
-    /// Bounded memory: a declaration's tree is parsed when it is asked for.
-    Lazy(super::bounded::LazyDecls<'t>),
+/// The package's declarations: those of the units whose trees are at hand
+/// are their nodes; those of an index are parsed when they are asked for. A
+/// name is in one or the other, in its first unit.
+pub(crate) struct Decls<'t> {
+    trees: HashMap<&'t str, Decl<'t>>,
+    index: Option<LazyDecls<'t>>,
+}
+
+impl<'t> Decls<'t> {
+    /// Every declaration from the index.
+    pub fn indexed(index: LazyDecls<'t>) -> Self {
+        Decls {
+            trees: HashMap::new(),
+            index: Some(index),
+        }
+    }
 }
 
 pub(crate) struct Pkg<'t> {
@@ -437,12 +449,16 @@ pub(crate) struct Pkg<'t> {
 }
 
 impl<'t> Pkg<'t> {
-    /// Every parsed file's tree at hand.
+    /// The package of the `parsed` files, their trees at hand, then of the
+    /// units of `siblings` after them (files read only for their
+    /// declarations, by their index). The index's first units are those of
+    /// `parsed`, in order.
     pub fn new(
         name: &'t str,
         parsed: &'t [(usize, bool, Tree)],
         files: &[&'t SourceFile],
         opts: &'t ExtractOptions,
+        siblings: Option<LazyDecls<'t>>,
     ) -> Self {
         let mut units = Vec::with_capacity(parsed.len());
         let mut decls: HashMap<&'t str, Decl<'t>> = HashMap::new();
@@ -473,7 +489,56 @@ impl<'t> Pkg<'t> {
                     });
             }
         }
-        Pkg::with_decls(name, opts, units, Decls::Trees(decls))
+        if let Some(siblings) = &siblings {
+            let index = siblings.index();
+            for (u, unit) in index.units.iter().enumerate().skip(units.len()) {
+                units.push(Unit {
+                    src: files[unit.file],
+                    root: None,
+                    imports: index.imports(u),
+                    walk: false,
+                });
+            }
+            for name in index.names() {
+                if let Some(d) = decls.get_mut(name) {
+                    d.ambiguous = true;
+                }
+            }
+        }
+        let decls = Decls {
+            trees: decls,
+            index: siblings,
+        };
+        Pkg::with_decls(name, opts, units, decls)
+    }
+
+    /// The package as unit `u`, one of the index's, sees it with its tree
+    /// at hand (`root`); other declarations of the index parsed alone are
+    /// kept in `trees`.
+    pub fn reading<'v>(&self, u: usize, root: Node<'v>, trees: &'v Arena<Tree>) -> Pkg<'v>
+    where
+        't: 'v,
+    {
+        let units = self
+            .units
+            .iter()
+            .enumerate()
+            .map(|(i, unit)| Unit {
+                src: unit.src,
+                root: if i == u { Some(root) } else { unit.root },
+                imports: unit.imports.clone(),
+                walk: unit.walk,
+            })
+            .collect();
+        let decls = Decls {
+            trees: self.decls.trees.clone(),
+            index: self
+                .decls
+                .index
+                .as_ref()
+                .map(|index| index.reading(u, root, trees)),
+        };
+        Pkg::with_decls(self.name, self.opts, units, decls)
     }
 
     /// The package over `units`, its declarations from `decls`.
@@ -495,25 +560,30 @@ impl<'t> Pkg<'t> {
         }
     }
 
+    /// The index the package reads declarations from, if any.
+    pub fn index(&self) -> Option<&'t super::decl_index::Index> {
+        self.decls.index.as_ref().map(LazyDecls::index)
+    }
+
     /// The package-level declaration of `name` (the first one when it is
     /// declared more than once).
     pub fn decl(&self, name: &str) -> Option<Decl<'t>> {
-        match &self.decls {
-            Decls::Trees(map) => map.get(name).copied(),
-            Decls::Lazy(lazy) => lazy.decl(name),
+        match self.decls.trees.get(name) {
+            Some(d) => Some(*d),
+            None => self.decls.index.as_ref()?.decl(name),
         }
     }
 
     /// What is known of the declaration of `name` without reading its tree.
     pub fn decl_info(&self, name: &str) -> Option<DeclInfo> {
-        match &self.decls {
-            Decls::Trees(map) => map.get(name).map(|d| DeclInfo {
+        match self.decls.trees.get(name) {
+            Some(d) => Some(DeclInfo {
                 unit: d.unit,
                 kind: d.kind,
                 spec_kind: d.spec.kind_id(),
                 ambiguous: d.ambiguous,
             }),
-            Decls::Lazy(lazy) => lazy.info(name),
+            None => self.decls.index.as_ref()?.info(name),
         }
     }
 

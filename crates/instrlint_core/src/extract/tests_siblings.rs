@@ -1,0 +1,111 @@
+//! Siblings read only for their declarations: indexed, their trees dropped,
+//! a declaration parsed alone when a lookup asks for it.
+
+use super::tests::files_importing;
+use super::{extract_package_walking, set_sibling_trees, sibling_counts};
+use crate::facts::PackageFacts;
+use crate::source::SourceFile;
+use crate::value::Value;
+
+const PROM: &str = "\"github.com/prometheus/client_golang/prometheus\"";
+
+/// The facts of the package with walked files `walk`, its siblings indexed,
+/// and the same read with every sibling's tree at hand; with the siblings
+/// indexed and the packages sent back to trees meanwhile.
+fn both_ways(fs: &[SourceFile], walk: &[bool]) -> (PackageFacts, PackageFacts, (usize, usize)) {
+    let refs: Vec<&SourceFile> = fs.iter().collect();
+    set_sibling_trees(true);
+    let trees = extract_package_walking("pkg", "room", &refs, walk.to_vec());
+    set_sibling_trees(false);
+    let before = sibling_counts();
+    let indexed = extract_package_walking("pkg", "room", &refs, walk.to_vec());
+    let after = sibling_counts();
+    (indexed, trees, (after.0 - before.0, after.1 - before.1))
+}
+
+fn metric_names(facts: &PackageFacts) -> Vec<String> {
+    facts
+        .metrics
+        .iter()
+        .map(|m| match &m.fq_name {
+            Value::Resolved(s) => s.text.clone(),
+            other => format!("{other:?}"),
+        })
+        .collect()
+}
+
+#[test]
+fn a_constant_is_read_from_its_declaration_parsed_alone() {
+    let fs = files_importing(
+        &[
+            (
+                "metrics.go",
+                "package room\nimport PROM\nvar joins = prometheus.NewCounter(prometheus.CounterOpts{Namespace: ns, Name: prefix + \"joins_total\"})\n",
+            ),
+            (
+                "names.go",
+                "package room\n\nfunc helper() int { return 1 }\n\nconst (\n\tns     = \"live\"\n\tprefix = \"room_\"\n)\n\nvar unrelated = helper()\n",
+            ),
+        ],
+        &[("PROM", PROM)],
+    );
+    let (indexed, trees, counts) = both_ways(&fs, &[true, false]);
+    assert_eq!(metric_names(&indexed), ["live_room_joins_total"]);
+    assert_eq!(counts, (1, 0));
+    assert_eq!(format!("{indexed:#?}"), format!("{trees:#?}"));
+    // The name parts point into the sibling, at the declarations.
+    let parts = &indexed.metrics[0].name_parts;
+    let decl = parts[0].decl.expect("declaration of ns");
+    assert_eq!(decl.file, fs[1].id);
+    assert_eq!(
+        &fs[1].text[decl.start as usize..decl.end as usize],
+        "ns     = \"live\""
+    );
+}
+
+#[test]
+fn a_declaration_with_a_syntax_error_sends_the_siblings_back_to_their_trees() {
+    let fs = files_importing(
+        &[
+            (
+                "metrics.go",
+                "package room\nimport PROM\nvar joins = prometheus.NewCounter(prometheus.CounterOpts{Name: prefix + \"joins_total\"})\n",
+            ),
+            (
+                "names.go",
+                "package room\n\nconst (\n\tprefix = \"room_\"\n\tbroken = 1 + + ,\n)\n",
+            ),
+        ],
+        &[("PROM", PROM)],
+    );
+    let (indexed, trees, counts) = both_ways(&fs, &[true, false]);
+    // Read from the whole file's tree, the group's first constant is there.
+    assert_eq!(metric_names(&indexed), ["room_joins_total"]);
+    assert_eq!(counts, (1, 1));
+    assert_eq!(format!("{indexed:#?}"), format!("{trees:#?}"));
+}
+
+#[test]
+fn tracer_fields_of_an_indexed_sibling_are_read_from_its_tree_parsed_again() {
+    let fs = files_importing(
+        &[
+            (
+                "join.go",
+                "package room\nimport (\n\t\"context\"\n\tPROM\n)\nvar joins = prometheus.NewCounter(prometheus.CounterOpts{Name: prefix + \"joins_total\"})\nfunc (s *server) Join(ctx context.Context) {\n\tctx, span := s.tracer.Start(ctx, prefix+\"join\")\n\tdefer span.End()\n\tjoins.Inc()\n\t_ = ctx\n}\n",
+            ),
+            (
+                "server.go",
+                "package room\nimport \"go.opentelemetry.io/otel/trace\"\nconst prefix = \"room_\"\ntype server struct {\n\ttracer trace.Tracer\n}\n",
+            ),
+        ],
+        &[("PROM", PROM)],
+    );
+    let (indexed, trees, counts) = both_ways(&fs, &[true, false]);
+    assert_eq!(counts, (1, 0));
+    assert_eq!(format!("{indexed:#?}"), format!("{trees:#?}"));
+    assert_eq!(indexed.span_starts.len(), 1, "{:#?}", indexed.span_starts);
+    match &indexed.span_starts[0].name.value {
+        Value::Resolved(s) => assert_eq!(s.text, "room_join"),
+        other => panic!("unresolved span name {other:?}"),
+    }
+}

@@ -131,11 +131,11 @@ pub fn discover_in(paths: &[PathBuf], opts: &DiscoverOptions, cwd: &Path) -> Dis
 }
 
 /// The bytes of a file to lint. With `max_size`, a file larger than that is
-/// not read (`Ok(None)`): its size is that of the open file, or, when it
-/// cannot be opened, of an `lstat` of its path (a file too large is skipped
-/// as such, readable or not, as [`discover`] skips it).
+/// not read whole (`Ok(None)`): its size is what a first read of 32 KiB
+/// finds, that of the open file when it is longer, or, when it cannot be
+/// opened, that of an `lstat` of its path (a file too large is skipped as
+/// such, readable or not, as [`discover`] skips it).
 pub fn read_walked(path: &Path, max_size: Option<u64>) -> std::io::Result<Option<Vec<u8>>> {
-    use std::io::Read;
     let mut file = match std::fs::File::open(path) {
         Ok(f) => f,
         Err(e) => {
@@ -147,6 +147,19 @@ pub fn read_walked(path: &Path, max_size: Option<u64>) -> std::io::Result<Option
             };
         }
     };
+    // Most files end within a first read into a buffer of this size, and
+    // then need no `statx` for their size: the read that returns nothing
+    // says where they end.
+    let mut first = [0u8; FIRST_READ];
+    let mut n = read_some(&mut file, &mut first)?;
+    if n < first.len() {
+        match read_some(&mut file, &mut first[n..])? {
+            0 if max_size.is_some_and(|max| n as u64 > max) => return Ok(None),
+            0 => return Ok(Some(first[..n].to_vec())),
+            // The file grew between the two reads.
+            more => n += more,
+        }
+    }
     let len = file.metadata()?.len();
     if max_size.is_some_and(|max| len > max) {
         return Ok(None);
@@ -157,26 +170,40 @@ pub fn read_walked(path: &Path, max_size: Option<u64>) -> std::io::Result<Option
     let mut bytes: Vec<u8> = Vec::new();
     let room = usize::try_from(len)
         .ok()
-        .and_then(|n| n.checked_add(1))
-        .unwrap_or(8192);
+        .and_then(|len| len.checked_add(1))
+        .unwrap_or(8192)
+        .max(n + 1);
     bytes.try_reserve_exact(room)?;
+    bytes.extend_from_slice(&first[..n]);
     bytes.resize(room, 0);
-    let mut filled = 0;
+    let mut filled = n;
     loop {
         if filled == bytes.len() {
             let more = bytes.len().max(8192);
             bytes.try_reserve(more)?;
             bytes.resize(filled + more, 0);
         }
-        match file.read(&mut bytes[filled..]) {
-            Ok(0) => break,
-            Ok(n) => filled += n,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
+        match read_some(&mut file, &mut bytes[filled..])? {
+            0 => break,
+            n => filled += n,
         }
     }
     bytes.truncate(filled);
     Ok(Some(bytes))
+}
+
+/// Bytes read by [`read_walked`]'s first read, on the stack.
+const FIRST_READ: usize = 32 << 10;
+
+/// One `read`, again when it is interrupted.
+fn read_some(file: &mut std::fs::File, buf: &mut [u8]) -> std::io::Result<usize> {
+    use std::io::Read;
+    loop {
+        match file.read(buf) {
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            done => return done,
+        }
+    }
 }
 
 fn discover_measuring(
@@ -1055,6 +1082,16 @@ mod tests {
         assert_eq!(
             read_walked(&root.join("small.go"), limit).unwrap(),
             Some(b"package p\n".to_vec())
+        );
+        // Longer than the first read: its size comes from the open file.
+        let long = "y".repeat(FIRST_READ + 1000);
+        fs::write(root.join("long.go"), &long).unwrap();
+        let limit = Some(FIRST_READ as u64 + 999);
+        assert_eq!(read_walked(&root.join("long.go"), limit).unwrap(), None);
+        let limit = Some(FIRST_READ as u64 + 1000);
+        assert_eq!(
+            read_walked(&root.join("long.go"), limit).unwrap(),
+            Some(long.into_bytes())
         );
         assert_eq!(
             read_walked(&root.join("none.go"), limit)

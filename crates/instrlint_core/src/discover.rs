@@ -149,16 +149,24 @@ pub fn read_walked(path: &Path, max_size: Option<u64>) -> std::io::Result<Option
     };
     // Most files end within a first read into a buffer of this size, and
     // then need no `statx` for their size: the read that returns nothing
-    // says where they end.
-    let mut first = [0u8; FIRST_READ];
-    let mut n = read_some(&mut file, &mut first)?;
-    if n < first.len() {
-        match read_some(&mut file, &mut first[n..])? {
-            0 if max_size.is_some_and(|max| n as u64 > max) => return Ok(None),
-            0 => return Ok(Some(first[..n].to_vec())),
-            // The file grew between the two reads.
-            more => n += more,
+    // says where they end. The buffer is this thread's, zeroed once.
+    let (head, whole) = FIRST.with_borrow_mut(|first| -> std::io::Result<_> {
+        let first = first.get_or_insert_with(|| vec![0; FIRST_READ].into_boxed_slice());
+        let mut n = read_some(&mut file, first)?;
+        if n < first.len() {
+            match read_some(&mut file, &mut first[n..])? {
+                0 => return Ok((first[..n].to_vec(), true)),
+                // The file grew between the two reads.
+                more => n += more,
+            }
         }
+        Ok((first[..n].to_vec(), false))
+    })?;
+    if whole {
+        if max_size.is_some_and(|max| head.len() as u64 > max) {
+            return Ok(None);
+        }
+        return Ok(Some(head));
     }
     let len = file.metadata()?.len();
     if max_size.is_some_and(|max| len > max) {
@@ -172,11 +180,11 @@ pub fn read_walked(path: &Path, max_size: Option<u64>) -> std::io::Result<Option
         .ok()
         .and_then(|len| len.checked_add(1))
         .unwrap_or(8192)
-        .max(n + 1);
+        .max(head.len() + 1);
     bytes.try_reserve_exact(room)?;
-    bytes.extend_from_slice(&first[..n]);
+    bytes.extend_from_slice(&head);
     bytes.resize(room, 0);
-    let mut filled = n;
+    let mut filled = head.len();
     loop {
         if filled == bytes.len() {
             let more = bytes.len().max(8192);
@@ -192,8 +200,13 @@ pub fn read_walked(path: &Path, max_size: Option<u64>) -> std::io::Result<Option
     Ok(Some(bytes))
 }
 
-/// Bytes read by [`read_walked`]'s first read, on the stack.
+/// Bytes read by [`read_walked`]'s first read.
 const FIRST_READ: usize = 32 << 10;
+
+thread_local! {
+    /// The buffer of [`read_walked`]'s first read.
+    static FIRST: std::cell::RefCell<Option<Box<[u8]>>> = const { std::cell::RefCell::new(None) };
+}
 
 /// One `read`, again when it is interrupted.
 fn read_some(file: &mut std::fs::File, buf: &mut [u8]) -> std::io::Result<usize> {

@@ -96,6 +96,7 @@ pub(crate) fn enter(file: FileKey) -> Option<Entered> {
 
 /// Whether the file being walked has used up its time (then it is given up).
 /// Cheap: the clock is read every 64 calls.
+#[inline]
 pub(crate) fn over() -> bool {
     FRAMES.with(|f| {
         let mut frames = f.borrow_mut();

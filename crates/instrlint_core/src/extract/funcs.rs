@@ -62,6 +62,7 @@ impl<'t> Mark<'t> {
     }
 
     /// The mark for the last node of `path` (root first), if it is one.
+    #[inline]
     pub fn of(text: &str, path: &[Node<'t>]) -> Option<Mark<'t>> {
         let (&n, up) = path.split_last()?;
         let parent = up.last();

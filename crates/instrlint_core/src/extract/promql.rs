@@ -347,6 +347,7 @@ fn literal_query<'t>(pkg: &Pkg<'t>, u: usize, found: &SiteNode<'t>) -> Option<Qu
 /// one). Import paths and struct tags are not strings of the program. Called
 /// for every node of the file (`text`), in walk order; `chain` is the
 /// functions around the node, outermost first.
+#[inline]
 pub(crate) fn collect_site<'t>(
     path: &[Node<'t>],
     chain: &[Node<'t>],

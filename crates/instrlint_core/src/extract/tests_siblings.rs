@@ -9,16 +9,23 @@ use crate::value::Value;
 
 const PROM: &str = "\"github.com/prometheus/client_golang/prometheus\"";
 
-/// The facts of the package with walked files `walk`, its siblings indexed,
-/// and the same read with every sibling's tree at hand; with the siblings
-/// indexed and the packages sent back to trees meanwhile.
-fn both_ways(fs: &[SourceFile], walk: &[bool]) -> (PackageFacts, PackageFacts, (usize, usize)) {
+/// A package of two files: `walked`, and a sibling (`PROM` in their texts is
+/// client_golang's import path).
+fn walked_and_sibling(walked: (&str, &str), sibling: (&str, &str)) -> Vec<SourceFile> {
+    files_importing(&[walked, sibling], &[("PROM", PROM)])
+}
+
+/// The facts of the package whose first file alone is walked, its siblings
+/// indexed, and the same read with every sibling's tree at hand; with the
+/// siblings indexed and the packages sent back to trees meanwhile.
+fn both_ways(fs: &[SourceFile]) -> (PackageFacts, PackageFacts, (usize, usize)) {
     let refs: Vec<&SourceFile> = fs.iter().collect();
+    let walk: Vec<bool> = (0..fs.len()).map(|i| i == 0).collect();
     set_sibling_trees(true);
-    let trees = extract_package_walking("pkg", "room", &refs, walk.to_vec());
+    let trees = extract_package_walking("pkg", "room", &refs, walk.clone());
     set_sibling_trees(false);
     let before = sibling_counts();
-    let indexed = extract_package_walking("pkg", "room", &refs, walk.to_vec());
+    let indexed = extract_package_walking("pkg", "room", &refs, walk.clone());
     let after = sibling_counts();
     (indexed, trees, (after.0 - before.0, after.1 - before.1))
 }
@@ -36,20 +43,11 @@ fn metric_names(facts: &PackageFacts) -> Vec<String> {
 
 #[test]
 fn a_constant_is_read_from_its_declaration_parsed_alone() {
-    let fs = files_importing(
-        &[
-            (
-                "metrics.go",
-                "package room\nimport PROM\nvar joins = prometheus.NewCounter(prometheus.CounterOpts{Namespace: ns, Name: prefix + \"joins_total\"})\n",
-            ),
-            (
-                "names.go",
-                "package room\n\nfunc helper() int { return 1 }\n\nconst (\n\tns     = \"live\"\n\tprefix = \"room_\"\n)\n\nvar unrelated = helper()\n",
-            ),
-        ],
-        &[("PROM", PROM)],
+    let fs = walked_and_sibling(
+        ("metrics.go", "package room\nimport PROM\nvar joins = prometheus.NewCounter(prometheus.CounterOpts{Namespace: ns, Name: prefix + \"joins_total\"})\n"),
+        ("names.go", "package room\n\nfunc helper() int { return 1 }\n\nconst (\n\tns     = \"live\"\n\tprefix = \"room_\"\n)\n\nvar unrelated = helper()\n"),
     );
-    let (indexed, trees, counts) = both_ways(&fs, &[true, false]);
+    let (indexed, trees, counts) = both_ways(&fs);
     assert_eq!(metric_names(&indexed), ["live_room_joins_total"]);
     assert_eq!(counts, (1, 0));
     assert_eq!(format!("{indexed:#?}"), format!("{trees:#?}"));
@@ -65,20 +63,11 @@ fn a_constant_is_read_from_its_declaration_parsed_alone() {
 
 #[test]
 fn a_declaration_with_a_syntax_error_sends_the_siblings_back_to_their_trees() {
-    let fs = files_importing(
-        &[
-            (
-                "metrics.go",
-                "package room\nimport PROM\nvar joins = prometheus.NewCounter(prometheus.CounterOpts{Name: prefix + \"joins_total\"})\n",
-            ),
-            (
-                "names.go",
-                "package room\n\nconst (\n\tprefix = \"room_\"\n\tbroken = 1 + + ,\n)\n",
-            ),
-        ],
-        &[("PROM", PROM)],
+    let fs = walked_and_sibling(
+        ("metrics.go", "package room\nimport PROM\nvar joins = prometheus.NewCounter(prometheus.CounterOpts{Name: prefix + \"joins_total\"})\n"),
+        ("names.go", "package room\n\nconst (\n\tprefix = \"room_\"\n\tbroken = 1 + + ,\n)\n"),
     );
-    let (indexed, trees, counts) = both_ways(&fs, &[true, false]);
+    let (indexed, trees, counts) = both_ways(&fs);
     // Read from the whole file's tree, the group's first constant is there.
     assert_eq!(metric_names(&indexed), ["room_joins_total"]);
     assert_eq!(counts, (1, 1));
@@ -87,20 +76,11 @@ fn a_declaration_with_a_syntax_error_sends_the_siblings_back_to_their_trees() {
 
 #[test]
 fn tracer_fields_of_an_indexed_sibling_are_read_from_its_tree_parsed_again() {
-    let fs = files_importing(
-        &[
-            (
-                "join.go",
-                "package room\nimport (\n\t\"context\"\n\tPROM\n)\nvar joins = prometheus.NewCounter(prometheus.CounterOpts{Name: prefix + \"joins_total\"})\nfunc (s *server) Join(ctx context.Context) {\n\tctx, span := s.tracer.Start(ctx, prefix+\"join\")\n\tdefer span.End()\n\tjoins.Inc()\n\t_ = ctx\n}\n",
-            ),
-            (
-                "server.go",
-                "package room\nimport \"go.opentelemetry.io/otel/trace\"\nconst prefix = \"room_\"\ntype server struct {\n\ttracer trace.Tracer\n}\n",
-            ),
-        ],
-        &[("PROM", PROM)],
+    let fs = walked_and_sibling(
+        ("join.go", "package room\nimport (\n\t\"context\"\n\tPROM\n)\nvar joins = prometheus.NewCounter(prometheus.CounterOpts{Name: prefix + \"joins_total\"})\nfunc (s *server) Join(ctx context.Context) {\n\tctx, span := s.tracer.Start(ctx, prefix+\"join\")\n\tdefer span.End()\n\tjoins.Inc()\n\t_ = ctx\n}\n"),
+        ("server.go", "package room\nimport \"go.opentelemetry.io/otel/trace\"\nconst prefix = \"room_\"\ntype server struct {\n\ttracer trace.Tracer\n}\n"),
     );
-    let (indexed, trees, counts) = both_ways(&fs, &[true, false]);
+    let (indexed, trees, counts) = both_ways(&fs);
     assert_eq!(counts, (1, 0));
     assert_eq!(format!("{indexed:#?}"), format!("{trees:#?}"));
     assert_eq!(indexed.span_starts.len(), 1, "{:#?}", indexed.span_starts);

@@ -7,7 +7,8 @@
 //! tree lives only while it is read:
 //!
 //! 1. every walked unit is parsed once to index its imports and top-level
-//!    declarations (names, kinds, where they are: no tree is kept);
+//!    declarations (names, kinds, where they are: no tree is kept;
+//!    `decl_index.rs`);
 //! 2. when the package imports a tracing or OTel metric API, every unit is
 //!    parsed again to index the struct fields that hold tracers and meters
 //!    (those read other declarations, so they wait for the first index);

@@ -4,7 +4,7 @@
 //! (named files, `--diff-base` lines, not in `--baseline`) → sort.
 
 use crate::gate::baseline::{self, Baseline};
-use crate::gate::{context, DiffLines, ReportLines};
+use crate::gate::{context, DiffLines, Judge};
 use crate::selection::{
     enabled_rules, invalid_selectors, normalize_cli_selectors, CliSelection, Enabled,
 };
@@ -404,12 +404,15 @@ pub fn collect_with(
 /// `--diff-base` (without `--full-report`): only the findings that touch
 /// these lines are wanted, so only the packages that can hold or feed one
 /// are extracted ([`crate::gate::scope`]).
-#[derive(Clone, Copy)]
-struct DiffScope<'a> {
-    lines: &'a DiffLines,
+struct DiffScope<'a, 'l> {
+    lines: &'l DiffLines,
     /// When L208 runs, the label lists it reads: every deleting call of
     /// the tree counts for a vector labelled by a short-lived entity.
-    deletions: Option<&'a instrlint_core::config::LabelSettings>,
+    deletions: Option<&'l instrlint_core::config::LabelSettings>,
+    /// Where the verdicts of the files judged to plan the extraction are
+    /// kept, for the gate to judge the findings with (each directory is
+    /// resolved once in a run).
+    judge: &'a mut Option<Judge<'l>>,
 }
 
 /// [`collect_with`]; with `every_file` (`--fail-on-parse-errors`) every
@@ -437,7 +440,7 @@ fn collect_parsing(
     start_functions: &[String],
     every_context: bool,
     every_file: bool,
-    scope: Option<DiffScope<'_>>,
+    scope: Option<DiffScope<'_, '_>>,
     slim: bool,
 ) -> Result<Collected, String> {
     let slim = slim && buffers.is_empty() && scope.is_none();
@@ -692,7 +695,10 @@ fn collect_parsing(
     // git has been reading the changed lines while the tree was walked and
     // read: they are needed now.
     let scope = match scope {
-        Some(s) => Some((s.lines.get().map_err(str::to_string)?, s.deletions)),
+        Some(s) => {
+            let lines = s.lines.get().map_err(str::to_string)?;
+            Some((s.judge.insert(Judge::new(lines)), s.deletions))
+        }
         None => None,
     };
     let wanted = scope.map(|scope| {
@@ -918,7 +924,10 @@ fn package_names(
 /// packages extracted so far, and which packages are wanted at all (those
 /// not yet extracted among them come next).
 fn plan_extraction(
-    (lines, deletions): (&ReportLines, Option<&instrlint_core::config::LabelSettings>),
+    (judge, deletions): (
+        &mut Judge<'_>,
+        Option<&instrlint_core::config::LabelSettings>,
+    ),
     packages: &[((String, String), Vec<FileId>)],
     import_paths: &[Option<String>],
     (files, walked): (&[SourceFile], &[bool]),
@@ -927,7 +936,6 @@ fn plan_extraction(
     extract_one: &(dyn Fn(usize, Vec<bool>) -> PackageFacts + Sync),
 ) -> (Vec<Option<PackageFacts>>, Vec<bool>) {
     use crate::gate::scope::{self, Names, Scan};
-    let mut judge = crate::gate::Judge::new(lines);
     let mut touched = |f: &SourceFile, regular: bool| match judge.verdict(&f.abs_path, regular) {
         crate::gate::Verdict::Lines(lines) => lines.is_some(),
         crate::gate::Verdict::Unjudged { .. } => true,
@@ -1035,6 +1043,7 @@ fn run(
     enabled: &[Enabled],
     opts: &LintOptions,
 ) -> Result<Run, LintError> {
+    let mut judge = None;
     let collected = collect_parsing(
         paths,
         discover_opts,
@@ -1054,6 +1063,7 @@ fn run(
                     .iter()
                     .any(|e| e.rule.meta.code == "L208")
                     .then_some(&config.settings.labels),
+                judge: &mut judge,
             }),
         // --diff-base reads the lines of every reported file's findings
         // through its own gate: texts are kept as they were read.
@@ -1149,8 +1159,10 @@ fn run(
         }
         _ => None,
     };
+    // The files judged while the extraction was planned keep their verdicts.
+    let judge = report_lines.map(|lines| judge.get_or_insert_with(|| Judge::new(lines)));
     let (mut diagnostics, unjudged) =
-        crate::gate::retain_reported(diagnostics, &files, &reported, report_lines, &walked);
+        crate::gate::retain_reported(diagnostics, &files, &reported, judge, &walked);
     warnings.extend(unjudged.into_iter().map(|u| IoProblem {
         path: u.path,
         message: format!(

@@ -317,26 +317,26 @@ pub struct Unjudged {
 }
 
 /// Keep the findings whose primary location is in a reported file
-/// (`reported[file id]`) and, with `lines`, that touch a changed line: the
-/// primary location or any related one is on a line added or changed, or in
-/// a file git cannot judge (`walked[file id]`: found by walking, so a
-/// regular file, not a link). Also returns the paths that could not be judged
-/// (each reported file's outermost such path, once).
+/// (`reported[file id]`) and, with a `judge` of the changed lines, that
+/// touch a changed line: the primary location or any related one is on a
+/// line added or changed, or in a file git cannot judge (`walked[file id]`:
+/// found by walking, so a regular file, not a link). Also returns the paths
+/// that could not be judged (each reported file's outermost such path,
+/// once).
 pub fn retain_reported(
     diagnostics: Vec<Diagnostic>,
     files: &[SourceFile],
     reported: &[bool],
-    lines: Option<&ReportLines>,
+    judge: Option<&mut Judge<'_>>,
     walked: &[bool],
 ) -> (Vec<Diagnostic>, Vec<Unjudged>) {
-    let Some(lines) = lines else {
+    let Some(judge) = judge else {
         let kept = diagnostics
             .into_iter()
             .filter(|d| is_reported(reported, d.primary.file))
             .collect();
         return (kept, Vec::new());
     };
-    let mut judge = Judge::new(lines);
     let regular = |i: usize| walked.get(i).copied().unwrap_or(false);
     let mut verdicts: Vec<Option<Verdict>> = vec![None; files.len()];
     let mut indexes: Vec<Option<LineIndex>> = vec![None; files.len()];

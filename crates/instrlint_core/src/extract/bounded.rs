@@ -170,6 +170,8 @@ fn read_units(
 ) -> Result<Vec<String>, Unreadable> {
     clear_facts(facts);
     let failed = Cell::new(false);
+    let tops = Arena::new();
+    let whole = indexed(package, files, index, &tops, &failed, opts);
     let units = 0..index.units.len();
     let traced = units.clone().any(|u| {
         [Api::Otel, Api::OtelTrace, Api::OpenTracing, Api::OcTrace]
@@ -205,7 +207,7 @@ fn read_units(
         }
         let tree = index.parse_unit(u)?;
         let trees = Arena::new();
-        let pkg = view(package, files, index, u, &tree, &trees, &failed, opts);
+        let pkg = whole.reading(u, tree.root_node(), &trees);
         let fields = index_fields(&pkg, u, passes);
         tracer_fields.extend(fields.tracers);
         meter_fields.extend(fields.meters);
@@ -219,7 +221,7 @@ fn read_units(
     for u in units.filter(|u| index.units[*u].walk) {
         let tree = index.parse_unit(u)?;
         let trees = Arena::new();
-        let pkg = view(package, files, index, u, &tree, &trees, &failed, opts);
+        let pkg = whole.reading(u, tree.root_node(), &trees);
         let passes = Passes {
             facts: true,
             contexts: pkg.imports_api(u, Api::Context),
@@ -258,31 +260,28 @@ fn read_units(
     Ok(missing)
 }
 
-/// The package as unit `u` sees it: its tree at hand, every other unit's
-/// declarations through the index.
-#[allow(clippy::too_many_arguments)]
-fn view<'t>(
+/// The package with every unit's declarations read through the index and no
+/// unit's tree at hand: [`Pkg::reading`] gives the package as one unit sees
+/// it.
+fn indexed<'t>(
     package: &'t str,
     files: &[&'t SourceFile],
     index: &'t Index,
-    u: usize,
-    tree: &'t Tree,
     trees: &'t Arena<Tree>,
     failed: &'t Cell<bool>,
     opts: &'t ExtractOptions,
 ) -> Pkg<'t> {
-    let root = tree.root_node();
     let units = index
         .units
         .iter()
         .enumerate()
         .map(|(i, unit)| Unit {
             src: files[unit.file],
-            root: (i == u).then_some(root),
+            root: None,
             imports: index.imports(i),
             walk: unit.walk,
         })
         .collect();
-    let decls = Decls::indexed(LazyDecls::new(index, Some((u, root)), trees, failed));
+    let decls = Decls::indexed(LazyDecls::new(index, None, trees, failed));
     Pkg::with_decls(package, opts, units, decls)
 }

@@ -79,7 +79,6 @@ struct Entry {
 
 /// The index: the package's units, their files' texts and imports, and the
 /// top-level declarations of the units added to it.
-#[derive(Default)]
 pub(crate) struct Index {
     pub units: Vec<UnitSpan>,
     /// Per file of the package, once it is to be parsed from the index.

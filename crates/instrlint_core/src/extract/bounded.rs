@@ -173,25 +173,13 @@ fn read_units(
     let tops = Arena::new();
     let whole = indexed(package, files, index, &tops, &failed, opts);
     let units = 0..index.units.len();
-    let traced = units.clone().any(|u| {
-        [Api::Otel, Api::OtelTrace, Api::OpenTracing, Api::OcTrace]
-            .iter()
-            .any(|a| index.imports_api(u, *a))
-    });
-    let spans_here = |u: usize| {
-        !opts.start_functions.is_empty()
-            || [
-                Api::Otel,
-                Api::OtelTrace,
-                Api::OpenTracing,
-                Api::OcTrace,
-                Api::Context,
-            ]
-            .iter()
-            .any(|a| index.imports_api(u, *a))
-    };
-    let meters_here =
-        |u: usize| index.imports_api(u, Api::OtelMetric) || index.imports_api(u, Api::Otel);
+    // Which units hold what, asked of the package as the ordinary extraction
+    // asks it (no field is known yet).
+    let traced = Tx::traced(&whole);
+    let unfielded_tx = Tx::empty(&whole);
+    let unfielded_mx = Mx::with_fields(&whole, HashSet::new());
+    let spans_here = |u: usize| unfielded_tx.wants(u);
+    let meters_here = |u: usize| unfielded_mx.wants(u);
     let metered = units.clone().any(meters_here);
     // 2. The tracer and meter field indexes.
     let mut tracer_fields: Vec<(String, Lib)> = Vec::new();

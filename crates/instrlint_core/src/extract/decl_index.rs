@@ -7,7 +7,7 @@
 
 use super::kinds::{FIELDS, KINDS};
 use super::parse::parse_ranges_or_why;
-use super::pkg::{expressions, read_unit, Api, Decl, DeclInfo, DeclKind, Imports};
+use super::pkg::{expressions, read_unit, Decl, DeclInfo, DeclKind, Imports};
 use super::ExtractOptions;
 use crate::source::LineIndex;
 use std::cell::{Cell, RefCell};
@@ -139,14 +139,6 @@ impl Index {
 
     pub fn imports(&self, u: usize) -> Rc<Imports> {
         self.imports[self.units[u].file].clone().unwrap_or_default()
-    }
-
-    /// Whether unit `u`'s file imports `api` (as `Pkg::imports_api`).
-    pub fn imports_api(&self, u: usize, api: Api) -> bool {
-        let imports = &self.imports[self.units[u].file];
-        imports
-            .as_ref()
-            .is_some_and(|i| i.apis.values().any(|a| *a == api) || i.dots.iter().any(|a| a.is(api)))
     }
 
     /// Parses unit `u` (the whole file, or its piece) from its file's

@@ -3,7 +3,8 @@
 //! siblings kept as trees, and the bounded one.
 
 use super::bounded::{fallbacks, set_limits, PACKAGE_BYTES, PIECE_BYTES};
-use super::{extract_package, package_clause, set_sibling_trees, sibling_counts};
+use super::tests_siblings::indexed_and_trees;
+use super::{extract_package, package_clause};
 use crate::facts::PackageFacts;
 use crate::source::{FileId, SourceFile};
 use std::collections::BTreeMap;
@@ -93,20 +94,14 @@ fn bounded_extraction_reads_every_fixture_as_the_ordinary_one() {
 /// dropped: the facts are those read with every sibling's tree at hand.
 #[test]
 fn indexed_siblings_read_every_fixture_as_sibling_trees() {
-    let (mut compared, mut with_siblings) = (0, 0);
-    let (indexed_before, kept_before) = sibling_counts();
+    let (mut compared, mut with_siblings, mut indexed, mut kept) = (0, 0, 0, 0);
     for (dir, name, files) in fixture_packages() {
-        set_sibling_trees(true);
-        let trees = extract(&dir, &name, &files);
-        set_sibling_trees(false);
-        let before = sibling_counts().0;
-        let indexed = extract(&dir, &name, &files);
-        with_siblings += usize::from(sibling_counts().0 > before);
-        assert_eq!(format!("{trees:#?}"), format!("{indexed:#?}"), "{dir}");
+        let (_, (n, k)) = indexed_and_trees(&dir, || extract(&dir, &name, &files));
+        with_siblings += usize::from(n > 0);
+        indexed += n;
+        kept += k;
         compared += 1;
     }
-    let (indexed, kept) = sibling_counts();
-    let (indexed, kept) = (indexed - indexed_before, kept - kept_before);
     eprintln!("{compared} packages compared, {with_siblings} with {indexed} siblings indexed, {kept} kept their trees");
     assert!(
         compared > 150 && with_siblings >= 10 && kept == 0,

@@ -15,21 +15,31 @@ fn walked_and_sibling(walked: (&str, &str), sibling: (&str, &str)) -> Vec<Source
     files_importing(&[walked, sibling], &[("PROM", PROM)])
 }
 
-/// The facts of the package whose first file alone is walked, its siblings
-/// indexed, after checking they are those read with every sibling's tree at
-/// hand; with the siblings indexed and the packages sent back to trees
-/// meanwhile.
+/// What `extract` reads with every sibling's tree at hand, checked to be
+/// what it reads with the siblings indexed (`what` names the package); the
+/// facts, with the siblings indexed and the packages sent back to their
+/// trees meanwhile.
+pub(super) fn indexed_and_trees(
+    what: &str,
+    extract: impl Fn() -> PackageFacts,
+) -> (PackageFacts, (usize, usize)) {
+    set_sibling_trees(true);
+    let trees = extract();
+    set_sibling_trees(false);
+    let before = sibling_counts();
+    let indexed = extract();
+    let after = sibling_counts();
+    assert_eq!(format!("{indexed:#?}"), format!("{trees:#?}"), "{what}");
+    (indexed, (after.0 - before.0, after.1 - before.1))
+}
+
+/// [`indexed_and_trees`] of the package whose first file alone is walked.
 fn both_ways(fs: &[SourceFile]) -> (PackageFacts, (usize, usize)) {
     let refs: Vec<&SourceFile> = fs.iter().collect();
     let walk: Vec<bool> = (0..fs.len()).map(|i| i == 0).collect();
-    set_sibling_trees(true);
-    let trees = extract_package_walking("pkg", "room", &refs, walk.clone());
-    set_sibling_trees(false);
-    let before = sibling_counts();
-    let indexed = extract_package_walking("pkg", "room", &refs, walk.clone());
-    let after = sibling_counts();
-    assert_eq!(format!("{indexed:#?}"), format!("{trees:#?}"));
-    (indexed, (after.0 - before.0, after.1 - before.1))
+    indexed_and_trees("room", || {
+        extract_package_walking("pkg", "room", &refs, walk.clone())
+    })
 }
 
 fn metric_names(facts: &PackageFacts) -> Vec<String> {
